@@ -1,0 +1,95 @@
+import { ConfigError, ConfigIssue } from './config-error';
+import {
+  defaultDnsFor,
+  originHostFor,
+  originPathPrefixFor,
+  recordNameFor,
+  serviceUrlFor,
+  siteIdFor,
+  StackNames,
+  stackNamesFor,
+} from './naming';
+import type { ParsedSite, ParsedStage } from './schema';
+
+/** A site with every derived value filled in: what the stacks and the CLI consume. */
+export interface SiteConfig extends Omit<ParsedSite, 'dns'> {
+  readonly id: string;
+  readonly stage: string;
+  readonly dns: {
+    readonly zone: string;
+    readonly recordName: string;
+    readonly provider: 'alidns' | 'route53' | 'none';
+    readonly ttlSeconds: number;
+  };
+  readonly origin: {
+    readonly host: string;
+    readonly pathPrefix: string;
+  };
+  readonly serviceUrl: string;
+  readonly stackNames: StackNames;
+}
+
+export interface StageConfig {
+  readonly stage: string;
+  readonly aws: ParsedStage['aws'];
+  readonly alibaba: ParsedStage['alibaba'];
+  readonly sites: readonly SiteConfig[];
+}
+
+/** Cross-field rules the schema cannot express, then derivation. Throws ConfigError listing every problem. */
+export function resolveStage(stage: string, parsed: ParsedStage, source: string): StageConfig {
+  const issues: ConfigIssue[] = [];
+  const firstIndexByDomain = new Map<string, number>();
+  const firstIndexByBucket = new Map<string, number>();
+
+  const sites = parsed.sites.map((site, index): SiteConfig => {
+    const where = `sites[${index}]`;
+    const seenDomain = firstIndexByDomain.get(site.domain);
+    if (seenDomain !== undefined) {
+      issues.push({ path: `${where}.domain`, value: site.domain, allowed: `duplicate site: sites[${seenDomain}] already serves this domain` });
+    } else firstIndexByDomain.set(site.domain, index);
+
+    const seenBucket = firstIndexByBucket.get(site.bucket.name);
+    if (seenBucket !== undefined) {
+      issues.push({
+        path: `${where}.bucket.name`,
+        value: site.bucket.name,
+        allowed: `duplicate bucket: sites[${seenBucket}] already uses it (bucket names are global; one bucket per site)`,
+      });
+    } else firstIndexByBucket.set(site.bucket.name, index);
+
+    const derived = defaultDnsFor(site.domain);
+    const zone = site.dns?.zone ?? derived.zone;
+    if (site.domain !== zone && !site.domain.endsWith(`.${zone}`)) {
+      issues.push({ path: `${where}.dns.zone`, value: zone, allowed: `must be "${site.domain}" or a parent domain of it (a suffix after a dot)` });
+    }
+    const recordName = site.dns?.recordName ?? recordNameFor(site.domain, zone);
+    if (site.dns?.recordName !== undefined && site.domain.endsWith(`.${zone}`) && recordName !== recordNameFor(site.domain, zone)) {
+      issues.push({
+        path: `${where}.dns.recordName`,
+        value: recordName,
+        allowed: `must be "${recordNameFor(site.domain, zone)}" so that the record name plus zone "${zone}" is the domain "${site.domain}"`,
+      });
+    }
+
+    const id = siteIdFor(site.domain);
+    const pathPrefix = originPathPrefixFor(site.bucket.name, site.originUrlStyle);
+    return {
+      ...site,
+      id,
+      stage,
+      dns: {
+        zone,
+        recordName,
+        provider: site.dns?.provider ?? 'alidns',
+        ttlSeconds: site.dns?.ttlSeconds ?? 600,
+      },
+      origin: { host: originHostFor(site.bucket.name, site.bucket.region, site.originUrlStyle), pathPrefix },
+      serviceUrl: serviceUrlFor(site.domain, pathPrefix),
+      stackNames: stackNamesFor(stage, id),
+    };
+  });
+
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return { stage, aws: parsed.aws, alibaba: parsed.alibaba, sites };
+}

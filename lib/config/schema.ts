@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { AWS_COMMERCIAL_REGIONS } from './aws-regions';
+
+/**
+ * The stage configuration schema: one JSON file per stage under `config/`, read by both apps and by the CLI.
+ *
+ * Every message below says what is allowed; the loader prefixes it with the field path and the value it got,
+ * so a user sees e.g. `sites[0].bucket.name: "Ali_CDN" is not allowed: use 3-63 characters ...`.
+ */
+
+/** Seconds: the CDN accepts 1..99,999,999 for TTL rules (filetype_based_ttl_set / path_based_ttl_set). */
+export const MAX_CDN_TTL_SECONDS = 99_999_999;
+export const ORIGIN_ACCESS_MODES = ['signed', 'referer-secret', 'referer'] as const;
+export const CDN_SCOPES = ['overseas', 'domestic', 'global'] as const;
+export const CDN_TYPES = ['web', 'download', 'video'] as const;
+export const ORIGIN_URL_STYLES = ['virtual-hosted', 'path'] as const;
+export const DNS_PROVIDERS = ['alidns', 'route53', 'none'] as const;
+export const CAS_REGIONS = ['ap-southeast-1', 'cn-hangzhou'] as const;
+
+const DOMAIN_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const DOMAIN_PATTERN = new RegExp(`^(?:${DOMAIN_LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`);
+export const DOMAIN_RULE =
+  'use a lowercase DNS name with at least two labels, each 1-63 letters, digits or inner hyphens (e.g. cdn.example.com)';
+
+const domainName = z
+  .string({ error: `must be a string; ${DOMAIN_RULE}` })
+  .refine((value) => value.length <= 253 && DOMAIN_PATTERN.test(value), { message: DOMAIN_RULE });
+
+// Dots are refused although S3 allows them: the *.s3.<region>.amazonaws.com certificate does not cover a dotted
+// bucket name in virtual-hosted style, so the CDN's HTTPS origin fetch would fail its TLS check.
+export const BUCKET_RULE =
+  'use 3-63 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit ' +
+  '(no uppercase, dots or underscores; no xn--, sthree- or amzn-s3-demo- prefix; no -s3alias, --ol-s3, --x-s3 or --table-s3 suffix)';
+const bucketName = z.string({ error: `must be a string; ${BUCKET_RULE}` }).refine(
+  (value) =>
+    /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(value) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(value) &&
+    !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(value),
+  { message: BUCKET_RULE },
+);
+
+const awsRegion = z
+  .string({ error: 'must be a string naming an AWS commercial region, e.g. ap-northeast-2' })
+  .refine((value) => (AWS_COMMERCIAL_REGIONS as readonly string[]).includes(value), {
+    message: `must be an AWS commercial region: ${AWS_COMMERCIAL_REGIONS.join(', ')}`,
+  });
+
+const ttlSeconds = z
+  .number({ error: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
+  .int({ message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
+  .min(1, { message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
+  .max(MAX_CDN_TTL_SECONDS, { message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` });
+
+const ruleWeight = z
+  .number({ error: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
+  .int({ message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
+  .min(1, { message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
+  .max(99, { message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' });
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of: ${values.join(', ')}` });
+}
+
+// ROS and Alibaba tag rules are stricter than AWS's, so they are the ones enforced for tags applied to both clouds.
+export const TAG_RULE =
+  'tag keys need 1-128 characters and values at most 128; neither may start with "aliyun" or "acs:" nor contain "http://" or "https://"';
+const badTagText = (value: string, min: number) =>
+  value.length < min || value.length > 128 || /^(aliyun|acs:)/i.test(value) || /https?:\/\//i.test(value);
+
+const tags = z
+  .record(z.string(), z.string({ error: 'a tag value must be a string' }), { error: 'must be an object of tag names to string values' })
+  .superRefine((record, ctx) => {
+    const keys = Object.keys(record);
+    if (keys.length > 20) ctx.addIssue({ code: 'custom', message: `has ${keys.length} tags; at most 20 (an Alibaba CDN domain limit)` });
+    for (const key of keys) {
+      if (badTagText(key, 1)) ctx.addIssue({ code: 'custom', path: [key], message: `the tag key ${JSON.stringify(key)} breaks the rule: ${TAG_RULE}` });
+      else if (badTagText(record[key], 0)) ctx.addIssue({ code: 'custom', path: [key], message: TAG_RULE });
+    }
+  });
+
+const cacheByFileType = z.strictObject({
+  /** File extensions without dots, case-sensitive as the CDN matches them, e.g. ["jpg", "png"]. */
+  fileTypes: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9]{1,16}$/, { message: 'a file type is 1-16 letters or digits without a dot, e.g. jpg' }),
+      { error: 'must be a list of file extensions, e.g. ["jpg", "png"]' },
+    )
+    .min(1, { message: 'must list at least one file extension' }),
+  ttlSeconds,
+  weight: ruleWeight.optional(),
+});
+
+const cacheByPath = z.strictObject({
+  path: z
+    .string({ error: 'must be a string path starting with /' })
+    .regex(/^\/[A-Za-z0-9._~\-/]*$/, { message: 'must start with / and use only letters, digits and . _ ~ - /' }),
+  ttlSeconds,
+  weight: ruleWeight.optional(),
+});
+
+const certificate = z.discriminatedUnion(
+  'source',
+  [
+    z.strictObject({
+      /** An existing certificate in Alibaba Cloud Certificate Management Service (recommended). */
+      source: z.literal('cas'),
+      certificateId: z
+        .string({ error: 'must be the numeric CAS certificate id as a string, e.g. "12345678"' })
+        .regex(/^[0-9]{1,20}$/, { message: 'must be the numeric CAS certificate id as a string, e.g. "12345678"' }),
+      region: oneOf(CAS_REGIONS).default('ap-southeast-1'),
+    }),
+    z.strictObject({
+      /** PEM certificate and key supplied at deploy time as NoEcho parameters and uploaded to CAS by the stack. */
+      source: z.literal('upload'),
+    }),
+  ],
+  { error: 'must be an object whose "source" is "cas" (with "certificateId") or "upload"' },
+);
+
+const hotlinkProtection = z.strictObject({
+  /** Viewer Referer domains allowed through the CDN (referer_white_list_set); wildcards like *.example.com allowed. */
+  allowedReferers: z
+    .array(
+      z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, { message: 'a referer domain looks like example.com or *.example.com' }),
+    )
+    .min(1, { message: 'must list at least one referer domain' }),
+  /** Whether requests without a Referer (direct visits, many apps) are served. */
+  allowEmptyReferer: z.boolean({ error: 'must be true or false' }).default(true),
+});
+
+export const siteSchema = z.strictObject(
+  {
+  /** The service (acceleration) domain viewers use, e.g. test.test.com. */
+  domain: domainName,
+  dns: z
+    .strictObject({
+      zone: domainName,
+      /** The record name inside the zone; derived from domain and zone when omitted ("@" for the apex). */
+      recordName: z
+        .string()
+        .regex(/^(@|[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)$/, {
+          message: 'must be "@" or a relative record name such as "cdn" or "img.cdn"',
+        })
+        .optional(),
+      provider: oneOf(DNS_PROVIDERS).default('alidns'),
+      ttlSeconds: z
+        .number({ error: 'must be a whole number of seconds from 60 to 86400' })
+        .int({ message: 'must be a whole number of seconds from 60 to 86400' })
+        .min(60, { message: 'must be a whole number of seconds from 60 to 86400' })
+        .max(86400, { message: 'must be a whole number of seconds from 60 to 86400' })
+        .default(600),
+    })
+    .optional(),
+  bucket: z.strictObject(
+    {
+      name: bucketName,
+      region: awsRegion,
+    },
+    { error: 'must be an object with "name" and "region"' },
+  ),
+  /** virtual-hosted (default, recommended by AWS) or path (the guide's style; the URL then carries the bucket name). */
+  originUrlStyle: oneOf(ORIGIN_URL_STYLES).default('virtual-hosted'),
+  originAccess: z
+    .strictObject({
+      mode: oneOf(ORIGIN_ACCESS_MODES).default('signed'),
+    })
+    .default({ mode: 'signed' }),
+  cdn: z
+    .strictObject({
+      /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */
+      scope: oneOf(CDN_SCOPES).default('overseas'),
+      type: oneOf(CDN_TYPES).default('web'),
+      hstsMaxAgeSeconds: z
+        .number({ error: 'must be a whole number of seconds from 0 to 63072000' })
+        .int({ message: 'must be a whole number of seconds from 0 to 63072000' })
+        .min(0, { message: 'must be a whole number of seconds from 0 to 63072000' })
+        .max(63_072_000, { message: 'must be a whole number of seconds from 0 to 63072000' })
+        .default(5_184_000),
+    })
+    .default({ scope: 'overseas', type: 'web', hstsMaxAgeSeconds: 5_184_000 }),
+  certificate,
+  cache: z
+    .strictObject({
+      byFileType: z.array(cacheByFileType).default([]),
+      byPath: z.array(cacheByPath).default([]),
+    })
+    .default({ byFileType: [], byPath: [] }),
+  hotlinkProtection: hotlinkProtection.optional(),
+  tags: tags.default({}),
+  },
+  { error: 'must be an object describing one site (domain, bucket, certificate, ...)' },
+);
+
+export const stageSchema = z.strictObject({
+  /** Optional JSON-schema pointer for editors; ignored. */
+  $schema: z.string().optional(),
+  aws: z
+    .strictObject({
+      /** Pin the AWS account the stage deploys to; deploy refuses credentials for another account. */
+      account: z
+        .string()
+        .regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id' })
+        .optional(),
+    })
+    .default({}),
+  alibaba: z.strictObject(
+    {
+    /** Region of the ROS stack (CDN itself is global; this is where ROS keeps the stack). */
+    region: z
+      .string({ error: 'must be an Alibaba Cloud region id such as ap-southeast-1' })
+      .regex(/^[a-z]{2}-[a-z]+(-[0-9]+)?$/, { message: 'must be an Alibaba Cloud region id such as ap-southeast-1' }),
+    },
+    { error: 'must be an object with "region", the Alibaba Cloud region of the ROS stacks' },
+  ),
+  sites: z.array(siteSchema, { error: 'must be a list of sites' }).min(1, { message: 'must list at least one site' }),
+});
+
+export type SiteInput = z.input<typeof siteSchema>;
+export type StageInput = z.input<typeof stageSchema>;
+export type ParsedSite = z.output<typeof siteSchema>;
+export type ParsedStage = z.output<typeof stageSchema>;

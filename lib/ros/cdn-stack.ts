@@ -1,0 +1,117 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import * as dns from '@alicloud/ros-cdk-dns';
+import type { SiteConfig } from '../config/resolve-stage';
+import { CertificateBinding } from './certificate-binding';
+import * as cdn from './cdn-functions';
+import { CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
+
+/** Parameter names shared with the deploy command, which fills them from the AWS stack's outputs. */
+export const CDN_STACK_PARAMETERS = {
+  bucketName: 'BucketName',
+  bucketRegion: 'BucketRegion',
+  originHost: 'OriginHost',
+  originPathPrefix: 'OriginPathPrefix',
+} as const;
+
+export const CDN_STACK_OUTPUTS = {
+  cname: 'CdnCname',
+  domain: 'CdnDomain',
+  serviceUrl: 'ServiceUrl',
+} as const;
+
+/** The AWS origin stack's outputs, as parameter values inside this stack. */
+interface OriginParameters {
+  readonly bucketName: string;
+  readonly bucketRegion: string;
+  readonly originHost: string;
+  readonly originPathPrefix: string;
+}
+
+export interface CdnStackProps {
+  readonly site: SiteConfig;
+}
+
+/**
+ * The Alibaba side of one site: the CDN domain with the S3 REST host as its HTTPS origin, its feature functions,
+ * the certificate binding and the Alibaba DNS CNAME. Parameter defaults come from the configuration, so the template
+ * synthesizes and can be reviewed without any deployed AWS stack.
+ */
+export class CdnStack extends ros.Stack {
+  public readonly domain: RosCdnDomain;
+
+  constructor(scope: ros.Construct, id: string, props: CdnStackProps) {
+    super(scope, id, { description: `Alibaba Cloud CDN in front of S3 bucket ${props.site.bucket.name} for ${props.site.domain}` });
+    const { site } = props;
+
+    const param = (name: string, defaultValue: string, description: string) =>
+      new ros.RosParameter(this, name, { type: ros.RosParameterType.STRING, defaultValue, description }).valueAsString;
+    const origin: OriginParameters = {
+      bucketName: param(CDN_STACK_PARAMETERS.bucketName, site.bucket.name, 'Origin S3 bucket (AWS stack output BucketName).'),
+      bucketRegion: param(CDN_STACK_PARAMETERS.bucketRegion, site.bucket.region, 'Origin bucket region (AWS stack output BucketRegion).'),
+      originHost: param(CDN_STACK_PARAMETERS.originHost, site.origin.host, 'S3 REST host the CDN fetches from (AWS stack output OriginHost).'),
+      originPathPrefix: param(
+        CDN_STACK_PARAMETERS.originPathPrefix,
+        site.origin.pathPrefix,
+        'Path every viewer URL starts with: "/" or "/<bucket>/" for path-style (AWS stack output OriginPathPrefix).',
+      ),
+    };
+    const { originHost, originPathPrefix } = origin;
+
+    this.domain = new RosCdnDomain(this, 'Domain', {
+      domainName: site.domain,
+      cdnType: site.cdn.type,
+      scope: site.cdn.scope,
+      originServers: [{ type: 'domain', content: originHost, port: 443, priority: '20', weight: '10' }],
+      tags: Object.entries(site.tags).map(([key, value]) => ({ key, value })),
+    });
+
+    const certificate = new CertificateBinding(this, 'Certificate', { site, domainName: this.domain.attrDomainName });
+
+    // DomainConfig properties are not editable: a change replaces the whole resource. Small groups keep a change
+    // (a new cache rule, say) from briefly removing unrelated functions such as the origin Host or HTTPS settings.
+    const group = (id: string, functions: CdnFunction[]) =>
+      functions.length === 0 ? undefined : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
+
+    group('OriginConfig', [cdn.originHostHeader(originHost), cdn.originSni(originHost), cdn.forwardSchemeHttps()]);
+    group('OriginAuthConfig', originAuthFunctions(site, origin));
+    const https = group('HttpsConfig', [cdn.httpsForce(), cdn.hsts(site.cdn.hstsMaxAgeSeconds), cdn.tlsVersions(), cdn.http2()]);
+    // HTTPS functions fail on a domain without a certificate, so they wait for the binding.
+    https?.addRosDependency(certificate.execution.logicalId);
+    group('CacheConfig', [
+      ...site.cache.byFileType.map((rule) => cdn.fileTypeTtl(rule.fileTypes, rule.ttlSeconds, rule.weight)),
+      ...site.cache.byPath.map((rule) => cdn.pathTtl(rule.path, rule.ttlSeconds, rule.weight)),
+    ]);
+    group('CompressionConfig', [cdn.gzip(), cdn.brotli()]);
+    if (site.hotlinkProtection) {
+      group('HotlinkConfig', [cdn.refererAllowList(site.hotlinkProtection.allowedReferers, site.hotlinkProtection.allowEmptyReferer)]);
+    }
+
+    if (site.dns.provider === 'alidns') {
+      new dns.DomainRecord(this, 'CnameRecord', {
+        domainName: site.dns.zone,
+        rr: site.dns.recordName,
+        type: 'CNAME',
+        value: this.domain.attrCname,
+        ttl: site.dns.ttlSeconds,
+      });
+    }
+
+    new ros.RosOutput(this, CDN_STACK_OUTPUTS.cname, { value: this.domain.attrCname, description: 'CNAME target for the service domain.' });
+    new ros.RosOutput(this, CDN_STACK_OUTPUTS.domain, { value: this.domain.attrDomainName, description: 'The CDN (service) domain.' });
+    new ros.RosOutput(this, CDN_STACK_OUTPUTS.serviceUrl, {
+      value: ros.Fn.join('', ['https://', this.domain.attrDomainName, originPathPrefix]),
+      description: 'Base URL viewers use.',
+    });
+  }
+}
+
+/** How the CDN proves itself to S3, per origin-access mode. */
+function originAuthFunctions(site: SiteConfig, _origin: OriginParameters): CdnFunction[] {
+  switch (site.originAccess.mode) {
+    case 'referer':
+      // The guide's mode: the bucket policy allows any request whose Referer starts with this value.
+      return [cdn.originRequestHeader('Referer', `https://${site.domain}/`)];
+    default:
+      throw new Error(`originAccess.mode "${site.originAccess.mode}" is not implemented yet in the CDN stack`);
+  }
+}

@@ -1,0 +1,47 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import { requireValue } from './property-checks';
+
+export interface RosCasCertificateProps {
+  /** PEM certificate chain; pass a NoEcho parameter, never a literal. */
+  readonly cert: string | ros.IResolvable;
+  /** PEM private key; pass a NoEcho parameter, never a literal. */
+  readonly key: string | ros.IResolvable;
+  /** Unique per account. */
+  readonly name: string | ros.IResolvable;
+  readonly lang?: string;
+  readonly sourceIp?: string;
+}
+
+const TYPE = 'ALIYUN::CAS::Certificate';
+
+/** `ALIYUN::CAS::Certificate`: uploads a PEM pair to Certificate Management Service. No property is editable. */
+export class RosCasCertificate extends ros.RosResource {
+  public static readonly ROS_RESOURCE_TYPE_NAME = TYPE;
+  public readonly attrCertId: ros.IResolvable;
+
+  constructor(scope: ros.Construct, id: string, readonly props: RosCasCertificateProps) {
+    super(scope, id, { type: TYPE, properties: props });
+    requireValue(TYPE, 'Cert', props.cert);
+    requireValue(TYPE, 'Key', props.key);
+    requireValue(TYPE, 'Name', props.name);
+    for (const [property, value] of [['Cert', props.cert], ['Key', props.key]] as const) {
+      // A literal PEM here would be written into the synthesized template in clear text.
+      if (!ros.Token.isUnresolved(value)) {
+        throw new Error(`${TYPE}.${property}: must come from a NoEcho parameter, not a literal value`);
+      }
+    }
+    this.attrCertId = this.getAtt('CertId');
+  }
+
+  protected get rosProperties(): { [key: string]: any } {
+    return this.props;
+  }
+
+  protected renderProperties(props: { [key: string]: any }): { [key: string]: any } {
+    const p = props as RosCasCertificateProps;
+    const out: Record<string, unknown> = { Cert: p.cert, Key: p.key, Name: p.name };
+    if (p.lang !== undefined) out.Lang = p.lang;
+    if (p.sourceIp !== undefined) out.SourceIp = p.sourceIp;
+    return out;
+  }
+}

@@ -1,0 +1,12 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import type { StageConfig } from '../config/resolve-stage';
+import { CdnStack } from './cdn-stack';
+
+/** Builds the ROS app for every site of a stage. The caller synthesizes it. */
+export function buildRosApp(stage: StageConfig, outdir: string): ros.App {
+  const app = new ros.App({ outdir });
+  for (const site of stage.sites) {
+    new CdnStack(app, site.stackNames.cdn, { site });
+  }
+  return app;
+}

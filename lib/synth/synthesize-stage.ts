@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { StageConfig } from '../config/resolve-stage';
+
+export const DEFAULT_AWS_OUTDIR = 'cdk.out';
+export const DEFAULT_ROS_OUTDIR = 'ros.out';
+
+export interface SynthOptions {
+  readonly projectDir?: string;
+  readonly awsOutdir?: string;
+  readonly rosOutdir?: string;
+  /** Limit to these site ids (default: every site of the stage). */
+  readonly siteIds?: readonly string[];
+}
+
+export interface SynthResult {
+  readonly awsOutdir: string;
+  readonly rosOutdir: string;
+  readonly awsTemplates: string[];
+  readonly rosTemplates: string[];
+}
+
+/**
+ * Synthesizes both apps for a stage. Each app is written to a staging folder first and swapped into place only when
+ * both succeeded, so a failed synth (a rule finding, a bad property) leaves cdk.out and ros.out as they were.
+ */
+export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}): SynthResult {
+  const projectDir = options.projectDir ?? process.cwd();
+  const awsOutdir = path.resolve(projectDir, options.awsOutdir ?? DEFAULT_AWS_OUTDIR);
+  const rosOutdir = path.resolve(projectDir, options.rosOutdir ?? DEFAULT_ROS_OUTDIR);
+  const selected = selectSites(stage, options.siteIds);
+
+  const staging = fs.mkdtempSync(path.join(projectDir, '.synth-staging-'));
+  try {
+    const awsStaging = path.join(staging, 'aws');
+    const rosStaging = path.join(staging, 'ros');
+    // Required lazily: a config error never pays for loading aws-cdk-lib or the ROS libraries.
+    const { buildAwsApp } = require('../aws/aws-app') as typeof import('../aws/aws-app');
+    const { buildRosApp } = require('../ros/ros-app') as typeof import('../ros/ros-app');
+    buildAwsApp(selected, { outdir: awsStaging }).synth();
+    buildRosApp(selected, rosStaging).synth();
+    replaceDir(awsStaging, awsOutdir);
+    replaceDir(rosStaging, rosOutdir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return {
+    awsOutdir,
+    rosOutdir,
+    awsTemplates: templatesIn(awsOutdir),
+    rosTemplates: templatesIn(rosOutdir),
+  };
+}
+
+export function selectSites(stage: StageConfig, siteIds?: readonly string[]): StageConfig {
+  if (!siteIds || siteIds.length === 0) return stage;
+  const known = stage.sites.map((site) => site.id);
+  const unknown = siteIds.filter((id) => !known.includes(id) && !stage.sites.some((site) => site.domain === id));
+  if (unknown.length > 0) {
+    throw new Error(`--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`);
+  }
+  return { ...stage, sites: stage.sites.filter((site) => siteIds.includes(site.id) || siteIds.includes(site.domain)) };
+}
+
+function replaceDir(from: string, to: string): void {
+  const old = `${to}.old-${process.pid}`;
+  if (fs.existsSync(to)) fs.renameSync(to, old);
+  fs.renameSync(from, to);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+function templatesIn(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.template.json'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}

@@ -1,0 +1,185 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError } from '../../lib/config/config-error';
+import { loadStage, parseStage } from '../../lib/config/load-stage';
+import { BUCKET_RULE, DOMAIN_RULE } from '../../lib/config/schema';
+
+/** The example stage's site, which every bad-input case below mutates in one place. */
+function exampleStage(): any {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '../../config/example.json'), 'utf8'));
+}
+
+function withSite(change: (site: any) => void): any {
+  const stage = exampleStage();
+  change(stage.sites[0]);
+  return stage;
+}
+
+function errorFor(raw: unknown): string {
+  try {
+    parseStage(raw, 'example', 'config/example.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the example stage', () => {
+  const stage = loadStage('example', path.join(__dirname, '../..'));
+  const site = stage.sites[0];
+
+  test('reproduces the guide', () => {
+    expect(site.domain).toBe('test.test.com');
+    expect(site.dns).toEqual({ zone: 'test.com', recordName: 'test', provider: 'alidns', ttlSeconds: 600 });
+    expect(site.bucket).toEqual({ name: 'ali-cdn-test', region: 'ap-northeast-2' });
+    expect(site.origin.host).toBe('ali-cdn-test.s3.ap-northeast-2.amazonaws.com');
+    expect(site.cdn.scope).toBe('overseas');
+  });
+
+  test('derives stable stack names', () => {
+    expect(site.stackNames).toEqual({
+      origin: 's3alicdn-example-test-test-com-origin',
+      cdn: 's3alicdn-example-test-test-com-cdn',
+      route53: 's3alicdn-example-test-test-com-dns',
+    });
+  });
+});
+
+describe('derived values', () => {
+  test('path-style origin puts the bucket in the service URL', () => {
+    const stage = parseStage(withSite((s) => (s.originUrlStyle = 'path')), 'example');
+    expect(stage.sites[0].origin).toEqual({ host: 's3.ap-northeast-2.amazonaws.com', pathPrefix: '/ali-cdn-test/' });
+    expect(stage.sites[0].serviceUrl).toBe('https://test.test.com/ali-cdn-test/');
+  });
+
+  test('zone and record name default from the domain', () => {
+    const stage = parseStage(withSite((s) => delete s.dns), 'example');
+    expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test' });
+    const apex = parseStage(withSite((s) => ((s.domain = 'example.org'), delete s.dns)), 'example');
+    expect(apex.sites[0].dns).toMatchObject({ zone: 'example.org', recordName: '@' });
+  });
+
+  test('omitted optional fields take the secure defaults', () => {
+    const stage = parseStage(
+      withSite((s) => {
+        delete s.originAccess;
+        delete s.cdn;
+        delete s.originUrlStyle;
+      }),
+      'example',
+    );
+    expect(stage.sites[0].originAccess.mode).toBe('signed');
+    expect(stage.sites[0].cdn).toEqual({ scope: 'overseas', type: 'web', hstsMaxAgeSeconds: 5184000 });
+    expect(stage.sites[0].originUrlStyle).toBe('virtual-hosted');
+  });
+});
+
+describe('every bad value names the field, the value and what is allowed', () => {
+  const cases: Array<[string, any, string]> = [
+    ['malformed domain', withSite((s) => (s.domain = 'test..test.com')), `sites[0].domain: "test..test.com" is not allowed: ${DOMAIN_RULE}`],
+    ['uppercase domain', withSite((s) => (s.domain = 'Test.test.com')), `sites[0].domain: "Test.test.com" is not allowed: ${DOMAIN_RULE}`],
+    ['single-label domain', withSite((s) => (s.domain = 'localhost')), `sites[0].domain: "localhost" is not allowed: ${DOMAIN_RULE}`],
+    [
+      'zone that is not a suffix of the domain',
+      withSite((s) => (s.dns.zone = 'other.com')),
+      'sites[0].dns.zone: "other.com" is not allowed: must be "test.test.com" or a parent domain of it (a suffix after a dot)',
+    ],
+    [
+      'zone that only matches as a string suffix',
+      withSite((s) => (s.dns.zone = 'st.test.com')),
+      'sites[0].dns.zone: "st.test.com" is not allowed: must be "test.test.com" or a parent domain of it (a suffix after a dot)',
+    ],
+    [
+      'record name that does not match domain and zone',
+      withSite((s) => (s.dns.recordName = 'www')),
+      'sites[0].dns.recordName: "www" is not allowed: must be "test" so that the record name plus zone "test.com" is the domain "test.test.com"',
+    ],
+    ['bucket with uppercase letters', withSite((s) => (s.bucket.name = 'Ali-CDN-Test')), `sites[0].bucket.name: "Ali-CDN-Test" is not allowed: ${BUCKET_RULE}`],
+    ['bucket with dots', withSite((s) => (s.bucket.name = 'ali.cdn.test')), `sites[0].bucket.name: "ali.cdn.test" is not allowed: ${BUCKET_RULE}`],
+    ['bucket with underscores', withSite((s) => (s.bucket.name = 'ali_cdn_test')), `sites[0].bucket.name: "ali_cdn_test" is not allowed: ${BUCKET_RULE}`],
+    ['bucket too short', withSite((s) => (s.bucket.name = 'ab')), `sites[0].bucket.name: "ab" is not allowed: ${BUCKET_RULE}`],
+    ['bucket too long', withSite((s) => (s.bucket.name = 'a'.repeat(64))), `sites[0].bucket.name: "${'a'.repeat(64)}" is not allowed: ${BUCKET_RULE}`],
+    ['bucket with a reserved suffix', withSite((s) => (s.bucket.name = 'media-s3alias')), `sites[0].bucket.name: "media-s3alias" is not allowed: ${BUCKET_RULE}`],
+    ['unknown region', withSite((s) => (s.bucket.region = 'ap-northeast-9')), 'sites[0].bucket.region: "ap-northeast-9" is not allowed: must be an AWS commercial region: af-south-1, '],
+    ['unknown mode', withSite((s) => (s.originAccess.mode = 'public')), 'sites[0].originAccess.mode: "public" is not allowed: must be one of: signed, referer-secret, referer'],
+    ['unknown scope', withSite((s) => (s.cdn.scope = 'china')), 'sites[0].cdn.scope: "china" is not allowed: must be one of: overseas, domestic, global'],
+    ['unknown URL style', withSite((s) => (s.originUrlStyle = 'website')), 'sites[0].originUrlStyle: "website" is not allowed: must be one of: virtual-hosted, path'],
+    ['negative TTL', withSite((s) => (s.cache.byFileType[0].ttlSeconds = -5)), 'sites[0].cache.byFileType[0].ttlSeconds: -5 is not allowed: must be a whole number of seconds from 1 to 99999999'],
+    ['huge TTL', withSite((s) => (s.cache.byPath[0].ttlSeconds = 100_000_000)), 'sites[0].cache.byPath[0].ttlSeconds: 100000000 is not allowed: must be a whole number of seconds from 1 to 99999999'],
+    ['fractional TTL', withSite((s) => (s.cache.byPath[0].ttlSeconds = 1.5)), 'sites[0].cache.byPath[0].ttlSeconds: 1.5 is not allowed: must be a whole number of seconds from 1 to 99999999'],
+    ['TTL given as text', withSite((s) => (s.cache.byPath[0].ttlSeconds = '300')), 'sites[0].cache.byPath[0].ttlSeconds: "300" is not allowed: must be a whole number of seconds from 1 to 99999999'],
+    ['cache path without a leading slash', withSite((s) => (s.cache.byPath[0].path = 'static')), 'sites[0].cache.byPath[0].path: "static" is not allowed: must start with / and use only letters, digits and . _ ~ - /'],
+    ['file type with a dot', withSite((s) => (s.cache.byFileType[0].fileTypes = ['.jpg'])), 'sites[0].cache.byFileType[0].fileTypes[0]: ".jpg" is not allowed: a file type is 1-16 letters or digits without a dot, e.g. jpg'],
+    [
+      'duplicate site',
+      (() => {
+        const stage = exampleStage();
+        stage.sites.push({ ...stage.sites[0], bucket: { name: 'ali-cdn-test-2', region: 'ap-northeast-2' } });
+        return stage;
+      })(),
+      'sites[1].domain: "test.test.com" is not allowed: duplicate site: sites[0] already serves this domain',
+    ],
+    [
+      'two sites sharing a bucket',
+      (() => {
+        const stage = exampleStage();
+        stage.sites.push({ ...stage.sites[0], domain: 'img.test.com', dns: { zone: 'test.com' } });
+        return stage;
+      })(),
+      'sites[1].bucket.name: "ali-cdn-test" is not allowed: duplicate bucket: sites[0] already uses it (bucket names are global; one bucket per site)',
+    ],
+    ['unknown key in a site', withSite((s) => (s.bukcet = {})), 'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags'],
+    ['unknown key at the top', { ...exampleStage(), region: 'x' }, '  - region: "x" is not allowed: unknown key; allowed keys here: aws, alibaba, sites'],
+    ['missing bucket', withSite((s) => delete s.bucket), 'sites[0].bucket: missing; must be an object with "name" and "region"'],
+    ['missing Alibaba section', (() => { const st = exampleStage(); delete st.alibaba; return st; })(), 'alibaba: missing; must be an object with "region", the Alibaba Cloud region of the ROS stacks'],
+    ['no sites', { ...exampleStage(), sites: [] }, 'sites: [] is not allowed: must list at least one site'],
+    ['CAS certificate id that is not numeric', withSite((s) => (s.certificate.certificateId = 'abc')), 'sites[0].certificate.certificateId: "abc" is not allowed: must be the numeric CAS certificate id as a string, e.g. "12345678"'],
+    ['unknown certificate source', withSite((s) => (s.certificate = { source: 'free' })), 'sites[0].certificate.source: "free" is not allowed: must be an object whose "source" is "cas" (with "certificateId") or "upload"'],
+    ['tag value with a URL', withSite((s) => (s.tags.owner = 'https://example.com')), 'sites[0].tags.owner: "https://example.com" is not allowed: tag keys need 1-128 characters and values at most 128'],
+    ['tag key with the reserved prefix', withSite((s) => (s.tags = { 'aliyun-team': 'x' })), 'sites[0].tags.aliyun-team: "x" is not allowed: the tag key "aliyun-team" breaks the rule: tag keys need'],
+    ['HSTS max age out of range', withSite((s) => (s.cdn.hstsMaxAgeSeconds = -1)), 'sites[0].cdn.hstsMaxAgeSeconds: -1 is not allowed: must be a whole number of seconds from 0 to 63072000'],
+    ['bad Alibaba region', { ...exampleStage(), alibaba: { region: 'Singapore' } }, 'alibaba.region: "Singapore" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1'],
+    ['bad AWS account id', { ...exampleStage(), aws: { account: '1234' } }, 'aws.account: "1234" is not allowed: must be a 12-digit AWS account id'],
+    ['DNS TTL below the minimum', withSite((s) => (s.dns.ttlSeconds = 5)), 'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400'],
+    ['unknown DNS provider', withSite((s) => (s.dns.provider = 'cloudflare')), 'sites[0].dns.provider: "cloudflare" is not allowed: must be one of: alidns, route53, none'],
+  ];
+
+  test.each(cases)('%s', (_name, raw, expected) => {
+    const message = errorFor(raw);
+    expect(message).toContain('Invalid configuration in config/example.json:');
+    expect(message).toContain(expected);
+  });
+
+  test('all problems are reported at once', () => {
+    const message = errorFor(
+      withSite((s) => {
+        s.domain = 'bad_domain';
+        s.bucket.name = 'Bad';
+        s.bucket.region = 'mars-1';
+      }),
+    );
+    expect(message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(3);
+  });
+});
+
+describe('loading stage files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-'));
+  fs.mkdirSync(path.join(dir, 'config'));
+  fs.writeFileSync(path.join(dir, 'config', 'broken.json'), '{ "sites": [ }');
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('an unknown stage lists the known ones', () => {
+    expect(() => loadStage('prod', dir)).toThrow('stage: "prod" is not allowed: no such file; known stages: broken');
+  });
+
+  test('invalid JSON names the file', () => {
+    expect(() => loadStage('broken', dir)).toThrow(/Invalid configuration in config\/broken\.json:\n {2}- \(file\): "config\/broken\.json" is not allowed: must be valid JSON/);
+  });
+
+  test('a stage name with path characters is refused before any file is read', () => {
+    expect(() => loadStage('../etc', dir)).toThrow('stage: "../etc" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter');
+  });
+});

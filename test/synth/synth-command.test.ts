@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runSynth } from '../../lib/cli/synth-command';
+import { exampleStageDocument } from '../helpers/stage-fixtures';
+
+/** A throwaway project folder with one stage file and pre-existing output folders holding a sentinel file. */
+function projectWith(stageDocument: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-cli-'));
+  fs.mkdirSync(path.join(dir, 'config'));
+  fs.writeFileSync(path.join(dir, 'config', 'example.json'), JSON.stringify(stageDocument));
+  for (const out of ['cdk.out', 'ros.out']) {
+    fs.mkdirSync(path.join(dir, out));
+    fs.writeFileSync(path.join(dir, out, 'sentinel.txt'), 'left by a previous synth');
+  }
+  return dir;
+}
+
+function snapshotOf(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const out of ['cdk.out', 'ros.out']) {
+    for (const name of fs.readdirSync(path.join(dir, out))) files[`${out}/${name}`] = fs.readFileSync(path.join(dir, out, name), 'utf8');
+  }
+  return files;
+}
+
+const options = { stage: 'example', awsOut: 'cdk.out', rosOut: 'ros.out', quiet: true };
+
+describe('synth command', () => {
+  let errors: string[];
+  beforeEach(() => {
+    errors = [];
+    jest.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    ['bad bucket name', (s: any) => (s.bucket.name = 'Bad_Bucket'), 'sites[0].bucket.name: "Bad_Bucket" is not allowed'],
+    ['unknown mode', (s: any) => (s.originAccess = { mode: 'open' }), 'sites[0].originAccess.mode: "open" is not allowed'],
+    ['zone not a suffix', (s: any) => (s.dns.zone = 'example.org'), 'sites[0].dns.zone: "example.org" is not allowed'],
+  ])('a bad configuration (%s) exits 1, names the field and leaves the output folders untouched', (_name, change, expected) => {
+    const document = exampleStageDocument();
+    change(document.sites[0]);
+    const dir = projectWith(document);
+    const before = snapshotOf(dir);
+    expect(runSynth(options, dir)).toBe(1);
+    expect(errors.join('\n')).toContain(expected);
+    expect(snapshotOf(dir)).toEqual(before);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-'))).toEqual([]);
+  });
+
+  test('a good configuration replaces both output folders with the new templates', () => {
+    const dir = projectWith(exampleStageDocument());
+    expect(runSynth(options, dir)).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'cdk.out'))).toContain('s3alicdn-example-test-test-com-origin.template.json');
+    expect(fs.readdirSync(path.join(dir, 'ros.out'))).toContain('s3alicdn-example-test-test-com-cdn.template.json');
+    expect(fs.existsSync(path.join(dir, 'cdk.out', 'sentinel.txt'))).toBe(false);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-') || name.includes('.old-'))).toEqual([]);
+  });
+
+  test('an unknown --site is refused before anything is written', () => {
+    const dir = projectWith(exampleStageDocument());
+    const before = snapshotOf(dir);
+    expect(runSynth({ ...options, site: ['nope'] }, dir)).toBe(1);
+    expect(errors.join('\n')).toContain('--site: "nope" not in stage "example"; sites: test-test-com');
+    expect(snapshotOf(dir)).toEqual(before);
+  });
+});
