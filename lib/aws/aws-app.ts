@@ -1,10 +1,16 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from '../config/resolve-stage';
 import { OriginStack } from './origin-stack';
 
-/** Context that makes CDK's built-in CloudFormation validation fail synth on errors instead of printing warnings. */
-export const STRICT_VALIDATION_CONTEXT = {
+/**
+ * Context the app always runs with, whether started by `npm run synth` or by the cdk CLI:
+ * - built-in CloudFormation validation fails synth on errors instead of printing warnings;
+ * - server access logs are delivered through a bucket policy, so the log bucket can keep ACLs disabled.
+ */
+export const APP_CONTEXT = {
   '@aws-cdk/core:validateAgainstDefaultRules': true,
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 } as const;
 
 export interface AwsAppOptions {
@@ -15,7 +21,7 @@ export interface AwsAppOptions {
 
 /** Builds the AWS CDK app for every site of a stage. The caller synthesizes it. */
 export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
-  const app = new App({ outdir: options.outdir, context: { ...STRICT_VALIDATION_CONTEXT } });
+  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT } });
   for (const site of stage.sites) {
     new OriginStack(app, site.stackNames.origin, {
       site,
@@ -24,5 +30,7 @@ export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
       description: `S3 origin ${site.bucket.name} for Alibaba Cloud CDN domain ${site.domain}`,
     });
   }
+  // Rule packs run as validation plugins at app level: any unacknowledged finding fails synth.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export const STATEMENT_IDS = {
   denyInsecureTransport: 'DenyInsecureTransport',
   allowCdnByReferer: 'AllowCdnGetObjectByReferer',
+  allowCdnByRefererSecret: 'AllowCdnGetObjectByRefererSecret',
 } as const;
 
 export interface BucketArns {
@@ -46,4 +47,28 @@ export function allowGetObjectByServiceDomainReferer(arns: BucketArns, domain: s
     resources: [arns.objectsArn],
     conditions: { StringLike: { 'aws:Referer': serviceDomainReferers(domain) } },
   });
+}
+
+/**
+ * `referer-secret` mode: anonymous GetObject only when Referer equals the secret exactly (StringEquals, so no
+ * wildcard can widen it). The values are CloudFormation dynamic references, resolved at deploy time, so the secret is
+ * never in a synthesized template. RESIDUAL RISK: whoever learns the value (S3 server access logs record Referer;
+ * GetBucketPolicy shows the resolved policy) can read objects directly until it is rotated.
+ */
+export function allowGetObjectByRefererSecret(arns: BucketArns, acceptedValues: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: STATEMENT_IDS.allowCdnByRefererSecret,
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:GetObject'],
+    resources: [arns.objectsArn],
+    conditions: { StringEquals: { 'aws:Referer': acceptedValues.length === 1 ? acceptedValues[0] : [...acceptedValues] } },
+  });
+}
+
+/** Actions the signed-mode reader may perform: read objects, and optionally list so missing keys give 404. */
+export function readerStatements(arns: BucketArns, canList: boolean): iam.PolicyStatement[] {
+  const read = new iam.PolicyStatement({ sid: 'ReadObjects', actions: ['s3:GetObject'], resources: [arns.objectsArn] });
+  if (!canList) return [read];
+  return [read, new iam.PolicyStatement({ sid: 'ListBucket', actions: ['s3:ListBucket'], resources: [arns.bucketArn] })];
 }

@@ -1,8 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
 import * as statements from './bucket-policy-statements';
+import { ACKNOWLEDGED_FINDINGS, acknowledge } from './rule-acknowledgements';
+
+/** How long S3 server access logs are kept. */
+export const ACCESS_LOG_RETENTION_DAYS = 90;
 
 export interface OriginBucketProps {
   readonly site: SiteConfig;
@@ -20,13 +25,26 @@ export function blockPublicAccessFor(mode: SiteConfig['originAccess']['mode']): 
   return new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
 }
 
-/** The S3 origin: encrypted, versioned, ACLs off, TLS-only, retained on stack deletion, policy per mode. */
+/** The S3 origin: encrypted, versioned, ACLs off, TLS-only, retained on stack deletion. The stack adds the mode's Allow. */
 export class OriginBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  public readonly accessLogs: s3.Bucket;
+  public readonly arns: statements.BucketArns;
 
   constructor(scope: Construct, id: string, props: OriginBucketProps) {
     super(scope, id);
     const { site } = props;
+    // Server access logs record every direct S3 request, the evidence for "who read the bucket without the CDN".
+    // In referer-secret mode they also record the secret (Referer field), so this bucket is as locked down as it gets.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      blockPublicAccess: new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true }),
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(ACCESS_LOG_RETENTION_DAYS) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.accessLogs, ACKNOWLEDGED_FINDINGS.accessLogBucketNotLoggedItself);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: site.bucket.name,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -36,15 +54,16 @@ export class OriginBucket extends Construct {
       // Our own TLS statement (with a Sid) replaces enforceSSL's anonymous one, so tests and docs can name it.
       enforceSSL: false,
       removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: `${site.bucket.name}/`,
     });
-    const arns = { bucketArn: this.bucket.bucketArn, objectsArn: this.bucket.arnForObjects('*') };
-    this.bucket.addToResourcePolicy(statements.denyInsecureTransport(arns));
-    switch (site.originAccess.mode) {
-      case 'referer':
-        this.bucket.addToResourcePolicy(statements.allowGetObjectByServiceDomainReferer(arns, site.domain));
-        break;
-      default:
-        throw new Error(`originAccess.mode "${site.originAccess.mode}" is not implemented yet in the origin stack`);
-    }
+    if (site.originAccess.mode !== 'signed') acknowledge(this.bucket, ACKNOWLEDGED_FINDINGS.publicPolicyInRefererModes);
+    this.arns = { bucketArn: this.bucket.bucketArn, objectsArn: this.bucket.arnForObjects('*') };
+    this.bucket.addToResourcePolicy(statements.denyInsecureTransport(this.arns));
+  }
+
+  /** Adds a statement to the bucket policy (the mode-specific Allow). */
+  allow(statement: iam.PolicyStatement): void {
+    this.bucket.addToResourcePolicy(statement);
   }
 }

@@ -163,8 +163,18 @@ export const siteSchema = z.strictObject(
   originAccess: z
     .strictObject({
       mode: oneOf(ORIGIN_ACCESS_MODES).default('signed'),
+      /**
+       * signed mode: also grant the reader s3:ListBucket, so a missing key answers 404 instead of 403. It lets the
+       * CDN (and anyone holding the reader key) learn which keys exist, so it is off by default.
+       */
+      readerCanList: z.boolean({ error: 'must be true or false' }).default(false),
+      /**
+       * referer-secret mode, during a rotation only: the bucket policy accepts the secret's "previous" value as well
+       * as "current", so the CDN keeps working until it sends the new value.
+       */
+      acceptPreviousSecret: z.boolean({ error: 'must be true or false' }).default(false),
     })
-    .default({ mode: 'signed' }),
+    .default({ mode: 'signed', readerCanList: false, acceptPreviousSecret: false }),
   cdn: z
     .strictObject({
       /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */

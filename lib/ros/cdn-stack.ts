@@ -4,20 +4,9 @@ import type { SiteConfig } from '../config/resolve-stage';
 import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
 import { CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
+import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
 
-/** Parameter names shared with the deploy command, which fills them from the AWS stack's outputs. */
-export const CDN_STACK_PARAMETERS = {
-  bucketName: 'BucketName',
-  bucketRegion: 'BucketRegion',
-  originHost: 'OriginHost',
-  originPathPrefix: 'OriginPathPrefix',
-} as const;
-
-export const CDN_STACK_OUTPUTS = {
-  cname: 'CdnCname',
-  domain: 'CdnDomain',
-  serviceUrl: 'ServiceUrl',
-} as const;
+export { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS };
 
 /** The AWS origin stack's outputs, as parameter values inside this stack. */
 interface OriginParameters {
@@ -73,7 +62,7 @@ export class CdnStack extends ros.Stack {
       functions.length === 0 ? undefined : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
 
     group('OriginConfig', [cdn.originHostHeader(originHost), cdn.originSni(originHost), cdn.forwardSchemeHttps()]);
-    group('OriginAuthConfig', originAuthFunctions(site, origin));
+    group('OriginAuthConfig', this.originAuthFunctions(site, origin));
     const https = group('HttpsConfig', [cdn.httpsForce(), cdn.hsts(site.cdn.hstsMaxAgeSeconds), cdn.tlsVersions(), cdn.http2()]);
     // HTTPS functions fail on a domain without a certificate, so they wait for the binding.
     https?.addRosDependency(certificate.execution.logicalId);
@@ -103,15 +92,27 @@ export class CdnStack extends ros.Stack {
       description: 'Base URL viewers use.',
     });
   }
-}
 
-/** How the CDN proves itself to S3, per origin-access mode. */
-function originAuthFunctions(site: SiteConfig, _origin: OriginParameters): CdnFunction[] {
-  switch (site.originAccess.mode) {
-    case 'referer':
-      // The guide's mode: the bucket policy allows any request whose Referer starts with this value.
-      return [cdn.originRequestHeader('Referer', `https://${site.domain}/`)];
-    default:
-      throw new Error(`originAccess.mode "${site.originAccess.mode}" is not implemented yet in the CDN stack`);
+  /** How the CDN proves itself to S3, per origin-access mode. */
+  private originAuthFunctions(site: SiteConfig, origin: OriginParameters): CdnFunction[] {
+    const secret = (name: string, description: string) =>
+      new ros.RosParameter(this, name, { type: ros.RosParameterType.STRING, noEcho: true, description }).valueAsString;
+    switch (site.originAccess.mode) {
+      case 'signed':
+        return [
+          cdn.awsS3BucketAuth({
+            accessKeyId: secret(CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, 'Access key id of the read-only origin reader (from AWS Secrets Manager).'),
+            secretAccessKey: secret(CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey, 'Secret access key of the origin reader (from AWS Secrets Manager).'),
+            region: origin.bucketRegion,
+            bucketName: origin.bucketName,
+          }),
+        ];
+      case 'referer-secret':
+        // Replaces whatever Referer the viewer sent, so only the CDN can present the secret to S3.
+        return [cdn.originRequestHeader('Referer', secret(CDN_STACK_SECRET_PARAMETERS.refererSecret, 'Referer value the bucket policy accepts (from AWS Secrets Manager).'))];
+      case 'referer':
+        // The guide's mode: the bucket policy allows any request whose Referer starts with this value.
+        return [cdn.originRequestHeader('Referer', `https://${site.domain}/`)];
+    }
   }
 }

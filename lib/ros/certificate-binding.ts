@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import type { SiteConfig } from '../config/resolve-stage';
 import { RosCasCertificate, RosOosExecution } from './resource-types';
+import { CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
 
 export interface CertificateBindingProps {
   readonly site: SiteConfig;
@@ -53,19 +54,20 @@ export class CertificateBinding extends ros.Construct {
     let certId: string | ros.IResolvable;
     let certRegion: string;
     if (site.certificate.source === 'cas') {
-      certId = new ros.RosParameter(this, 'CasCertificateId', {
+      certId = new ros.RosParameter(ros.Stack.of(this), CDN_STACK_PARAMETERS.casCertificateId, {
         type: ros.RosParameterType.STRING,
         defaultValue: site.certificate.certificateId,
         description: 'Id of an existing Certificate Management Service certificate covering the service domain.',
       }).valueAsString;
       certRegion = site.certificate.region;
     } else {
-      const pem = new ros.RosParameter(this, 'CertificatePem', {
+      const stack = ros.Stack.of(this);
+      const pem = new ros.RosParameter(stack, CDN_STACK_SECRET_PARAMETERS.certificatePem, {
         type: ros.RosParameterType.STRING,
         noEcho: true,
         description: 'PEM certificate chain for the service domain (given at deploy time, never stored in the template).',
       });
-      const key = new ros.RosParameter(this, 'CertificatePrivateKey', {
+      const key = new ros.RosParameter(stack, CDN_STACK_SECRET_PARAMETERS.certificatePrivateKey, {
         type: ros.RosParameterType.STRING,
         noEcho: true,
         description: 'PEM private key for the certificate (given at deploy time, never stored in the template).',

@@ -37,7 +37,11 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
     // Required lazily: a config error never pays for loading aws-cdk-lib or the ROS libraries.
     const { buildAwsApp } = require('../aws/aws-app') as typeof import('../aws/aws-app');
     const { buildRosApp } = require('../ros/ros-app') as typeof import('../ros/ros-app');
-    buildAwsApp(selected, { outdir: awsStaging }).synth();
+    try {
+      buildAwsApp(selected, { outdir: awsStaging }).synth();
+    } catch (error) {
+      throw keepValidationReport(error as Error, awsStaging, projectDir);
+    }
     buildRosApp(selected, rosStaging).synth();
     replaceDir(awsStaging, awsOutdir);
     replaceDir(rosStaging, rosOutdir);
@@ -60,6 +64,16 @@ export function selectSites(stage: StageConfig, siteIds?: readonly string[]): St
     throw new Error(`--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`);
   }
   return { ...stage, sites: stage.sites.filter((site) => siteIds.includes(site.id) || siteIds.includes(site.domain)) };
+}
+
+/** The failed synth's report would vanish with the staging folder; keep it beside the project and say where. */
+function keepValidationReport(error: Error, stagingDir: string, projectDir: string): Error {
+  const report = path.join(stagingDir, 'validation-report.json');
+  if (!fs.existsSync(report)) return error;
+  const kept = path.join(projectDir, 'validation-report.json');
+  fs.copyFileSync(report, kept);
+  error.message = error.message.split(path.relative(projectDir, report)).join(path.relative(projectDir, kept) || kept).split(report).join(kept);
+  return error;
 }
 
 function replaceDir(from: string, to: string): void {

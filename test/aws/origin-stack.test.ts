@@ -9,6 +9,17 @@ function originTemplate(change?: (site: any) => void) {
   return synthesizeForTest(exampleStageWith(change)).aws[ORIGIN_STACK];
 }
 
+/** The origin bucket (not the access-log bucket) and its logical id. */
+function originBucketIn(template: any): [string, any] {
+  const found = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === 'ali-cdn-test');
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function policyOf(template: any, bucketId: string): any {
+  return Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId);
+}
+
 function bucketArn(logicalId: string) {
   return { 'Fn::GetAtt': [logicalId, 'Arn'] };
 }
@@ -18,9 +29,8 @@ function objectsArn(logicalId: string) {
 
 describe('origin stack, referer mode (the guide)', () => {
   const template = originTemplate((site) => (site.originAccess = { mode: 'referer' }));
-  const bucket = onlyResourceOfType(template, 'AWS::S3::Bucket');
-  const bucketId = Object.keys(template.Resources).find((id) => template.Resources[id] === bucket)!;
-  const policy = onlyResourceOfType(template, 'AWS::S3::BucketPolicy');
+  const [bucketId, bucket] = originBucketIn(template);
+  const policy = policyOf(template, bucketId);
 
   test('the bucket is encrypted, versioned, ACL-free and retained', () => {
     expect(bucket.Properties.BucketName).toBe('ali-cdn-test');
@@ -84,5 +94,133 @@ describe('origin stack, path-style URLs', () => {
     });
     expect(template.Outputs[ORIGIN_STACK_OUTPUTS.originHost].Value).toBe('s3.ap-northeast-2.amazonaws.com');
     expect(template.Outputs[ORIGIN_STACK_OUTPUTS.originPathPrefix].Value).toBe('/ali-cdn-test/');
+  });
+});
+
+describe('origin stack, signed mode (the default)', () => {
+  const template = originTemplate();
+  const [originId, origin] = originBucketIn(template);
+
+  test('the example stage is signed: all four Block Public Access flags on', () => {
+    expect(origin.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  test('the bucket policy only denies non-TLS requests: no Allow to anyone', () => {
+    const policy = policyOf(template, originId);
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s.Effect])).toEqual([[STATEMENT_IDS.denyInsecureTransport, 'Deny']]);
+  });
+
+  test('the reader may only GetObject on this bucket\'s objects', () => {
+    const policy = onlyResourceOfType(template, 'AWS::IAM::Policy');
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsArn(originId) },
+    ]);
+    const userId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::IAM::User')!;
+    expect(policy.Properties.Users).toEqual([{ Ref: userId }]);
+    expect(template.Resources[userId].Properties ?? {}).not.toHaveProperty('Policies');
+  });
+
+  test('readerCanList adds ListBucket on the bucket itself, nothing else', () => {
+    const listing = originTemplate((site) => (site.originAccess = { mode: 'signed', readerCanList: true }));
+    const [bucketId] = originBucketIn(listing);
+    expect(onlyResourceOfType(listing, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsArn(bucketId) },
+      { Sid: 'ListBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn(bucketId) },
+    ]);
+  });
+
+  test('no access key is a stack resource; the key secret holds only a placeholder until deploy', () => {
+    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::AccessKey')).toEqual([]);
+    const secret = onlyResourceOfType(template, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties.Name).toBe('s3alicdn/example/test-test-com/reader-key');
+    expect(secret.Properties.GenerateSecretString).toEqual({
+      SecretStringTemplate: '{"state":"awaiting-first-deploy"}',
+      GenerateStringKey: 'placeholder',
+    });
+    expect(secret.Properties).not.toHaveProperty('SecretString');
+  });
+
+  test('outputs say where the key is kept, never the key', () => {
+    expect(Object.keys(template.Outputs).sort()).toEqual(
+      [
+        ORIGIN_STACK_OUTPUTS.bucketName,
+        ORIGIN_STACK_OUTPUTS.bucketRegion,
+        ORIGIN_STACK_OUTPUTS.originHost,
+        ORIGIN_STACK_OUTPUTS.originPathPrefix,
+        ORIGIN_STACK_OUTPUTS.readerSecretArn,
+        ORIGIN_STACK_OUTPUTS.readerUserName,
+      ].sort(),
+    );
+  });
+
+  test('server access logs go to a private, encrypted bucket that expires them', () => {
+    expect(origin.Properties.LoggingConfiguration.DestinationBucketName.Ref).toBeDefined();
+    const logs = template.Resources[origin.Properties.LoggingConfiguration.DestinationBucketName.Ref];
+    expect(logs.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([{ ExpirationInDays: 90, Status: 'Enabled' }]);
+    expect(logs.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  test('normalized snapshot', () => {
+    expect(normalizeTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('origin stack, referer-secret mode', () => {
+  const template = originTemplate((site) => (site.originAccess = { mode: 'referer-secret' }));
+  const [originId, origin] = originBucketIn(template);
+  const secretId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SecretsManager::Secret')!;
+  const dynamicReference = (key: string) => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, `:SecretString:${key}::}}`]] });
+
+  test('ACL flags on, public-policy flags off', () => {
+    expect(origin.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: false,
+      RestrictPublicBuckets: false,
+    });
+  });
+
+  test('the secret is generated by Secrets Manager: 48 letters and digits under the key "current"', () => {
+    expect(template.Resources[secretId].Properties.GenerateSecretString).toEqual({
+      ExcludePunctuation: true,
+      GenerateStringKey: 'current',
+      PasswordLength: 48,
+      SecretStringTemplate: '{}',
+    });
+  });
+
+  test('the policy allows GetObject only on an exact match with the secret, through a dynamic reference', () => {
+    const policy = policyOf(template, originId);
+    expect(policy.Properties.PolicyDocument.Statement[1]).toEqual({
+      Sid: STATEMENT_IDS.allowCdnByRefererSecret,
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 's3:GetObject',
+      Resource: objectsArn(originId),
+      Condition: { StringEquals: { 'aws:Referer': dynamicReference('current') } },
+    });
+  });
+
+  test('during a rotation the previous value is accepted as well', () => {
+    const rotating = originTemplate((site) => (site.originAccess = { mode: 'referer-secret', acceptPreviousSecret: true }));
+    const policy = policyOf(rotating, originBucketIn(rotating)[0]);
+    expect(policy.Properties.PolicyDocument.Statement[1].Condition).toEqual({
+      StringEquals: { 'aws:Referer': [dynamicReference('current'), dynamicReference('previous')] },
+    });
+  });
+
+  test('outputs name the secret, never its value', () => {
+    expect(template.Outputs[ORIGIN_STACK_OUTPUTS.refererSecretArn].Value).toEqual({ Ref: secretId });
   });
 });

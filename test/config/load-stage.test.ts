@@ -70,7 +70,7 @@ describe('derived values', () => {
       }),
       'example',
     );
-    expect(stage.sites[0].originAccess.mode).toBe('signed');
+    expect(stage.sites[0].originAccess).toEqual({ mode: 'signed', readerCanList: false, acceptPreviousSecret: false });
     expect(stage.sites[0].cdn).toEqual({ scope: 'overseas', type: 'web', hstsMaxAgeSeconds: 5184000 });
     expect(stage.sites[0].originUrlStyle).toBe('virtual-hosted');
   });
@@ -142,6 +142,8 @@ describe('every bad value names the field, the value and what is allowed', () =>
     ['HSTS max age out of range', withSite((s) => (s.cdn.hstsMaxAgeSeconds = -1)), 'sites[0].cdn.hstsMaxAgeSeconds: -1 is not allowed: must be a whole number of seconds from 0 to 63072000'],
     ['bad Alibaba region', { ...exampleStage(), alibaba: { region: 'Singapore' } }, 'alibaba.region: "Singapore" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1'],
     ['bad AWS account id', { ...exampleStage(), aws: { account: '1234' } }, 'aws.account: "1234" is not allowed: must be a 12-digit AWS account id'],
+    ['readerCanList outside signed mode', withSite((s) => (s.originAccess = { mode: 'referer', readerCanList: true })), 'sites[0].originAccess.readerCanList: true is not allowed: only applies to mode "signed"; remove it or set it to false'],
+    ['acceptPreviousSecret outside referer-secret mode', withSite((s) => (s.originAccess = { mode: 'signed', acceptPreviousSecret: true })), 'sites[0].originAccess.acceptPreviousSecret: true is not allowed: only applies to mode "referer-secret"; remove it or set it to false'],
     ['DNS TTL below the minimum', withSite((s) => (s.dns.ttlSeconds = 5)), 'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400'],
     ['unknown DNS provider', withSite((s) => (s.dns.provider = 'cloudflare')), 'sites[0].dns.provider: "cloudflare" is not allowed: must be one of: alidns, route53, none'],
   ];

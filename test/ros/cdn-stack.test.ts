@@ -1,6 +1,6 @@
 import { CertificateBinding } from '../../lib/ros/certificate-binding';
 import * as cdn from '../../lib/ros/cdn-functions';
-import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS } from '../../lib/ros/cdn-stack';
+import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../../lib/ros/cdn-stack';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { normalizeTemplate, onlyResourceOfType, resourcesOfType, synthesizeForTest } from '../helpers/synthesized-templates';
 
@@ -179,6 +179,52 @@ describe('CDN stack, referer mode (the guide)', () => {
   });
 });
 
+describe('CDN stack, signed mode (the default)', () => {
+  const template = cdnTemplate();
+
+  test('the CDN signs origin requests with the reader key from NoEcho parameters', () => {
+    expect(template.Resources.OriginAuthConfig.Properties.FunctionList).toEqual([
+      {
+        FunctionName: 'aws_s3_bucket',
+        FunctionArgs: [
+          { ArgName: 'enabled', ArgValue: 'l2' },
+          { ArgName: 'accesskey', ArgValue: { Ref: CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId } },
+          { ArgName: 'secretkey', ArgValue: { Ref: CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey } },
+          { ArgName: 'region', ArgValue: { Ref: CDN_STACK_PARAMETERS.bucketRegion } },
+          { ArgName: 'bucketname', ArgValue: { Ref: CDN_STACK_PARAMETERS.bucketName } },
+        ],
+      },
+    ]);
+  });
+
+  test('secret parameters are NoEcho, without defaults', () => {
+    for (const name of [CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey]) {
+      expect(template.Parameters[name]).toMatchObject({ Type: 'String', NoEcho: true });
+      expect(template.Parameters[name]).not.toHaveProperty('Default');
+    }
+  });
+
+  test('normalized snapshot', () => {
+    expect(normalizeTemplate(template)).toMatchSnapshot();
+  });
+});
+
+describe('CDN stack, referer-secret mode', () => {
+  const template = cdnTemplate((site) => (site.originAccess = { mode: 'referer-secret' }));
+
+  test('the back-to-origin Referer is replaced with the secret from a NoEcho parameter', () => {
+    expect(template.Resources.OriginAuthConfig.Properties.FunctionList).toEqual([
+      rendered(cdn.originRequestHeader('Referer', { Ref: CDN_STACK_SECRET_PARAMETERS.refererSecret } as any)),
+    ]);
+    expect(template.Resources.OriginAuthConfig.Properties.FunctionList[0].FunctionArgs).toContainEqual({ ArgName: 'duplicate', ArgValue: 'off' });
+    expect(template.Parameters[CDN_STACK_SECRET_PARAMETERS.refererSecret]).toEqual({
+      Type: 'String',
+      NoEcho: true,
+      Description: 'Referer value the bucket policy accepts (from AWS Secrets Manager).',
+    });
+  });
+});
+
 describe('CDN stack variants', () => {
   test('an uploaded certificate arrives only through NoEcho parameters', () => {
     const template = cdnTemplate((site) => {
@@ -186,6 +232,7 @@ describe('CDN stack variants', () => {
       site.certificate = { source: 'upload' };
     });
     expect(template.Parameters.CertificatePem).toMatchObject({ Type: 'String', NoEcho: true });
+    expect(CDN_STACK_SECRET_PARAMETERS.certificatePem).toBe('CertificatePem');
     expect(template.Parameters.CertificatePrivateKey).toMatchObject({ Type: 'String', NoEcho: true });
     expect(template.Parameters.CertificatePem.Default).toBeUndefined();
     const uploaded = onlyResourceOfType(template, 'ALIYUN::CAS::Certificate');

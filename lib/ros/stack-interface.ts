@@ -1,0 +1,32 @@
+/**
+ * The CDN stack's interface with the outside: parameter and output names that the deploy command, the certificate
+ * binding and the tests share.
+ */
+
+/** Parameter names shared with the deploy command, which fills them from the AWS stack's outputs. */
+export const CDN_STACK_PARAMETERS = {
+  bucketName: 'BucketName',
+  bucketRegion: 'BucketRegion',
+  originHost: 'OriginHost',
+  originPathPrefix: 'OriginPathPrefix',
+  /** cas certificates: the Certificate Management Service id, defaulting to the configured one. */
+  casCertificateId: 'CasCertificateId',
+} as const;
+
+/**
+ * Parameters that carry secrets. All are NoEcho and have no default: the deploy command reads the values from AWS
+ * Secrets Manager at deploy time, so they never appear in a template, the repository or a log.
+ */
+export const CDN_STACK_SECRET_PARAMETERS = {
+  readerAccessKeyId: 'ReaderAccessKeyId',
+  readerSecretAccessKey: 'ReaderSecretAccessKey',
+  refererSecret: 'RefererSecret',
+  certificatePem: 'CertificatePem',
+  certificatePrivateKey: 'CertificatePrivateKey',
+} as const;
+
+export const CDN_STACK_OUTPUTS = {
+  cname: 'CdnCname',
+  domain: 'CdnDomain',
+  serviceUrl: 'ServiceUrl',
+} as const;
