@@ -1,12 +1,12 @@
 import { STATEMENT_IDS } from '../../lib/aws/bucket-policy-statements';
 import { ORIGIN_STACK_OUTPUTS } from '../../lib/aws/origin-stack';
-import { exampleStageWith } from '../helpers/stage-fixtures';
-import { normalizeTemplate, onlyResourceOfType, synthesizeForTest } from '../helpers/synthesized-templates';
+import { normalizeTemplate, onlyResourceOfType, templatesFor } from '../helpers/synthesized-templates';
+import type { TestVariant } from '../helpers/test-variants';
 
 const ORIGIN_STACK = 's3alicdn-example-test-test-com-origin';
 
-function originTemplate(change?: (site: any) => void) {
-  return synthesizeForTest(exampleStageWith(change)).aws[ORIGIN_STACK];
+function originTemplate(variant: TestVariant) {
+  return templatesFor(variant).aws[ORIGIN_STACK];
 }
 
 /** The origin bucket (not the access-log bucket) and its logical id. */
@@ -28,7 +28,7 @@ function objectsArn(logicalId: string) {
 }
 
 describe('origin stack, referer mode (the guide)', () => {
-  const template = originTemplate((site) => (site.originAccess = { mode: 'referer' }));
+  const template = originTemplate('referer');
   const [bucketId, bucket] = originBucketIn(template);
   const policy = policyOf(template, bucketId);
 
@@ -88,17 +88,14 @@ describe('origin stack, referer mode (the guide)', () => {
 
 describe('origin stack, path-style URLs', () => {
   test('the origin host is the regional S3 host and the path carries the bucket', () => {
-    const template = originTemplate((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.originUrlStyle = 'path';
-    });
+    const template = originTemplate('refererPathStyle');
     expect(template.Outputs[ORIGIN_STACK_OUTPUTS.originHost].Value).toBe('s3.ap-northeast-2.amazonaws.com');
     expect(template.Outputs[ORIGIN_STACK_OUTPUTS.originPathPrefix].Value).toBe('/ali-cdn-test/');
   });
 });
 
 describe('origin stack, signed mode (the default)', () => {
-  const template = originTemplate();
+  const template = originTemplate('signed');
   const [originId, origin] = originBucketIn(template);
 
   test('the example stage is signed: all four Block Public Access flags on', () => {
@@ -126,7 +123,7 @@ describe('origin stack, signed mode (the default)', () => {
   });
 
   test('readerCanList adds ListBucket on the bucket itself, nothing else', () => {
-    const listing = originTemplate((site) => (site.originAccess = { mode: 'signed', readerCanList: true }));
+    const listing = originTemplate('signedReaderCanList');
     const [bucketId] = originBucketIn(listing);
     expect(onlyResourceOfType(listing, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement).toEqual([
       { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsArn(bucketId) },
@@ -177,7 +174,7 @@ describe('origin stack, signed mode (the default)', () => {
 });
 
 describe('origin stack, referer-secret mode', () => {
-  const template = originTemplate((site) => (site.originAccess = { mode: 'referer-secret' }));
+  const template = originTemplate('refererSecret');
   const [originId, origin] = originBucketIn(template);
   const secretId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::SecretsManager::Secret')!;
   const dynamicReference = (key: string) => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, `:SecretString:${key}::}}`]] });
@@ -213,7 +210,7 @@ describe('origin stack, referer-secret mode', () => {
   });
 
   test('during a rotation the previous value is accepted as well', () => {
-    const rotating = originTemplate((site) => (site.originAccess = { mode: 'referer-secret', acceptPreviousSecret: true }));
+    const rotating = originTemplate('refererSecretRotating');
     const policy = policyOf(rotating, originBucketIn(rotating)[0]);
     expect(policy.Properties.PolicyDocument.Statement[1].Condition).toEqual({
       StringEquals: { 'aws:Referer': [dynamicReference('current'), dynamicReference('previous')] },

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate';
-import { exampleStageWith, PROJECT_DIR } from '../helpers/stage-fixtures';
-import { onlyResourceOfType, resourcesOfType, synthesizeForTest } from '../helpers/synthesized-templates';
+import { PROJECT_DIR } from '../helpers/stage-fixtures';
+import { onlyResourceOfType, resourcesOfType, templatesFor } from '../helpers/synthesized-templates';
+import type { TestVariant } from '../helpers/test-variants';
 import {
   DEPLOYED_RESTRICT_PUBLIC_BUCKETS,
   MATRIX,
@@ -54,9 +55,8 @@ interface ModePolicies {
 }
 
 function policiesFor(mode: Mode, acceptPreviousSecret = false): ModePolicies {
-  const template = synthesizeForTest(
-    exampleStageWith((site) => (site.originAccess = { mode, ...(acceptPreviousSecret ? { acceptPreviousSecret } : {}) })),
-  ).aws[ORIGIN_STACK];
+  const variant: TestVariant = mode === 'signed' ? 'signed' : mode === 'referer' ? 'referer' : acceptPreviousSecret ? 'refererSecretRotating' : 'refererSecret';
+  const template = templatesFor(variant).aws[ORIGIN_STACK];
   const origin = Object.values<any>(resourcesOfType(template, 'AWS::S3::BucketPolicy')).find(
     (policy) => template.Resources[policy.Properties.Bucket.Ref].Properties.BucketName === 'ali-cdn-test',
   );

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { StageConfig } from '../../lib/config/resolve-stage';
-import { synthesizeStage } from '../../lib/synth/synthesize-stage';
+import { SynthResult, synthesizeStage } from '../../lib/synth/synthesize-stage';
+import { exampleStageWith } from './stage-fixtures';
+import { SYNTH_CACHE_ENV, TEST_VARIANTS, TestVariant } from './test-variants';
 
 export interface SynthesizedTemplates {
   readonly aws: Record<string, any>;
@@ -11,22 +12,35 @@ export interface SynthesizedTemplates {
   readonly rosOutdir: string;
 }
 
-const cache = new Map<string, SynthesizedTemplates>();
+/** Synthesizes one variant of the example stage through the real synth path into `projectDir`. */
+export function synthesizeVariant(variant: TestVariant, projectDir: string): SynthResult {
+  fs.mkdirSync(projectDir, { recursive: true });
+  return synthesizeStage(exampleStageWith(TEST_VARIANTS[variant]), { projectDir, awsOutdir: 'cdk.out', rosOutdir: 'ros.out' });
+}
+
+const loaded = new Map<TestVariant, SynthesizedTemplates>();
 
 /**
- * Synthesizes a stage through the same code path as `npm run synth` (all validation on) into a temp folder, once per
- * distinct stage per test file, and returns the templates keyed by stack name.
+ * Templates of a variant keyed by stack name. Read from the folder global-setup.ts filled; synthesized here only when
+ * that folder is absent (a test run without the global setup).
  */
-export function synthesizeForTest(stage: StageConfig): SynthesizedTemplates {
-  const key = JSON.stringify(stage);
-  const cached = cache.get(key);
+export function templatesFor(variant: TestVariant): SynthesizedTemplates {
+  const cached = loaded.get(variant);
   if (cached) return cached;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-synth-'));
-  const result = synthesizeStage(stage, { projectDir: dir, awsOutdir: 'cdk.out', rosOutdir: 'ros.out' });
-  const read = (files: string[]) =>
-    Object.fromEntries(files.map((file) => [path.basename(file, '.template.json'), JSON.parse(fs.readFileSync(file, 'utf8'))]));
-  const templates = { aws: read(result.awsTemplates), ros: read(result.rosTemplates), awsOutdir: result.awsOutdir, rosOutdir: result.rosOutdir };
-  cache.set(key, templates);
+  const cacheDir = process.env[SYNTH_CACHE_ENV];
+  const projectDir = cacheDir ? path.join(cacheDir, variant) : fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-synth-'));
+  const awsOutdir = path.join(projectDir, 'cdk.out');
+  const rosOutdir = path.join(projectDir, 'ros.out');
+  if (!fs.existsSync(awsOutdir)) synthesizeVariant(variant, projectDir);
+  const read = (dir: string) =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.endsWith('.template.json'))
+        .map((name) => [name.slice(0, -'.template.json'.length), JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'))]),
+    );
+  const templates = { aws: read(awsOutdir), ros: read(rosOutdir), awsOutdir, rosOutdir };
+  loaded.set(variant, templates);
   return templates;
 }
 

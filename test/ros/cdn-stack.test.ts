@@ -1,14 +1,14 @@
 import { CertificateBinding } from '../../lib/ros/certificate-binding';
 import * as cdn from '../../lib/ros/cdn-functions';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../../lib/ros/cdn-stack';
-import { exampleStageWith } from '../helpers/stage-fixtures';
-import { normalizeTemplate, onlyResourceOfType, resourcesOfType, synthesizeForTest } from '../helpers/synthesized-templates';
+import { normalizeTemplate, onlyResourceOfType, resourcesOfType, templatesFor } from '../helpers/synthesized-templates';
+import type { TestVariant } from '../helpers/test-variants';
 
 const CDN_STACK = 's3alicdn-example-test-test-com-cdn';
 const domainName = { 'Fn::GetAtt': ['Domain', 'DomainName'] };
 
-function cdnTemplate(change?: (site: any) => void) {
-  return synthesizeForTest(exampleStageWith(change)).ros[CDN_STACK];
+function cdnTemplate(variant: TestVariant) {
+  return templatesFor(variant).ros[CDN_STACK];
 }
 
 /** The template form of a function built by the shared builders, so tests never retype names or arguments. */
@@ -22,7 +22,7 @@ function rendered(fn: ReturnType<typeof cdn.gzip>) {
 const originHostRef = { Ref: CDN_STACK_PARAMETERS.originHost } as any;
 
 describe('CDN stack, referer mode (the guide)', () => {
-  const template = cdnTemplate((site) => (site.originAccess = { mode: 'referer' }));
+  const template = cdnTemplate('referer');
   const configs = resourcesOfType(template, 'ALIYUN::CDN::DomainConfig');
 
   test('parameters take the AWS outputs, defaulting to the configured values', () => {
@@ -180,7 +180,7 @@ describe('CDN stack, referer mode (the guide)', () => {
 });
 
 describe('CDN stack, signed mode (the default)', () => {
-  const template = cdnTemplate();
+  const template = cdnTemplate('signed');
 
   test('the CDN signs origin requests with the reader key from NoEcho parameters', () => {
     expect(template.Resources.OriginAuthConfig.Properties.FunctionList).toEqual([
@@ -210,7 +210,7 @@ describe('CDN stack, signed mode (the default)', () => {
 });
 
 describe('CDN stack, referer-secret mode', () => {
-  const template = cdnTemplate((site) => (site.originAccess = { mode: 'referer-secret' }));
+  const template = cdnTemplate('refererSecret');
 
   test('the back-to-origin Referer is replaced with the secret from a NoEcho parameter', () => {
     expect(template.Resources.OriginAuthConfig.Properties.FunctionList).toEqual([
@@ -227,10 +227,7 @@ describe('CDN stack, referer-secret mode', () => {
 
 describe('CDN stack variants', () => {
   test('an uploaded certificate arrives only through NoEcho parameters', () => {
-    const template = cdnTemplate((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.certificate = { source: 'upload' };
-    });
+    const template = cdnTemplate('signedUploadedCertificate');
     expect(template.Parameters.CertificatePem).toMatchObject({ Type: 'String', NoEcho: true });
     expect(CDN_STACK_SECRET_PARAMETERS.certificatePem).toBe('CertificatePem');
     expect(template.Parameters.CertificatePrivateKey).toMatchObject({ Type: 'String', NoEcho: true });
@@ -242,27 +239,18 @@ describe('CDN stack variants', () => {
   });
 
   test('path-style: the service URL prefix defaults to the bucket path', () => {
-    const template = cdnTemplate((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.originUrlStyle = 'path';
-    });
+    const template = cdnTemplate('refererPathStyle');
     expect(template.Parameters.OriginHost.Default).toBe('s3.ap-northeast-2.amazonaws.com');
     expect(template.Parameters.OriginPathPrefix.Default).toBe('/ali-cdn-test/');
   });
 
   test('DNS on another provider: no Alibaba DNS record', () => {
-    const template = cdnTemplate((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.dns.provider = 'none';
-    });
+    const template = cdnTemplate('refererNoAlibabaDns');
     expect(resourcesOfType(template, 'ALIYUN::DNS::DomainRecord')).toEqual({});
   });
 
   test('hotlink protection adds a viewer Referer allow list', () => {
-    const template = cdnTemplate((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.hotlinkProtection = { allowedReferers: ['test.com', '*.test.com'], allowEmptyReferer: false };
-    });
+    const template = cdnTemplate('refererUploadHotlink');
     expect(template.Resources.HotlinkConfig.Properties.FunctionList).toEqual([
       {
         FunctionName: 'referer_white_list_set',

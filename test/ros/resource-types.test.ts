@@ -1,7 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { RosCasCertificate, RosCdnDomain, RosCdnDomainConfig, RosOosExecution } from '../../lib/ros/resource-types';
-import { exampleStageWith } from '../helpers/stage-fixtures';
-import { synthesizeForTest } from '../helpers/synthesized-templates';
+import { templatesFor } from '../helpers/synthesized-templates';
+import { TEST_VARIANTS, TestVariant } from '../helpers/test-variants';
 
 /**
  * Property names per resource type, as documented in the ROS resource reference (shared/reference/alibaba-ros-cdn.md).
@@ -26,16 +26,8 @@ function newStack() {
 }
 
 describe('every ROS resource uses only documented property names, with the required ones present', () => {
-  const variants = [
-    exampleStageWith((site) => (site.originAccess = { mode: 'referer' })),
-    exampleStageWith((site) => {
-      site.originAccess = { mode: 'referer' };
-      site.certificate = { source: 'upload' };
-      site.hotlinkProtection = { allowedReferers: ['test.com'] };
-    }),
-  ];
-  test.each(variants.map((stage, index) => [index, stage]))('variant %i', (_index, stage) => {
-    for (const template of Object.values(synthesizeForTest(stage).ros)) {
+  test.each(Object.keys(TEST_VARIANTS) as TestVariant[])('variant %s', (variant) => {
+    for (const template of Object.values(templatesFor(variant).ros)) {
       for (const [logicalId, resource] of Object.entries<any>(template.Resources)) {
         const documented = DOCUMENTED[resource.Type];
         expect({ logicalId, type: resource.Type, documented: documented !== undefined }).toEqual({ logicalId, type: resource.Type, documented: true });

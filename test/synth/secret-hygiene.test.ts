@@ -1,17 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CDN_STACK_SECRET_PARAMETERS } from '../../lib/ros/stack-interface';
-import { exampleStageWith } from '../helpers/stage-fixtures';
-import { synthesizeForTest } from '../helpers/synthesized-templates';
-
-/** Fake credentials planted in the environment during synth: none may reach any output file. */
-const PLANTED = {
-  AWS_ACCESS_KEY_ID: 'AKIAPLANTEDTEST12345',
-  AWS_SECRET_ACCESS_KEY: 'pLaNtEd/SecretAccessKey+ForTests0123456789',
-  AWS_SESSION_TOKEN: 'PlantedSessionTokenValueForSecretHygieneTests',
-  ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIPlantedAccessKeyId123',
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'PlantedAlibabaSecretValue0123456789',
-};
+import { templatesFor } from '../helpers/synthesized-templates';
+import { PLANTED_CREDENTIALS, TEST_VARIANTS, TestVariant } from '../helpers/test-variants';
 
 /** Shapes of secrets that must never be written: AWS key ids and secret keys, PEM private keys. */
 const SECRET_SHAPES: Array<[string, RegExp]> = [
@@ -27,36 +18,16 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const variants: Array<[string, (site: any) => void]> = [
-  ['signed', (site) => (site.originAccess = { mode: 'signed', readerCanList: true })],
-  ['referer-secret', (site) => (site.originAccess = { mode: 'referer-secret', acceptPreviousSecret: true })],
-  ['referer', (site) => (site.originAccess = { mode: 'referer' })],
-  ['uploaded certificate', (site) => (site.certificate = { source: 'upload' })],
-];
-
-describe.each(variants)('no secret in any output file: %s', (_name, change) => {
-  const saved: Record<string, string | undefined> = {};
-  let outputs: ReturnType<typeof synthesizeForTest>;
-  beforeAll(() => {
-    for (const [key, value] of Object.entries(PLANTED)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-    outputs = synthesizeForTest(exampleStageWith(change));
-  });
-  afterAll(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
+// Every variant was synthesized with PLANTED_CREDENTIALS in the environment (test/helpers/global-setup.ts).
+describe.each(Object.keys(TEST_VARIANTS) as TestVariant[])('no secret in any output file: %s', (variant) => {
+  const outputs = templatesFor(variant);
 
   test('planted credentials and secret shapes appear nowhere under cdk.out or ros.out', () => {
     const files = [...filesUnder(outputs.awsOutdir), ...filesUnder(outputs.rosOutdir)];
     expect(files.length).toBeGreaterThan(4);
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
-      for (const value of Object.values(PLANTED)) expect({ file, leaked: text.includes(value) }).toEqual({ file, leaked: false });
+      for (const value of Object.values(PLANTED_CREDENTIALS)) expect({ file, leaked: text.includes(value) }).toEqual({ file, leaked: false });
       for (const [shape, pattern] of SECRET_SHAPES) expect({ file, shape, match: text.match(pattern)?.[0] }).toEqual({ file, shape, match: undefined });
     }
   });
