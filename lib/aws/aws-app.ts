@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from '../config/resolve-stage';
 import { OriginStack } from './origin-stack';
+import { Route53RecordStack } from './route53-record-stack';
 
 /**
  * Context the app always runs with, whether started by `npm run synth` or by the cdk CLI:
@@ -23,12 +24,21 @@ export interface AwsAppOptions {
 export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
   const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT } });
   for (const site of stage.sites) {
+    const env = { region: site.bucket.region, account: options.account ?? stage.aws.account };
     new OriginStack(app, site.stackNames.origin, {
       site,
       stackName: site.stackNames.origin,
-      env: { region: site.bucket.region, account: options.account ?? stage.aws.account },
+      env,
       description: `S3 origin ${site.bucket.name} for Alibaba Cloud CDN domain ${site.domain}`,
     });
+    if (site.dns.provider === 'route53') {
+      new Route53RecordStack(app, site.stackNames.route53, {
+        site,
+        stackName: site.stackNames.route53,
+        env,
+        description: `Route 53 CNAME ${site.domain} -> Alibaba Cloud CDN`,
+      });
+    }
   }
   // Rule packs run as validation plugins at app level: any unacknowledged finding fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -20,6 +20,7 @@ export interface SiteConfig extends Omit<ParsedSite, 'dns'> {
     readonly recordName: string;
     readonly provider: 'alidns' | 'route53' | 'none';
     readonly ttlSeconds: number;
+    readonly route53HostedZoneId?: string;
   };
   readonly origin: {
     readonly host: string;
@@ -72,6 +73,16 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       });
     }
 
+    if (site.dns?.provider === 'route53') {
+      if (!site.dns.route53HostedZoneId) {
+        issues.push({ path: `${where}.dns.route53HostedZoneId`, value: undefined, allowed: 'is required when dns.provider is "route53": the hosted zone id of dns.zone' });
+      }
+      if (recordName === '@') {
+        issues.push({ path: `${where}.dns.provider`, value: 'route53', allowed: 'a CNAME cannot sit at the zone apex; use a subdomain, or "none" and an ALIAS/flattening record of your own' });
+      }
+    } else if (site.dns?.route53HostedZoneId !== undefined) {
+      issues.push({ path: `${where}.dns.route53HostedZoneId`, value: site.dns.route53HostedZoneId, allowed: 'only applies when dns.provider is "route53"' });
+    }
     if (site.originAccess.readerCanList && site.originAccess.mode !== 'signed') {
       issues.push({ path: `${where}.originAccess.readerCanList`, value: true, allowed: 'only applies to mode "signed"; remove it or set it to false' });
     }
@@ -90,6 +101,7 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
         recordName,
         provider: site.dns?.provider ?? 'alidns',
         ttlSeconds: site.dns?.ttlSeconds ?? 600,
+        route53HostedZoneId: site.dns?.route53HostedZoneId,
       },
       origin: { host: originHostFor(site.bucket.name, site.bucket.region, site.originUrlStyle), pathPrefix },
       serviceUrl: serviceUrlFor(site.domain, pathPrefix),

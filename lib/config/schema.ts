@@ -143,6 +143,11 @@ export const siteSchema = z.strictObject(
         })
         .optional(),
       provider: oneOf(DNS_PROVIDERS).default('alidns'),
+      /** route53 only: the public hosted zone id of dns.zone (found in the Route 53 console). */
+      route53HostedZoneId: z
+        .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
+        .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
+        .optional(),
       ttlSeconds: z
         .number({ error: 'must be a whole number of seconds from 60 to 86400' })
         .int({ message: 'must be a whole number of seconds from 60 to 86400' })

@@ -23,6 +23,9 @@ export const TEST_VARIANTS = {
     site.originAccess = { mode: 'referer' };
     site.dns.provider = 'none';
   },
+  signedRoute53: (site: any) => {
+    site.dns = { zone: 'test.com', provider: 'route53', route53HostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+  },
 } as const;
 
 export type TestVariant = keyof typeof TEST_VARIANTS;
