@@ -1,6 +1,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { OriginAccessMode } from './origin-access-mode';
+import { s3PathStyleHost, s3VirtualHostedHost } from './s3-endpoints';
 
 /**
  * The CfnOutput keys the origin stack must emit. The stack names its outputs from this table so the two sides
@@ -173,9 +174,8 @@ function originUrlStyle(values: Record<string, string>, where: { file: string; s
   const region = values[K.bucketRegion];
   const host = values[K.originHost];
   const prefix = values[K.originPathPrefix];
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const virtualHosts = [`${bucket}.s3.${region}.${suffix}`, `${bucket}.s3.dualstack.${region}.${suffix}`];
-  const pathHosts = [`s3.${region}.${suffix}`, `s3.dualstack.${region}.${suffix}`];
+  const virtualHosts = [s3VirtualHostedHost(bucket, region), s3VirtualHostedHost(bucket, region, { dualStack: true })];
+  const pathHosts = [s3PathStyleHost(region), s3PathStyleHost(region, { dualStack: true })];
   const at = `${where.file}: stack "${where.stackName}"`;
 
   if (virtualHosts.includes(host)) {
