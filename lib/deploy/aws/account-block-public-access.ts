@@ -1,5 +1,5 @@
 import { GetPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
-import { awsErrorName, describeAwsError, isAccessDenied } from './aws-errors';
+import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
 import type { OriginAccessMode } from './origin-access-mode';
 
 /** The account-level S3 Block Public Access settings; absent flags count as off, as S3 treats them. */
@@ -117,7 +117,7 @@ async function readAccountSettings(
     };
   } catch (error) {
     // S3 Control answers 404 with this code when the account never had a configuration: that means all off.
-    if (awsErrorName(error) === 'NoSuchPublicAccessBlockConfiguration') return ALL_OFF;
+    if (isAwsError(error, 'NoSuchPublicAccessBlockConfiguration')) return ALL_OFF;
     throw error;
   }
 }

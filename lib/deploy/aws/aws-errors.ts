@@ -1,7 +1,8 @@
 /**
- * Helpers to classify AWS SDK v3 errors by name and to describe them without ever carrying a credential along.
- * SDK errors are matched by `name` (not `instanceof`) because service exceptions, smithy provider errors and plain
- * objects from other layers all use it, and mocks in tests reproduce it faithfully.
+ * Helpers to classify AWS SDK v3 errors and to describe them without ever carrying a credential along.
+ * Errors are matched by code rather than `instanceof`: one wire code surfaces under different names. A modeled
+ * query-protocol error (IAM, STS) is thrown as its class, e.g. name "NoSuchEntityException" with Code
+ * "NoSuchEntity"; an unmodeled one (e.g. IAM's "AccessDenied") keeps the wire code as its name.
  */
 
 export function awsErrorName(error: unknown): string {
@@ -19,10 +20,16 @@ export function awsHttpStatus(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+/** True when the error's name or Code is `code`, with or without the SDK's "Exception" suffix. */
+export function isAwsError(error: unknown, code: string): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const base = code.replace(/Exception$/, '');
+  const { name, Code } = error as { name?: unknown; Code?: unknown };
+  return [name, Code].some((candidate) => typeof candidate === 'string' && candidate.replace(/Exception$/, '') === base);
+}
 
 export function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED_NAMES.has(awsErrorName(error));
+  return isAwsError(error, 'AccessDenied');
 }
 
 // Long-term and temporary key ids, and anything shaped like a 40-char secret key or a long session token: an

@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { awsErrorName, describeAwsError } from './aws-errors';
+import { awsErrorName, describeAwsError, isAwsError } from './aws-errors';
 
 export type CredentialsCheckResult =
   | { readonly ok: true; readonly accountId: string; readonly arn: string }
@@ -28,24 +28,24 @@ export async function checkAwsCredentials(options: CheckAwsCredentialsOptions): 
 }
 
 function credentialFailureLine(error: unknown, profile: string | undefined): string {
-  const name = awsErrorName(error);
+  const is = (...codes: string[]) => codes.some((code) => isAwsError(error, code));
   const message = error instanceof Error ? error.message : '';
   const loginFix = profile ? `run \`aws sso login --profile ${profile}\`` : 'run `aws sso login --profile <name>` and set AWS_PROFILE=<name>';
   const profileFix = profile
     ? `check that profile "${profile}" is configured (\`aws configure list --profile ${profile}\`)`
     : 'set AWS_PROFILE to a configured profile (or pass --profile), or run `aws configure`';
 
-  if (name === 'TokenProviderError' || /\bSSO\b/.test(message)) {
+  if (is('TokenProviderError') || /\bSSO\b/.test(message)) {
     return `AWS SSO session expired or missing: ${loginFix}.`;
   }
-  if (name === 'CredentialsProviderError') {
+  if (is('CredentialsProviderError')) {
     return `No usable AWS credentials found: ${profileFix}.`;
   }
-  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
+  if (is('ExpiredToken', 'TokenRefreshRequired')) {
     return `AWS session credentials have expired: ${loginFix}, or refresh the session credentials you exported.`;
   }
-  if (name === 'InvalidClientTokenId' || name === 'UnrecognizedClientException' || name === 'SignatureDoesNotMatch') {
-    return `AWS rejected the credentials (${name}): the access key is unknown, deactivated or its secret is wrong; ${profileFix}.`;
+  if (is('InvalidClientTokenId', 'UnrecognizedClient', 'SignatureDoesNotMatch')) {
+    return `AWS rejected the credentials (${awsErrorName(error)}): the access key is unknown, deactivated or its secret is wrong; ${profileFix}.`;
   }
   return `Could not verify AWS credentials (${describeAwsError(error)}): ${profileFix}.`;
 }

@@ -8,7 +8,7 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { awsErrorName, describeAwsError, isAccessDenied } from './aws-errors';
+import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
 import type { ReaderKeyPair } from './secret-shapes';
 import { SecretText } from './secret-text';
 
@@ -69,7 +69,7 @@ export async function deleteAccessKey(iam: IamSender, userName: string, accessKe
     await iamCall(() => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })), 'DeleteAccessKey', userName);
   } catch (error) {
     // Already gone (an interrupted earlier run): the goal state is reached.
-    if (awsErrorName((error as { cause?: unknown }).cause) !== 'NoSuchEntity') throw error;
+    if (!isAwsError((error as { cause?: unknown }).cause, 'NoSuchEntity')) throw error;
   }
 }
 
@@ -107,9 +107,9 @@ async function iamCall<T>(call: () => Promise<T>, action: string, userName: stri
   } catch (error) {
     const reason = isAccessDenied(error)
       ? `access denied; the deploying identity needs iam:${action} on user ${userName}`
-      : awsErrorName(error) === 'NoSuchEntity'
+      : isAwsError(error, 'NoSuchEntity')
         ? `IAM reports NoSuchEntity (does user ${userName} exist?)`
-        : awsErrorName(error) === 'LimitExceeded'
+        : isAwsError(error, 'LimitExceeded')
           ? 'IAM reports LimitExceeded (a user holds at most two access keys)'
           : describeAwsError(error);
     throw new ReaderKeyRotationError(`IAM ${action} for user ${userName} failed: ${reason}.`, { cause: error });

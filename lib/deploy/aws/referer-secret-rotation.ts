@@ -1,5 +1,5 @@
 import { CreateSecretCommand, GetRandomPasswordCommand } from '@aws-sdk/client-secrets-manager';
-import { awsErrorName, describeAwsError, isAccessDenied } from './aws-errors';
+import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
 import { readRefererSecret } from './origin-secrets';
 import {
   assertRefererSecretValue,
@@ -150,7 +150,7 @@ async function createSecret(secretsManager: SecretsManagerSender, name: string, 
     const response = await secretsManager.send(new CreateSecretCommand({ Name: name, SecretString: secretString, Description: description }));
     return response.ARN ?? name;
   } catch (error) {
-    if (awsErrorName(error) === 'ResourceExistsException') return undefined;
+    if (isAwsError(error, 'ResourceExists')) return undefined;
     const reason = isAccessDenied(error) ? 'access denied; the deploying identity needs secretsmanager:CreateSecret' : describeAwsError(error);
     throw new SecretShapeError(`Creating secret ${name} failed: ${reason}.`);
   }

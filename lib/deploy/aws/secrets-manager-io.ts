@@ -4,7 +4,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrorName, describeAwsError, isAccessDenied } from './aws-errors';
+import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
 
 export type SecretsManagerSender = Pick<SecretsManagerClient, 'send'>;
 
@@ -77,7 +77,7 @@ export async function describeSecret(secretsManager: SecretsManagerSender, secre
   try {
     response = await secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }));
   } catch (error) {
-    if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+    if (isAwsError(error, 'ResourceNotFound')) return undefined;
     throw translate(error, secretId, 'DescribeSecret', 'describe');
   }
   if (response.DeletedDate) {
@@ -90,17 +90,16 @@ export async function describeSecret(secretsManager: SecretsManagerSender, secre
 }
 
 function translate(error: unknown, secretId: string, action: string, verb: string): SecretAccessError {
-  const name = awsErrorName(error);
   if (isAccessDenied(error)) {
     return new SecretAccessError(
       `Access denied trying to ${verb} secret ${secretId}: the deploying identity needs secretsmanager:${action} on it (and kms:Decrypt/kms:GenerateDataKey if it uses a customer managed KMS key).`,
     );
   }
-  if (name === 'ResourceNotFoundException') {
+  if (isAwsError(error, 'ResourceNotFound')) {
     return new SecretAccessError(`Cannot ${verb} secret ${secretId}: the secret or that version does not exist.`);
   }
-  if (name === 'DecryptionFailure' || name === 'EncryptionFailure') {
-    return new SecretAccessError(`Cannot ${verb} secret ${secretId}: KMS refused (${name}); the deploying identity needs kms:Decrypt/kms:GenerateDataKey on the secret's key.`);
+  if (isAwsError(error, 'DecryptionFailure') || isAwsError(error, 'EncryptionFailure')) {
+    return new SecretAccessError(`Cannot ${verb} secret ${secretId}: KMS refused (${describeAwsError(error)}); the deploying identity needs kms:Decrypt/kms:GenerateDataKey on the secret's key.`);
   }
   return new SecretAccessError(`Cannot ${verb} secret ${secretId}: ${describeAwsError(error)}`);
 }

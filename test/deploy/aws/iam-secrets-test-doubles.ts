@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { awsError } from './aws-error-doubles';
+import { awsError, iamError } from './aws-error-doubles';
 
 /**
  * Stateful test doubles for the IAM and Secrets Manager calls the rotation code makes, installed through
@@ -83,7 +83,7 @@ export class IamDouble extends FailureInjector {
 
   private userKeys(userName: string): KeyState[] {
     const keys = this.keys.get(userName);
-    if (!keys) throw awsError('NoSuchEntity', `The user with name ${userName} cannot be found.`, 404);
+    if (!keys) throw iamError('NoSuchEntity', `The user with name ${userName} cannot be found.`, 404);
     return keys;
   }
 
@@ -101,7 +101,7 @@ export class IamDouble extends FailureInjector {
     this.mock.on(CreateAccessKeyCommand).callsFake(({ UserName }) => {
       this.check('CreateAccessKey');
       const keys = this.userKeys(UserName);
-      if (keys.length >= 2) throw awsError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
+      if (keys.length >= 2) throw iamError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
       const key: KeyState = {
         accessKeyId: `AKIA${randomFrom(ALNUM_UPPER, 16)}`,
         secretAccessKey: randomBytes(30).toString('base64'),
@@ -114,7 +114,7 @@ export class IamDouble extends FailureInjector {
     this.mock.on(UpdateAccessKeyCommand).callsFake(({ UserName, AccessKeyId, Status }) => {
       this.check('UpdateAccessKey');
       const key = this.key(UserName, AccessKeyId);
-      if (!key) throw awsError('NoSuchEntity', `The Access Key with id ${AccessKeyId} cannot be found.`, 404);
+      if (!key) throw iamError('NoSuchEntity', `The Access Key with id ${AccessKeyId} cannot be found.`, 404);
       key.status = Status;
       return {};
     });
@@ -122,7 +122,7 @@ export class IamDouble extends FailureInjector {
       this.check('DeleteAccessKey');
       const keys = this.userKeys(UserName);
       const index = keys.findIndex((key) => key.accessKeyId === AccessKeyId);
-      if (index < 0) throw awsError('NoSuchEntity', `The Access Key with id ${AccessKeyId} cannot be found.`, 404);
+      if (index < 0) throw iamError('NoSuchEntity', `The Access Key with id ${AccessKeyId} cannot be found.`, 404);
       keys.splice(index, 1);
       return {};
     });

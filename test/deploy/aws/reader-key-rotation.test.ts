@@ -7,7 +7,7 @@ import {
   rollbackReaderKey,
   type ReaderKeyRotationOptions,
 } from '../../../lib/deploy/aws/rotation';
-import { awsError } from './aws-error-doubles';
+import { awsError, iamError } from './aws-error-doubles';
 import { IamDouble, SecretsManagerDouble } from './iam-secrets-test-doubles';
 import {
   EXAMPLE_ACCESS_KEY_ID as KEY_A,
@@ -192,6 +192,21 @@ describe('retirePreviousReaderKeys', () => {
     const rerun = await retirePreviousReaderKeys({ ...options, now: () => new Date('2025-03-01T01:00:00Z') });
     expect(rerun.retired).toEqual([{ accessKeyId: KEY_A, action: 'deactivated', deleteAfter: new Date('2025-03-02T01:00:00Z') }]);
     expect(iam.key(userName, KEY_A)!.status).toBe('Inactive');
+  });
+
+  it('counts a key that vanished before its delete as deleted', async () => {
+    const { options, newKey } = await rotated();
+    await retirePreviousReaderKeys({ ...options, gracePeriodMs: 0, now: () => new Date('2025-03-01T00:00:00Z') });
+    iam.failNext('DeleteAccessKey', iamError('NoSuchEntity', `The Access Key with id ${KEY_A} cannot be found.`, 404));
+    const result = await retirePreviousReaderKeys({ ...options, gracePeriodMs: 0, now: () => new Date('2025-03-01T00:00:01Z') });
+    expect(result).toEqual({ keptAccessKeyId: newKey, retired: [{ accessKeyId: KEY_A, action: 'deleted' }] });
+  });
+
+  it('names a missing reader user', async () => {
+    const options = { ...setup(readerSecretJson(KEY_A, SECRET_A)), userName: 'no-such-user' };
+    await expect(retirePreviousReaderKeys(options)).rejects.toThrow(
+      'IAM ListAccessKeys for user no-such-user failed: IAM reports NoSuchEntity (does user no-such-user exist?).',
+    );
   });
 
   it('starts the grace period for an inactive key that has no marker (deactivated by hand)', async () => {
