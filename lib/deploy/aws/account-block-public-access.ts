@@ -1,0 +1,140 @@
+import { GetPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
+import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
+import type { OriginAccessMode } from './origin-access-mode';
+
+/** The account-level S3 Block Public Access settings; absent flags count as off, as S3 treats them. */
+export interface AccountBlockPublicAccessSettings {
+  readonly blockPublicAcls: boolean;
+  readonly ignorePublicAcls: boolean;
+  readonly blockPublicPolicy: boolean;
+  readonly restrictPublicBuckets: boolean;
+}
+
+export interface PreflightVerdict {
+  readonly ok: boolean;
+  readonly message: string;
+  /** What the user should do; present whenever `ok` is false. */
+  readonly fix?: string;
+}
+
+export interface AccountBlockPublicAccessVerdict extends PreflightVerdict {
+  /** The settings read from the account; absent when they were not read (signed mode, or the read failed). */
+  readonly settings?: AccountBlockPublicAccessSettings;
+}
+
+export interface CheckAccountBlockPublicAccessOptions {
+  readonly s3control: Pick<S3ControlClient, 'send'>;
+  readonly accountId: string;
+  readonly mode: OriginAccessMode;
+}
+
+const ALL_OFF: AccountBlockPublicAccessSettings = {
+  blockPublicAcls: false,
+  ignorePublicAcls: false,
+  blockPublicPolicy: false,
+  restrictPublicBuckets: false,
+};
+
+export const ACCOUNT_BPA_READ_PERMISSION = 's3:GetAccountPublicAccessBlock';
+
+/**
+ * Preflight for the referer modes: their bucket policy is `Principal: "*"` conditioned on `aws:Referer`, which S3
+ * classifies as public, so account-level Block Public Access either rejects it at deploy (BlockPublicPolicy) or
+ * silently turns every CDN fetch into a 403 (RestrictPublicBuckets). Synth cannot see account state, hence an API
+ * read before `cdk deploy`.
+ */
+export async function checkAccountBlockPublicAccess(
+  options: CheckAccountBlockPublicAccessOptions,
+): Promise<AccountBlockPublicAccessVerdict> {
+  const { s3control, accountId, mode } = options;
+  if (!/^\d{12}$/.test(accountId)) {
+    throw new Error(`accountId "${accountId}" is not a 12-digit AWS account id.`);
+  }
+  if (mode === 'signed') {
+    return {
+      ok: true,
+      message:
+        'Account-level S3 Block Public Access does not affect signed mode: its bucket stays private and needs no public policy.',
+    };
+  }
+
+  let settings: AccountBlockPublicAccessSettings;
+  try {
+    settings = await readAccountSettings(s3control, accountId);
+  } catch (error) {
+    if (isAccessDenied(error)) {
+      return {
+        ok: false,
+        message: `Cannot read the account-level S3 Block Public Access settings of account ${accountId}: access denied.`,
+        fix: `Grant the deploying identity the IAM permission ${ACCOUNT_BPA_READ_PERMISSION} (the ${mode} mode needs this check), or use originAccess mode "signed".`,
+      };
+    }
+    return {
+      ok: false,
+      message: `Cannot read the account-level S3 Block Public Access settings of account ${accountId}: ${describeAwsError(error)}`,
+      fix: `Check network access to S3 Control and retry; the ${mode} mode cannot be deployed safely without this check.`,
+    };
+  }
+
+  const problems: string[] = [];
+  if (settings.blockPublicPolicy) {
+    problems.push(
+      `BlockPublicPolicy=true makes S3 reject the ${mode} bucket policy (it is public to S3 because it allows Principal "*" on aws:Referer), so the deploy fails with 403 Access Denied at PutBucketPolicy.`,
+    );
+  }
+  if (settings.restrictPublicBuckets) {
+    problems.push(
+      `RestrictPublicBuckets=true blocks all anonymous access granted by a public bucket policy: the stack deploys, but every CDN fetch gets 403.`,
+    );
+  }
+  if (problems.length === 0) {
+    return {
+      ok: true,
+      message: `Account ${accountId} allows the public bucket policy that ${mode} mode needs (BlockPublicPolicy=false, RestrictPublicBuckets=false).`,
+      settings,
+    };
+  }
+  return {
+    ok: false,
+    message: `Account ${accountId} has S3 Block Public Access settings that break ${mode} mode. ${problems.join(' ')}`,
+    fix: accountFix(accountId, settings),
+    settings,
+  };
+}
+
+async function readAccountSettings(
+  s3control: Pick<S3ControlClient, 'send'>,
+  accountId: string,
+): Promise<AccountBlockPublicAccessSettings> {
+  try {
+    const response = await s3control.send(new GetPublicAccessBlockCommand({ AccountId: accountId }));
+    const config = response.PublicAccessBlockConfiguration ?? {};
+    return {
+      blockPublicAcls: config.BlockPublicAcls === true,
+      ignorePublicAcls: config.IgnorePublicAcls === true,
+      blockPublicPolicy: config.BlockPublicPolicy === true,
+      restrictPublicBuckets: config.RestrictPublicBuckets === true,
+    };
+  } catch (error) {
+    // S3 Control answers 404 with this code when the account never had a configuration: that means all off.
+    if (isAwsError(error, 'NoSuchPublicAccessBlockConfiguration')) return ALL_OFF;
+    throw error;
+  }
+}
+
+function accountFix(accountId: string, settings: AccountBlockPublicAccessSettings): string {
+  // Keep whatever ACL protection the account has; only the two policy flags must go.
+  const flags = [
+    `BlockPublicAcls=${settings.blockPublicAcls}`,
+    `IgnorePublicAcls=${settings.ignorePublicAcls}`,
+    'BlockPublicPolicy=false',
+    'RestrictPublicBuckets=false',
+  ].join(',');
+  return [
+    'Either switch originAccess to "signed" (recommended: the bucket stays private and account BPA can stay on),',
+    'or turn off the two policy settings for the whole account (this affects every bucket in it):',
+    `aws s3control put-public-access-block --account-id ${accountId} --public-access-block-configuration ${flags}`,
+    '(console: S3 > Block Public Access settings for this account > Edit > clear the two "bucket or access point policies" boxes).',
+    'If an AWS Organizations S3 policy manages these settings, that command returns 403 and the change must be made in the organization policy.',
+  ].join(' ');
+}

@@ -1,0 +1,131 @@
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ConnectTo, HttpClientOptions } from '../../../lib/verify/http-client';
+import { createSelfSignedCertificate } from './self-signed-certificate';
+
+/**
+ * A test double for what verify talks to after a deploy: the CDN (HTTPS and plain HTTP on the service domain) and
+ * S3 (the bucket's REST hosts, and the SDK's PutObject/DeleteObject through aws-sdk-client-mock). All of it is one
+ * in-memory bucket, so the CDN serves exactly what the SDK uploaded. Real TLS with a throwaway certificate; the
+ * client reaches it through `connectTo`, so host names, Host headers and SNI are the real ones.
+ */
+export interface DoubleBehaviour {
+  cdn: 'serve' | 'forbidden' | 'corrupt';
+  plainHttp: 301 | 302 | 308 | 'serve' | 'redirect-elsewhere';
+  directS3: 'forbidden' | 'public';
+}
+
+export interface SeenRequest {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly path: string;
+  readonly servername?: string;
+}
+
+export const SERVICE_DOMAIN = 'test.test.com';
+export const BUCKET = 'ali-cdn-test';
+export const REGION = 'ap-northeast-2';
+const VIRTUAL_HOST = `${BUCKET}.s3.${REGION}.amazonaws.com`;
+const PATH_HOST = `s3.${REGION}.amazonaws.com`;
+
+export class CdnAndS3TestDouble {
+  readonly objects = new Map<string, Buffer>();
+  readonly requests: SeenRequest[] = [];
+  readonly s3 = new S3Client({ region: REGION });
+  readonly s3Mock = mockClient(this.s3);
+  behaviour: DoubleBehaviour = { cdn: 'serve', plainHttp: 301, directS3: 'forbidden' };
+  /** Path prefix the CDN double strips before looking up the key, as the real CDN forwards the path to the origin. */
+  originPathPrefix = '/';
+
+  private readonly certificate = createSelfSignedCertificate([SERVICE_DOMAIN, VIRTUAL_HOST, PATH_HOST]);
+  private httpsServer?: https.Server;
+  private httpServer?: http.Server;
+
+  constructor() {
+    this.reset();
+  }
+
+  /** Back to a correct deployment with an empty bucket, no recorded calls and no injected S3 failures. */
+  reset(): void {
+    this.behaviour = { cdn: 'serve', plainHttp: 301, directS3: 'forbidden' };
+    this.originPathPrefix = '/';
+    this.requests.length = 0;
+    this.objects.clear();
+    this.s3Mock.reset();
+    this.installS3();
+  }
+
+  async start(): Promise<void> {
+    this.httpsServer = https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (req, res) => this.handle('https', req, res));
+    this.httpServer = http.createServer((req, res) => this.handle('http', req, res));
+    await Promise.all([listen(this.httpsServer), listen(this.httpServer)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.httpsServer, this.httpServer].map((server) => server && new Promise((resolve) => server.close(resolve))));
+  }
+
+  /** Sends every port-443 connection to the HTTPS double and every port-80 one to the HTTP double. */
+  get connectTo(): ConnectTo {
+    const httpsPort = (this.httpsServer!.address() as AddressInfo).port;
+    const httpPort = (this.httpServer!.address() as AddressInfo).port;
+    return ({ port }) => ({ host: '127.0.0.1', port: port === 443 ? httpsPort : httpPort });
+  }
+
+  get httpOptions(): HttpClientOptions {
+    return { connectTo: this.connectTo, ca: this.certificate.cert, timeoutMs: 5000 };
+  }
+
+  private installS3(): void {
+    this.s3Mock.on(PutObjectCommand).callsFake(({ Key, Body }) => {
+      this.objects.set(Key, Buffer.from(Body as Buffer));
+      return { ETag: '"probe"' };
+    });
+    this.s3Mock.on(DeleteObjectCommand).callsFake(({ Key }) => {
+      this.objects.delete(Key);
+      return {};
+    });
+  }
+
+  private handle(scheme: 'http' | 'https', req: http.IncomingMessage, res: http.ServerResponse): void {
+    const host = (req.headers.host ?? '').toLowerCase();
+    const path = req.url ?? '/';
+    const servername = scheme === 'https' ? (req.socket as unknown as { servername?: string }).servername : undefined;
+    this.requests.push({ scheme, host, path, ...(servername ? { servername } : {}) });
+
+    if (scheme === 'http' && host === SERVICE_DOMAIN) return this.plainHttp(res, host, path);
+    if (scheme === 'https' && host === SERVICE_DOMAIN) return this.cdn(res, path);
+    if (scheme === 'https' && host === VIRTUAL_HOST) return this.directS3(res, path.slice(1));
+    if (scheme === 'https' && host === PATH_HOST && path.startsWith(`/${BUCKET}/`)) return this.directS3(res, path.slice(BUCKET.length + 2));
+    res.writeHead(421).end('misdirected');
+  }
+
+  private plainHttp(res: http.ServerResponse, host: string, path: string): void {
+    const behaviour = this.behaviour.plainHttp;
+    if (behaviour === 'serve') return void res.writeHead(200).end('plain');
+    if (behaviour === 'redirect-elsewhere') return void res.writeHead(301, { location: `https://elsewhere.example${path}` }).end();
+    res.writeHead(behaviour, { location: `https://${host}${path}` }).end();
+  }
+
+  private cdn(res: http.ServerResponse, path: string): void {
+    if (this.behaviour.cdn === 'forbidden') return void res.writeHead(403).end('<Error><Code>AccessDenied</Code></Error>');
+    const body = path.startsWith(this.originPathPrefix) ? this.objects.get(decodeURIComponent(path.slice(this.originPathPrefix.length))) : undefined;
+    if (!body) return void res.writeHead(404).end('NoSuchKey');
+    const served = Buffer.from(body);
+    if (this.behaviour.cdn === 'corrupt') served[0] ^= 0xff;
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(served);
+  }
+
+  private directS3(res: http.ServerResponse, key: string): void {
+    const body = this.objects.get(decodeURIComponent(key));
+    if (this.behaviour.directS3 === 'public' && body) return void res.writeHead(200).end(body);
+    res.writeHead(403).end('<Error><Code>AccessDenied</Code></Error>');
+  }
+}
+
+function listen(server: http.Server): Promise<void> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+}
