@@ -18,11 +18,13 @@ export interface AwsAppOptions {
   readonly outdir: string;
   /** The AWS account to pin stacks to; unset keeps them environment-agnostic for credential-free synth. */
   readonly account?: string;
+  /** Extra context, e.g. `s3alicdn:refererSecretVersion:<siteId>` set by the deploy command. */
+  readonly context?: Record<string, string>;
 }
 
 /** Builds the AWS CDK app for every site of a stage. The caller synthesizes it. */
 export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
-  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT } });
+  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context } });
   for (const site of stage.sites) {
     const env = { region: site.bucket.region, account: options.account ?? stage.aws.account };
     new OriginStack(app, site.stackNames.origin, {

@@ -62,7 +62,7 @@ export function allowGetObjectByRefererSecret(arns: BucketArns, acceptedValues: 
     principals: [new iam.AnyPrincipal()],
     actions: ['s3:GetObject'],
     resources: [arns.objectsArn],
-    conditions: { StringEquals: { 'aws:Referer': acceptedValues.length === 1 ? acceptedValues[0] : [...acceptedValues] } },
+    conditions: { StringEquals: { 'aws:Referer': [...acceptedValues] } },
   });
 }
 

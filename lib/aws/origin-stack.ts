@@ -4,7 +4,7 @@ import type { SiteConfig } from '../config/resolve-stage';
 import * as statements from './bucket-policy-statements';
 import { OriginBucket } from './origin-bucket';
 import { OriginReader } from './origin-reader';
-import { RefererSecret } from './referer-secret';
+import { RefererSecret, refererSecretVersionContextKey } from './referer-secret';
 
 /** Output keys the deploy command reads from `cdk deploy --outputs-file` and passes to the ROS stack. */
 export const ORIGIN_STACK_OUTPUTS = {
@@ -49,11 +49,12 @@ export class OriginStack extends Stack {
         output(ORIGIN_STACK_OUTPUTS.readerUserName, this.reader.user.userName, 'IAM user the CDN signs origin requests as.');
         break;
       case 'referer-secret':
-        this.refererSecret = new RefererSecret(this, 'RefererSecret', { site });
-        this.origin.allow(
-          statements.allowGetObjectByRefererSecret(this.origin.arns, this.refererSecret.acceptedValues(site.originAccess.acceptPreviousSecret)),
-        );
-        output(ORIGIN_STACK_OUTPUTS.refererSecretArn, this.refererSecret.secret.secretArn, 'Secrets Manager secret holding the Referer value.');
+        this.refererSecret = new RefererSecret(this, 'RefererSecret', {
+          site,
+          versionId: this.node.tryGetContext(refererSecretVersionContextKey(site.id)),
+        });
+        this.origin.allow(statements.allowGetObjectByRefererSecret(this.origin.arns, this.refererSecret.acceptedValues()));
+        output(ORIGIN_STACK_OUTPUTS.refererSecretArn, this.refererSecret.secretArn, 'Secrets Manager secret holding the Referer value.');
         break;
       case 'referer':
         this.origin.allow(statements.allowGetObjectByServiceDomainReferer(this.origin.arns, site.domain));

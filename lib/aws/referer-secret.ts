@@ -1,42 +1,52 @@
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
-import { ACKNOWLEDGED_FINDINGS, acknowledge } from './rule-acknowledgements';
-import { REFERER_SECRET_KEYS, secretNamesFor } from './secret-names';
+import { REFERER_SECRET_FIELDS, refererSecretDynamicReference } from '../deploy/aws/secret-shapes';
+import { secretNamesFor } from './secret-names';
 
-/** Length of the generated referer secret: long enough to be unguessable, short enough for a ROS parameter (128). */
-export const REFERER_SECRET_LENGTH = 48;
+/** CDK context key the deploy command sets to pin the referer secret's version (see acceptedValues). */
+export function refererSecretVersionContextKey(siteId: string): string {
+  return `s3alicdn:refererSecretVersion:${siteId}`;
+}
 
 export interface RefererSecretProps {
   readonly site: SiteConfig;
+  /** Secrets Manager version id to pin; the deploy command passes the one it just read or rotated. */
+  readonly versionId?: string;
 }
 
-/** referer-secret mode: the shared secret the CDN sends as Referer, generated inside Secrets Manager. */
+/**
+ * referer-secret mode: the shared secret the CDN sends as Referer. The secret itself is created by the deploy command
+ * (`ensureRefererSecret`) before the first stack deploy, because its JSON must always hold both "current" and
+ * "previous" (equal outside a rotation), and CloudFormation's generator can only fill one key. The stack refers to
+ * it by name and never sees the value.
+ */
 export class RefererSecret extends Construct {
-  public readonly secret: secretsmanager.Secret;
+  public readonly secretName: string;
+  public readonly secretArn: string;
+  private readonly versionId?: string;
 
   constructor(scope: Construct, id: string, props: RefererSecretProps) {
     super(scope, id);
-    this.secret = new secretsmanager.Secret(this, 'Secret', {
-      secretName: secretNamesFor(props.site).refererSecret,
-      description: `Referer value Alibaba CDN sends to the S3 origin of ${props.site.domain}.`,
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: REFERER_SECRET_KEYS.current,
-        passwordLength: REFERER_SECRET_LENGTH,
-        // Letters and digits only: the value travels as an HTTP header and a ROS parameter.
-        excludePunctuation: true,
-      },
+    this.secretName = secretNamesFor(props.site).refererSecret;
+    this.secretArn = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: this.secretName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    acknowledge(this.secret, ACKNOWLEDGED_FINDINGS.rotationDrivenByDeploy);
+    this.versionId = props.versionId;
   }
 
   /**
-   * Values the bucket policy accepts, as dynamic references resolved by CloudFormation at deploy time. During a
-   * rotation the previous value is accepted too; the key must then exist in the secret (the rotation writes it).
+   * Values the bucket policy accepts: both fields, as dynamic references CloudFormation resolves at deploy time.
+   * Accepting "previous" is what keeps a rotation zero-downtime: the policy accepts old and new before the CDN
+   * switches. Pinning the version makes the template text change when the secret does, which is the only thing
+   * that makes CloudFormation resolve the references again.
    */
-  acceptedValues(acceptPrevious: boolean): string[] {
-    const reference = (key: string) => this.secret.secretValueFromJson(key).unsafeUnwrap();
-    return acceptPrevious ? [reference(REFERER_SECRET_KEYS.current), reference(REFERER_SECRET_KEYS.previous)] : [reference(REFERER_SECRET_KEYS.current)];
+  acceptedValues(): string[] {
+    return [REFERER_SECRET_FIELDS.current, REFERER_SECRET_FIELDS.previous].map((field) =>
+      refererSecretDynamicReference(this.secretName, field as 'current' | 'previous', this.versionId),
+    );
   }
 }

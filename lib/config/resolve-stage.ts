@@ -86,9 +86,6 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     if (site.originAccess.readerCanList && site.originAccess.mode !== 'signed') {
       issues.push({ path: `${where}.originAccess.readerCanList`, value: true, allowed: 'only applies to mode "signed"; remove it or set it to false' });
     }
-    if (site.originAccess.acceptPreviousSecret && site.originAccess.mode !== 'referer-secret') {
-      issues.push({ path: `${where}.originAccess.acceptPreviousSecret`, value: true, allowed: 'only applies to mode "referer-secret"; remove it or set it to false' });
-    }
 
     const id = siteIdFor(site.domain);
     const pathPrefix = originPathPrefixFor(site.bucket.name, site.originUrlStyle);

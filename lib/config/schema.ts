@@ -173,13 +173,8 @@ export const siteSchema = z.strictObject(
        * CDN (and anyone holding the reader key) learn which keys exist, so it is off by default.
        */
       readerCanList: z.boolean({ error: 'must be true or false' }).default(false),
-      /**
-       * referer-secret mode, during a rotation only: the bucket policy accepts the secret's "previous" value as well
-       * as "current", so the CDN keeps working until it sends the new value.
-       */
-      acceptPreviousSecret: z.boolean({ error: 'must be true or false' }).default(false),
     })
-    .default({ mode: 'signed', readerCanList: false, acceptPreviousSecret: false }),
+    .default({ mode: 'signed', readerCanList: false }),
   cdn: z
     .strictObject({
       /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */

@@ -9,6 +9,8 @@ export interface SynthOptions {
   readonly projectDir?: string;
   readonly awsOutdir?: string;
   readonly rosOutdir?: string;
+  /** Extra CDK context for the AWS app, e.g. the secret version pins the deploy command sets. */
+  readonly awsContext?: Record<string, string>;
   /** Limit to these site ids (default: every site of the stage). */
   readonly siteIds?: readonly string[];
 }
@@ -38,7 +40,7 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
     const { buildAwsApp } = require('../aws/aws-app') as typeof import('../aws/aws-app');
     const { buildRosApp } = require('../ros/ros-app') as typeof import('../ros/ros-app');
     try {
-      buildAwsApp(selected, { outdir: awsStaging }).synth();
+      buildAwsApp(selected, { outdir: awsStaging, context: options.awsContext }).synth();
     } catch (error) {
       throw keepValidationReport(error as Error, awsStaging, projectDir);
     }

@@ -22,6 +22,7 @@ const ACCOUNT = '111111111111';
 const BUCKET_ARN = 'arn:aws:s3:::ali-cdn-test';
 const READER_ARN = `arn:aws:iam::${ACCOUNT}:user/reader`;
 const ORIGIN_STACK = 's3alicdn-example-test-test-com-origin';
+let previousSecretValue = TEST_PREVIOUS_REFERER_SECRET;
 
 /**
  * Resolves the few intrinsics a synthesized policy uses into what AWS would see after deploy: the bucket ARN, and the
@@ -35,15 +36,19 @@ function resolveForEvaluation(value: any, template: any): any {
       if (template.Resources[logicalId]?.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return BUCKET_ARN;
       throw new Error(`unexpected GetAtt ${logicalId}.${attribute}`);
     }
-    if ('Ref' in value) return `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:${value.Ref}`;
+    if ('Ref' in value) throw new Error(`unexpected Ref ${value.Ref}`);
     if ('Fn::Join' in value) {
       const [separator, parts] = value['Fn::Join'];
       const joined = parts.map((part: any) => resolveForEvaluation(part, template)).join(separator);
       return joined
-        .replace(/^\{\{resolve:secretsmanager:[^}]*:SecretString:current::\}\}$/, TEST_REFERER_SECRET)
-        .replace(/^\{\{resolve:secretsmanager:[^}]*:SecretString:previous::\}\}$/, TEST_PREVIOUS_REFERER_SECRET);
+      return joined;
     }
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveForEvaluation(item, template)]));
+  }
+  if (typeof value === 'string') {
+    return value
+      .replace(/^\{\{resolve:secretsmanager:[^}]*:SecretString:current(::[^}]*)?\}\}$/, TEST_REFERER_SECRET)
+      .replace(/^\{\{resolve:secretsmanager:[^}]*:SecretString:previous(::[^}]*)?\}\}$/, previousSecretValue);
   }
   return value;
 }
@@ -54,8 +59,13 @@ interface ModePolicies {
   readonly restrictPublicBuckets: boolean;
 }
 
-function policiesFor(mode: Mode, acceptPreviousSecret = false): ModePolicies {
-  const variant: TestVariant = mode === 'signed' ? 'signed' : mode === 'referer' ? 'referer' : acceptPreviousSecret ? 'refererSecretRotating' : 'refererSecret';
+/**
+ * The referer secret as the simulator sees it: mid-rotation by default (previous differs from current), or at rest,
+ * where finishRefererRotation has set previous = current.
+ */
+function policiesFor(mode: Mode, refererSecret: 'rotating' | 'at rest' = 'rotating'): ModePolicies {
+  const variant: TestVariant = mode === 'signed' ? 'signed' : mode === 'referer' ? 'referer' : 'refererSecret';
+  previousSecretValue = refererSecret === 'rotating' ? TEST_PREVIOUS_REFERER_SECRET : TEST_REFERER_SECRET;
   const template = templatesFor(variant).aws[ORIGIN_STACK];
   const origin = Object.values<any>(resourcesOfType(template, 'AWS::S3::BucketPolicy')).find(
     (policy) => template.Resources[policy.Properties.Bucket.Ref].Properties.BucketName === 'ali-cdn-test',
@@ -141,13 +151,15 @@ describe('acceptance rules that hold in every mode', () => {
 });
 
 describe('referer-secret rotation', () => {
-  test('with acceptPreviousSecret the previous value is accepted too, then dropped again', async () => {
-    const rotating = policiesFor('referer-secret', true);
+  test('mid-rotation both values are accepted; at rest (previous = current) the retired value is refused', async () => {
     const previousRow = MATRIX.find((row) => row.request.referer === TEST_PREVIOUS_REFERER_SECRET)!;
     const currentRow = MATRIX.find((row) => row.request.referer === TEST_REFERER_SECRET)!;
+    const rotating = policiesFor('referer-secret', 'rotating');
     expect(await evaluate(rotating, previousRow, 'referer-secret', false)).toBe('Allowed');
     expect(await evaluate(rotating, currentRow, 'referer-secret', false)).toBe('Allowed');
-    expect(await evaluate(policiesFor('referer-secret'), previousRow, 'referer-secret', false)).toBe('ImplicitlyDenied');
+    const atRest = policiesFor('referer-secret', 'at rest');
+    expect(await evaluate(atRest, previousRow, 'referer-secret', false)).toBe('ImplicitlyDenied');
+    expect(await evaluate(atRest, currentRow, 'referer-secret', false)).toBe('Allowed');
   });
 });
 

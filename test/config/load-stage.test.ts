@@ -70,7 +70,7 @@ describe('derived values', () => {
       }),
       'example',
     );
-    expect(stage.sites[0].originAccess).toEqual({ mode: 'signed', readerCanList: false, acceptPreviousSecret: false });
+    expect(stage.sites[0].originAccess).toEqual({ mode: 'signed', readerCanList: false });
     expect(stage.sites[0].cdn).toEqual({ scope: 'overseas', type: 'web', hstsMaxAgeSeconds: 5184000 });
     expect(stage.sites[0].originUrlStyle).toBe('virtual-hosted');
   });
@@ -143,7 +143,6 @@ describe('every bad value names the field, the value and what is allowed', () =>
     ['bad Alibaba region', { ...exampleStage(), alibaba: { region: 'Singapore' } }, 'alibaba.region: "Singapore" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1'],
     ['bad AWS account id', { ...exampleStage(), aws: { account: '1234' } }, 'aws.account: "1234" is not allowed: must be a 12-digit AWS account id'],
     ['readerCanList outside signed mode', withSite((s) => (s.originAccess = { mode: 'referer', readerCanList: true })), 'sites[0].originAccess.readerCanList: true is not allowed: only applies to mode "signed"; remove it or set it to false'],
-    ['acceptPreviousSecret outside referer-secret mode', withSite((s) => (s.originAccess = { mode: 'signed', acceptPreviousSecret: true })), 'sites[0].originAccess.acceptPreviousSecret: true is not allowed: only applies to mode "referer-secret"; remove it or set it to false'],
     ['route53 without a hosted zone id', withSite((s) => (s.dns.provider = 'route53')), 'sites[0].dns.route53HostedZoneId: missing; is required when dns.provider is "route53": the hosted zone id of dns.zone'],
     ['route53 hosted zone id with another provider', withSite((s) => (s.dns.route53HostedZoneId = 'Z123')), 'sites[0].dns.route53HostedZoneId: "Z123" is not allowed: only applies when dns.provider is "route53"'],
     ['malformed hosted zone id', withSite((s) => ((s.dns.provider = 'route53'), (s.dns.route53HostedZoneId = 'zone-1'))), 'sites[0].dns.route53HostedZoneId: "zone-1" is not allowed: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SynthResult, synthesizeStage } from '../../lib/synth/synthesize-stage';
 import { exampleStageWith } from './stage-fixtures';
-import { SYNTH_CACHE_ENV, TEST_VARIANTS, TestVariant } from './test-variants';
+import { SYNTH_CACHE_ENV, TEST_VARIANT_AWS_CONTEXT, TEST_VARIANTS, TestVariant } from './test-variants';
 
 export interface SynthesizedTemplates {
   readonly aws: Record<string, any>;
@@ -15,7 +15,12 @@ export interface SynthesizedTemplates {
 /** Synthesizes one variant of the example stage through the real synth path into `projectDir`. */
 export function synthesizeVariant(variant: TestVariant, projectDir: string): SynthResult {
   fs.mkdirSync(projectDir, { recursive: true });
-  return synthesizeStage(exampleStageWith(TEST_VARIANTS[variant]), { projectDir, awsOutdir: 'cdk.out', rosOutdir: 'ros.out' });
+  return synthesizeStage(exampleStageWith(TEST_VARIANTS[variant]), {
+    projectDir,
+    awsOutdir: 'cdk.out',
+    rosOutdir: 'ros.out',
+    awsContext: TEST_VARIANT_AWS_CONTEXT[variant],
+  });
 }
 
 const loaded = new Map<TestVariant, SynthesizedTemplates>();

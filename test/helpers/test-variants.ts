@@ -8,7 +8,7 @@ export const TEST_VARIANTS = {
   signedReaderCanList: (site: any) => (site.originAccess = { mode: 'signed', readerCanList: true }),
   signedUploadedCertificate: (site: any) => (site.certificate = { source: 'upload' }),
   refererSecret: (site: any) => (site.originAccess = { mode: 'referer-secret' }),
-  refererSecretRotating: (site: any) => (site.originAccess = { mode: 'referer-secret', acceptPreviousSecret: true }),
+  refererSecretPinned: (site: any) => (site.originAccess = { mode: 'referer-secret' }),
   referer: (site: any) => (site.originAccess = { mode: 'referer' }),
   refererPathStyle: (site: any) => {
     site.originAccess = { mode: 'referer' };
@@ -29,6 +29,11 @@ export const TEST_VARIANTS = {
 } as const;
 
 export type TestVariant = keyof typeof TEST_VARIANTS;
+
+/** CDK context a variant is synthesized with, as the deploy command would pass it. */
+export const TEST_VARIANT_AWS_CONTEXT: Partial<Record<TestVariant, Record<string, string>>> = {
+  refererSecretPinned: { 's3alicdn:refererSecretVersion:test-test-com': 'a1b2c3d4-1111-2222-3333-444455556666' },
+};
 
 /** Fake credentials planted in the environment while the variants are synthesized: none may reach any output. */
 export const PLANTED_CREDENTIALS = {

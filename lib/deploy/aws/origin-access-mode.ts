@@ -1,6 +1,3 @@
-/**
- * The origin-access modes of DESIGN.md. The configuration schema owns the canonical list; this copy exists so the
- * AWS operational code has no dependency on the schema module and can be re-pointed at it when both are merged.
- */
-export const ORIGIN_ACCESS_MODES = ['signed', 'referer-secret', 'referer'] as const;
-export type OriginAccessMode = (typeof ORIGIN_ACCESS_MODES)[number];
+// The origin-access modes are defined once, in the configuration schema.
+export { ORIGIN_ACCESS_MODES } from '../../config/schema';
+export type OriginAccessMode = (typeof import('../../config/schema').ORIGIN_ACCESS_MODES)[number];
