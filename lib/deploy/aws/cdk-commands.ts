@@ -3,7 +3,7 @@
  * none of these carries `--app`; naming the stacks explicitly keeps a deploy from touching stacks it did not mean to.
  */
 
-export type RequireApproval = 'never' | 'broadening';
+export type RequireApproval = 'never' | 'broadening' | 'any-change';
 export type CdkProgress = 'events' | 'bar';
 
 export interface CdkDeployArgsOptions {
@@ -13,6 +13,10 @@ export interface CdkDeployArgsOptions {
   /** `events` streams CloudFormation events line by line, which reads well in CI logs. @default 'events' */
   readonly progress?: CdkProgress;
   readonly context?: Readonly<Record<string, string>>;
+  /** A synthesized cloud assembly folder to deploy as is (`--app cdk.out`) instead of running the app again. */
+  readonly app?: string;
+  /** CloudFormation parameters, as `--parameters <stack>:<name>=<value>`. Never pass secrets here: they are logged. */
+  readonly parameters?: ReadonlyArray<{ readonly stack: string; readonly name: string; readonly value: string }>;
 }
 
 export interface CdkDiffArgsOptions {
@@ -20,14 +24,16 @@ export interface CdkDiffArgsOptions {
   /** Exit 1 when there is any difference (`--fail`). @default false */
   readonly failOnChange?: boolean;
   readonly context?: Readonly<Record<string, string>>;
+  readonly app?: string;
 }
 
 export interface CdkDestroyArgsOptions {
   readonly stacks: readonly string[];
   readonly context?: Readonly<Record<string, string>>;
+  readonly app?: string;
 }
 
-const REQUIRE_APPROVAL: readonly RequireApproval[] = ['never', 'broadening'];
+const REQUIRE_APPROVAL: readonly RequireApproval[] = ['never', 'broadening', 'any-change'];
 // Stack names, construct paths (Stage/Stack) and CDK's glob selectors; a leading dash would read as a flag.
 const STACK_SELECTOR = /^[A-Za-z0-9*][A-Za-z0-9*/_-]*$/;
 const CONTEXT_KEY = /^[A-Za-z0-9@][A-Za-z0-9@:/._-]*$/;
@@ -48,17 +54,25 @@ export function cdkDeployArgs(options: CdkDeployArgsOptions): string[] {
     options.requireApproval,
     '--progress',
     options.progress ?? 'events',
+    ...(options.app ? ['--app', options.app] : []),
+    ...(options.parameters ?? []).flatMap((p) => ['--parameters', `${p.stack}:${p.name}=${p.value}`]),
     ...contextArgs(options.context),
   ];
 }
 
 export function cdkDiffArgs(options: CdkDiffArgsOptions): string[] {
-  return ['diff', ...stackSelectors(options.stacks), ...(options.failOnChange ? ['--fail'] : []), ...contextArgs(options.context)];
+  return [
+    'diff',
+    ...stackSelectors(options.stacks),
+    ...(options.failOnChange ? ['--fail'] : []),
+    ...(options.app ? ['--app', options.app] : []),
+    ...contextArgs(options.context),
+  ];
 }
 
 export function cdkDestroyArgs(options: CdkDestroyArgsOptions): string[] {
   // --force because the deploy command asks its own question (or was given --yes) before it gets here.
-  return ['destroy', ...stackSelectors(options.stacks), '--force', ...contextArgs(options.context)];
+  return ['destroy', ...stackSelectors(options.stacks), '--force', ...(options.app ? ['--app', options.app] : []), ...contextArgs(options.context)];
 }
 
 function stackSelectors(stacks: readonly string[]): string[] {

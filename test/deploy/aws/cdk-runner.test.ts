@@ -123,12 +123,39 @@ describe('cdk argument builders', () => {
   });
 
   it('rejects bad input with the field, the value and what is allowed', () => {
-    expect(() => cdkDeployArgs({ stacks: ['A'], outputsFile: 'o.json', requireApproval: 'any-change' as never })).toThrow(
-      'requireApproval "any-change" is not allowed; use one of: never, broadening.',
+    expect(() => cdkDeployArgs({ stacks: ['A'], outputsFile: 'o.json', requireApproval: 'sometimes' as never })).toThrow(
+      'requireApproval "sometimes" is not allowed; use one of: never, broadening, any-change.',
     );
     expect(() => cdkDeployArgs({ stacks: ['A'], outputsFile: ' ', requireApproval: 'never' })).toThrow('outputsFile is empty');
     expect(() => cdkDestroyArgs({ stacks: [] })).toThrow('stacks is empty; name the stacks explicitly (this library never passes --all).');
     expect(() => cdkDiffArgs({ stacks: ['--all'] })).toThrow('stack "--all" is not a valid stack selector');
     expect(() => cdkDiffArgs({ stacks: ['A'], context: { 'bad key': 'x' } })).toThrow('context key "bad key" is not allowed');
+  });
+});
+
+describe('cdk deploy of a synthesized assembly', () => {
+  it('deploys the cloud assembly as is and passes stack parameters', () => {
+    expect(
+      cdkDeployArgs({
+        stacks: ['s3alicdn-example-x-dns'],
+        outputsFile: 'o.json',
+        requireApproval: 'any-change',
+        app: 'cdk.out',
+        parameters: [{ stack: 's3alicdn-example-x-dns', name: 'CdnCname', value: 'x.w.kunlunsl.com' }],
+      }),
+    ).toEqual([
+      'deploy',
+      's3alicdn-example-x-dns',
+      '--outputs-file',
+      'o.json',
+      '--require-approval',
+      'any-change',
+      '--progress',
+      'events',
+      '--app',
+      'cdk.out',
+      '--parameters',
+      's3alicdn-example-x-dns:CdnCname=x.w.kunlunsl.com',
+    ]);
   });
 });

@@ -1,0 +1,76 @@
+import type { StageConfig } from '../config/resolve-stage';
+import type { PreflightVerdict } from './aws/account-block-public-access';
+import type { CredentialsCheckResult } from './aws/credentials-check';
+import type { Reporter } from './reporter';
+
+/** The checks a deploy runs before it changes anything; each implementation lives with its cloud's code. */
+export interface PreflightChecks {
+  awsCredentials(): Promise<CredentialsCheckResult>;
+  alibabaCredentials(): Promise<PreflightVerdict>;
+  accountBlockPublicAccess(accountId: string, mode: 'signed' | 'referer-secret' | 'referer'): Promise<PreflightVerdict>;
+  dnsZone(zone: string): Promise<PreflightVerdict>;
+  certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
+}
+
+export interface PreflightFinding {
+  readonly check: string;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+export interface PreflightResult {
+  readonly ok: boolean;
+  readonly accountId?: string;
+  readonly findings: readonly PreflightFinding[];
+}
+
+/**
+ * Runs every check (not stopping at the first failure, so one run shows everything to fix) and prints one line per
+ * check: what is wrong and how to fix it. A check that throws counts as failed, with its message.
+ */
+export async function runPreflight(stage: StageConfig, checks: PreflightChecks, reporter: Reporter): Promise<PreflightResult> {
+  const findings: PreflightFinding[] = [];
+  const record = async (check: string, run: () => Promise<PreflightVerdict>) => {
+    let verdict: PreflightVerdict;
+    try {
+      verdict = await run();
+    } catch (error) {
+      verdict = { ok: false, message: (error as Error).message, fix: 'see the message above, then re-run the deploy' };
+    }
+    findings.push({ check, ...verdict });
+    if (verdict.ok) reporter.info(`✓ ${check}: ${verdict.message}`);
+    else reporter.warn(`✗ ${check}: ${verdict.message}${verdict.fix ? ` Fix: ${verdict.fix}` : ''}`);
+    return verdict;
+  };
+
+  let accountId: string | undefined;
+  await record('AWS credentials', async () => {
+    const result = await checks.awsCredentials();
+    if (!result.ok) return { ok: false, message: result.message };
+    accountId = result.accountId;
+    if (stage.aws.account && stage.aws.account !== result.accountId) {
+      return {
+        ok: false,
+        message: `the credentials are for account ${result.accountId}, but stage "${stage.stage}" is pinned to ${stage.aws.account}.`,
+        fix: `use credentials (AWS_PROFILE / --profile) for account ${stage.aws.account}, or change aws.account in config/${stage.stage}.json.`,
+      };
+    }
+    return { ok: true, message: `account ${result.accountId} (${result.arn})` };
+  });
+  await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
+
+  const modes = [...new Set(stage.sites.map((site) => site.originAccess.mode))].filter((mode) => mode !== 'signed');
+  for (const mode of modes) {
+    await record(`account Block Public Access (${mode} mode)`, async () =>
+      accountId ? checks.accountBlockPublicAccess(accountId, mode) : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
+    );
+  }
+  for (const zone of [...new Set(stage.sites.filter((site) => site.dns.provider === 'alidns').map((site) => site.dns.zone))]) {
+    await record(`Alibaba DNS zone ${zone}`, () => checks.dnsZone(zone));
+  }
+  for (const site of stage.sites.filter((s) => s.certificate.source === 'cas')) {
+    await record(`certificate for ${site.domain}`, () => checks.certificate(site));
+  }
+  return { ok: findings.every((finding) => finding.ok), accountId, findings };
+}
