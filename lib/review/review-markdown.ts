@@ -73,6 +73,7 @@ function summaryLine(stack: StackReview): string {
   if (stack.security.length > 0) parts.push(`${stack.security.length} security-relevant`);
   if (stack.parameters.length > 0) parts.push(`${plural(stack.parameters.length, 'parameter')} changed`);
   if (stack.outputs.length > 0) parts.push(`${plural(stack.outputs.length, 'output')} changed`);
+  if (stack.otherSections.length > 0) parts.push('other template sections changed');
   return `- ${title}: ${parts.join('; ')}`;
 }
 
@@ -161,6 +162,7 @@ function stackDetails(stack: StackReview): string {
     ...(stack.resources.length > 0 ? ['Resources:', '', ...stack.resources.flatMap(resourceLines), ''] : []),
     ...entryLines('Parameters', stack.parameters),
     ...entryLines('Outputs', stack.outputs),
+    ...entryLines('Other template sections', stack.otherSections),
   ];
   return lines.join('\n');
 }

@@ -71,6 +71,8 @@ export interface StackReview {
   readonly resources: readonly ResourceChange[];
   readonly parameters: readonly EntryChange[];
   readonly outputs: readonly EntryChange[];
+  /** Conditions, Mappings, Rules, Transform, Description: they can change what a deploy does without a resource diff. */
+  readonly otherSections: readonly EntryChange[];
   readonly security: readonly SecurityNote[];
 }
 

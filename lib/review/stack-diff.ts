@@ -45,6 +45,8 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set(['AWS::CDK::Metadata']);
 /** Construct paths move whenever code is refactored; every other Metadata key (e.g. cdk-nag suppressions) is shown. */
 const IGNORED_METADATA_KEYS: ReadonlySet<string> = new Set(['aws:cdk:path']);
 
+const OTHER_SECTIONS = ['Description', 'Transform', 'Conditions', 'Mappings', 'Rules'] as const;
+
 const IMPACT_ORDER: readonly Impact[] = ['none', 'update', 'create', 'orphan', 'may-replace', 'replace', 'destroy'];
 
 function worst(impacts: Impact[]): Impact {
@@ -87,22 +89,35 @@ class StackDiffer {
     });
     const parameters = this.entryChanges('Parameters');
     const outputs = this.entryChanges('Outputs');
+    const otherSections = this.otherSectionChanges();
     const security = this.securityNotes(resources, parameters, outputs, this.input.cloud === 'aws' && diff.permissionsBroadened);
     return {
       stackName: this.input.stackName,
       cloud: this.input.cloud,
-      status: this.status(resources, parameters, outputs),
+      status: this.status([...resources, ...parameters, ...outputs, ...otherSections].length),
       resources,
       parameters,
       outputs,
+      otherSections,
       security,
     };
   }
 
-  private status(resources: ResourceChange[], parameters: EntryChange[], outputs: EntryChange[]): StackStatus {
+  private status(changeCount: number): StackStatus {
     if (!this.input.base) return 'added';
     if (!this.input.head) return 'removed';
-    return resources.length + parameters.length + outputs.length > 0 ? 'modified' : 'unchanged';
+    return changeCount > 0 ? 'modified' : 'unchanged';
+  }
+
+  private otherSectionChanges(): EntryChange[] {
+    return OTHER_SECTIONS.flatMap((section) =>
+      deepChanges(this.input.base?.[section], this.input.head?.[section], [section]).map((c) => ({
+        name: formatPath(c.path),
+        kind: c.before === undefined ? 'added' : c.after === undefined ? 'removed' : 'modified',
+        before: c.before === undefined ? undefined : this.redactor.render(c.before),
+        after: c.after === undefined ? undefined : this.redactor.render(c.after),
+      })),
+    );
   }
 
   private resourceChange(logicalId: string, change: ResourceDifference): ResourceChange | undefined {

@@ -69,7 +69,21 @@ describe('diffStack on AWS templates', () => {
 
   test('identical templates give an unchanged stack', () => {
     const review = aws(baseTemplate(AWS_STACK));
-    expect(review).toMatchObject({ status: 'unchanged', resources: [], parameters: [], outputs: [], security: [] });
+    expect(review).toMatchObject({ status: 'unchanged', resources: [], parameters: [], outputs: [], otherSections: [], security: [] });
+  });
+
+  test('a changed Condition is reported even though no resource changed', () => {
+    const base = baseTemplate(AWS_STACK);
+    base.Conditions = { IsProd: { 'Fn::Equals': ['example', 'prod'] } };
+    const head = structuredClone(base);
+    (head.Conditions as Record<string, any>).IsProd['Fn::Equals'][0] = 'prod';
+
+    const review = diffStack({ stackName: AWS_STACK, cloud: 'aws', base, head });
+
+    expect(review.status).toBe('modified');
+    expect(review.otherSections).toEqual([
+      { name: "Conditions.IsProd.Fn::Equals[0]", kind: 'modified', before: 'example', after: 'prod' },
+    ]);
   });
 
   test('construct-path metadata is noise, but a cdk-nag suppression change is shown', () => {
