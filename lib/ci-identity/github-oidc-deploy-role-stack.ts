@@ -1,0 +1,79 @@
+/**
+ * The AWS side of CI: GitHub's OIDC provider and the role the deploy workflow assumes. Deployed once by hand.
+ * The role itself deploys nothing: CloudFormation changes go through the CDK bootstrap roles it may assume, so the
+ * remaining permissions are only what the deploy tool calls directly (preflight, secrets for ROS parameters, verify).
+ */
+
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { AWS_STS_AUDIENCE, CiIdentityConfig, GITHUB_OIDC_HOST, GITHUB_OIDC_ISSUER, trustedSubjects } from './ci-identity-config';
+
+export interface GithubOidcDeployRoleStackProps extends StackProps {
+  readonly config: CiIdentityConfig;
+}
+
+export const VERIFY_PROBE_PREFIX = 'verify-probe/';
+
+export class GithubOidcDeployRoleStack extends Stack {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: GithubOidcDeployRoleStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+    const { config } = props;
+
+    const provider = config.existingOidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidcProvider', config.existingOidcProviderArn)
+      : new iam.OidcProviderNative(this, 'GithubOidcProvider', { url: GITHUB_OIDC_ISSUER, clientIds: [AWS_STS_AUDIENCE] });
+
+    const subjects = trustedSubjects(config);
+    this.role = new iam.Role(this, 'DeployRole', {
+      roleName: config.roleName,
+      description: `GitHub Actions deploy role for ${config.repository}`,
+      maxSessionDuration: Duration.hours(1),
+      // StringEquals, not StringLike: a subject is an exact environment or branch, never a pattern.
+      assumedBy: new iam.OpenIdConnectPrincipal(provider, {
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: AWS_STS_AUDIENCE,
+          [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
+        },
+      }),
+      inlinePolicies: { Deploy: this.deployPolicy(config) },
+    });
+
+    new CfnOutput(this, 'DeployRoleArn', {
+      value: this.role.roleArn,
+      description: 'GitHub variable AWS_DEPLOY_ROLE_ARN',
+    });
+    new CfnOutput(this, 'GithubOidcProviderArn', { value: provider.oidcProviderArn });
+  }
+
+  private deployPolicy(config: CiIdentityConfig): iam.PolicyDocument {
+    const { partition, account } = this;
+    return new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AssumeCdkBootstrapRoles',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${partition}:iam::${account}:role/cdk-${config.cdkQualifier}-*`],
+        }),
+        new iam.PolicyStatement({
+          // Neither action supports resource-level permissions.
+          sid: 'IdentityAndAccountPublicAccessBlock',
+          actions: ['sts:GetCallerIdentity', 's3:GetAccountPublicAccessBlock'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadProjectSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`arn:${partition}:secretsmanager:*:${account}:secret:${config.secretNamePrefix}*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'VerifyProbeObjects',
+          actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+          resources: config.bucketNames.map((bucket) => `arn:${partition}:s3:::${bucket}/${VERIFY_PROBE_PREFIX}*`),
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/** Adds `review` to the project CLI (commander). The CLI entry point owns the program; this owns the flags. */
+
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_STAGE, runReview, RunReviewOptions } from './run-review';
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number of characters, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function addReviewCommand(
+  program: Command,
+  run: (options: RunReviewOptions) => Promise<number> = runReview,
+): Command {
+  return program
+    .command('review')
+    .description(
+      'Synthesize the base ref and the working tree without credentials and write a markdown diff of both clouds\' templates for a pull-request comment.',
+    )
+    .requiredOption('--base <ref>', 'git ref to compare against, e.g. origin/main')
+    .option('--stage <stage>', 'configuration stage to synthesize', DEFAULT_STAGE)
+    .option('--out <file>', 'markdown file to write', 'review.md')
+    .option('--fail-on-destructive', 'exit with code 1 when a resource would be replaced or deleted', false)
+    .option('--max-length <chars>', 'longest markdown to write (0 = no limit)', nonNegativeInteger)
+    .action(async (flags: { base: string; stage: string; out: string; failOnDestructive: boolean; maxLength?: number }) => {
+      process.exitCode = await run({
+        base: flags.base,
+        stage: flags.stage,
+        out: flags.out,
+        failOnDestructive: flags.failOnDestructive,
+        maxLength: flags.maxLength,
+      });
+    });
+}

@@ -1,0 +1,211 @@
+/**
+ * Renders a {@link ReviewReport} as the markdown of one pull-request comment: a hidden marker (the comment workflow
+ * finds and updates the comment by it), one summary line per stack, the security-relevant changes, the
+ * replacements and deletions, then per-stack details.
+ */
+
+import { code, shorten } from './markdown-text';
+import {
+  Cloud,
+  destructiveChanges,
+  EntryChange,
+  FunctionChange,
+  hasChanges,
+  Impact,
+  isDestructive,
+  ResourceChange,
+  ReviewReport,
+  StackReview,
+  ValueChange,
+} from './review-model';
+
+export const REVIEW_MARKER = '<!-- s3-alicdn-review -->';
+
+/** GitHub rejects comments over 65,536 characters; leave room for the marker and the workflow's own lines. */
+export const DEFAULT_MAX_LENGTH = 60_000;
+
+export interface RenderContext {
+  readonly stage: string;
+  readonly baseRef: string;
+  readonly baseCommit?: string;
+  readonly headCommit?: string;
+  /** Longest markdown to produce; 0 means no limit. */
+  readonly maxLength?: number;
+}
+
+const CLOUD_LABEL: Readonly<Record<Cloud, string>> = { aws: 'AWS CloudFormation', ros: 'Alibaba Cloud ROS' };
+
+const IMPACT_LABEL: Readonly<Record<Impact, string>> = {
+  create: 'create',
+  update: 'update in place',
+  replace: '**replace**',
+  'may-replace': '**may replace**',
+  destroy: '**delete**',
+  orphan: 'remove from stack (resource retained)',
+  none: 'no effect',
+};
+
+const KIND_SYMBOL = { added: '+', removed: '-', modified: '~' } as const;
+
+function stackTitle(stack: StackReview): string {
+  return `${code(stack.stackName)} (${CLOUD_LABEL[stack.cloud]})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function summaryLine(stack: StackReview): string {
+  const title = stackTitle(stack);
+  if (stack.status === 'unchanged') return `- ${title}: no changes`;
+  const count = (kind: string) => stack.resources.filter((r) => r.kind === kind).length;
+  const parts: string[] = [];
+  if (stack.status === 'added') parts.push(`**new stack** with ${plural(count('added'), 'resource')}`);
+  else if (stack.status === 'removed') parts.push(`**stack removed**, ${plural(count('removed'), 'resource')} deleted`);
+  else {
+    const counts = (['added', 'removed', 'modified'] as const).filter((k) => count(k) > 0).map((k) => `${count(k)} ${k}`);
+    if (counts.length > 0) parts.push(counts.join(', '));
+  }
+  const replaced = stack.resources.filter((r) => r.impact === 'replace' || r.impact === 'may-replace').length;
+  const deleted = stack.resources.filter((r) => r.impact === 'destroy').length;
+  if (replaced > 0) parts.push(`**${plural(replaced, 'replacement')}**`);
+  if (deleted > 0 && stack.status !== 'removed') parts.push(`**${plural(deleted, 'deletion')}**`);
+  if (stack.security.length > 0) parts.push(`${stack.security.length} security-relevant`);
+  if (stack.parameters.length > 0) parts.push(`${plural(stack.parameters.length, 'parameter')} changed`);
+  if (stack.outputs.length > 0) parts.push(`${plural(stack.outputs.length, 'output')} changed`);
+  if (stack.otherSections.length > 0) parts.push('other template sections changed');
+  return `- ${title}: ${parts.join('; ')}`;
+}
+
+function securitySection(report: ReviewReport): string[] {
+  const lines = report.stacks.flatMap((stack) =>
+    stack.security.map((note) => {
+      const type = note.resourceType ? ` (${note.resourceType})` : '';
+      return `- ${code(stack.stackName)} › ${code(note.subject)}${type}: **${note.reason}**: ${note.detail}`;
+    }),
+  );
+  return ['### Security-relevant changes', '', ...(lines.length > 0 ? lines : ['None.']), ''];
+}
+
+/** Names what forces the replacement, e.g. the FunctionList functions or the non-editable properties. */
+function replacementCause(resource: ResourceChange): string {
+  if (resource.kind !== 'modified') return '';
+  const properties = [...new Set(resource.properties.filter((p) => isDestructive(p.impact)).map((p) => p.property))];
+  const functions = [...new Set(resource.functions.map((f) => f.functionName))];
+  const causes = [...properties.map(code), ...(functions.length > 0 ? [`FunctionList (${functions.map(code).join(', ')})`] : [])];
+  return causes.length > 0 ? `, caused by ${causes.join(', ')}` : '';
+}
+
+function destructiveSection(report: ReviewReport): string[] {
+  const items = destructiveChanges(report);
+  if (items.length === 0) return [];
+  return [
+    '### Replacements and deletions',
+    '',
+    ...items.map(
+      ({ stack, resource }) =>
+        `- ${code(stack.stackName)} › ${code(resource.logicalId)} (${resource.resourceType}): ${IMPACT_LABEL[resource.impact]}${replacementCause(resource)}`,
+    ),
+    '',
+  ];
+}
+
+function value(text: string | undefined): string {
+  return text === undefined ? '*(absent)*' : code(shorten(text));
+}
+
+function valueChangeLine(change: ValueChange, showImpact: boolean): string {
+  const impact = showImpact && change.impact !== 'none' ? ` (${IMPACT_LABEL[change.impact]})` : '';
+  if (change.before === undefined) return `  - ${code(shorten(change.path, 120))}: ${value(change.after)}${impact}`;
+  if (change.after === undefined) return `  - ${code(shorten(change.path, 120))}: ${value(change.before)} → *(removed)*${impact}`;
+  return `  - ${code(shorten(change.path, 120))}: ${value(change.before)} → ${value(change.after)}${impact}`;
+}
+
+function functionLines(fn: FunctionChange): string[] {
+  const head = `  - function ${code(fn.functionName)} ${fn.kind}`;
+  const args = fn.args.map((a) => {
+    if (fn.kind === 'added') return `    - ${code(a.argName)}: ${value(a.after)}`;
+    if (fn.kind === 'removed') return `    - ${code(a.argName)}: ${value(a.before)}`;
+    return `    - ${code(a.argName)}: ${value(a.before)} → ${value(a.after)}`;
+  });
+  return [head, ...args];
+}
+
+function resourceLines(resource: ResourceChange): string[] {
+  const heading = `- ${KIND_SYMBOL[resource.kind]} ${code(resource.logicalId)} (${resource.resourceType}): ${IMPACT_LABEL[resource.impact]}`;
+  const showImpact = resource.kind === 'modified';
+  return [
+    heading,
+    ...resource.properties.map((p) => valueChangeLine(p, showImpact)),
+    ...resource.functions.flatMap(functionLines),
+  ];
+}
+
+function entryLines(title: string, entries: readonly EntryChange[]): string[] {
+  if (entries.length === 0) return [];
+  return [
+    `${title}:`,
+    '',
+    ...entries.map((e) => {
+      if (e.kind === 'added') return `- + ${code(e.name)}: ${value(e.after)}`;
+      if (e.kind === 'removed') return `- - ${code(e.name)}: ${value(e.before)}`;
+      return `- ~ ${code(e.name)}: ${value(e.before)} → ${value(e.after)}`;
+    }),
+    '',
+  ];
+}
+
+function stackDetails(stack: StackReview): string {
+  const lines = [
+    `### ${stackTitle(stack)}`,
+    '',
+    ...(stack.resources.length > 0 ? ['Resources:', '', ...stack.resources.flatMap(resourceLines), ''] : []),
+    ...entryLines('Parameters', stack.parameters),
+    ...entryLines('Outputs', stack.outputs),
+    ...entryLines('Other template sections', stack.otherSections),
+  ];
+  return lines.join('\n');
+}
+
+function header(context: RenderContext): string[] {
+  const shortSha = (sha?: string) => (sha ? ` (${code(sha.slice(0, 12))})` : '');
+  return [
+    REVIEW_MARKER,
+    `## Infrastructure review for stage ${code(context.stage)}`,
+    '',
+    `Base ${code(context.baseRef)}${shortSha(context.baseCommit)} → head${shortSha(context.headCommit)}. ` +
+      'Both sides were synthesized without cloud credentials; nothing was deployed or compared with live stacks.',
+    '',
+  ];
+}
+
+export function renderReviewMarkdown(report: ReviewReport, context: RenderContext): string {
+  const maxLength = context.maxLength === 0 ? Number.POSITIVE_INFINITY : (context.maxLength ?? DEFAULT_MAX_LENGTH);
+  const changed = report.stacks.filter(hasChanges);
+  const top = [
+    ...header(context),
+    ...(changed.length === 0
+      ? ['**No changes.** The synthesized templates are identical to the base for every stack.', '']
+      : []),
+    '### Summary',
+    '',
+    ...report.stacks.map(summaryLine),
+    '',
+    ...(changed.length > 0 ? [...securitySection(report), ...destructiveSection(report)] : []),
+  ].join('\n');
+
+  if (top.length > maxLength) {
+    return `${top.slice(0, maxLength - 200)}\n\n*Review truncated: it is longer than a pull-request comment allows.*\n`;
+  }
+  let markdown = top;
+  const omitted: string[] = [];
+  for (const stack of changed) {
+    const details = `\n${stackDetails(stack)}`;
+    if (markdown.length + details.length + 300 > maxLength) omitted.push(stack.stackName);
+    else markdown += details;
+  }
+  if (omitted.length > 0) {
+    markdown += `\n*Details omitted for ${omitted.map(code).join(', ')}: the review is longer than a pull-request comment allows. Run \`npm run review -- --base <ref> --max-length 0\` locally for the full text.*\n`;
+  }
+  return markdown.endsWith('\n') ? markdown : `${markdown}\n`;
+}

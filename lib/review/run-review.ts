@@ -1,0 +1,121 @@
+/**
+ * The `review` command: synthesize the head checkout and the base ref, diff the two output sets, and write the
+ * pull-request markdown. Needs git and the project's own synth; no credentials, no network.
+ */
+
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { diffStackSets } from './diff-output-sets';
+import {
+  addDetachedWorktree,
+  headCommit,
+  projectDirIn,
+  projectPrefix,
+  removeWorktree,
+  resolveCommit,
+} from './git-worktree';
+import { loadOutputSet, OUTPUT_DIRS, SynthesizedStack } from './output-set';
+import { ReviewError } from './review-error';
+import { renderReviewMarkdown } from './review-markdown';
+import { destructiveChanges, hasChanges } from './review-model';
+import { npmSynth, SynthFunction } from './synth-runner';
+
+export interface RunReviewOptions {
+  /** Git ref to compare against, e.g. `origin/main`. */
+  readonly base: string;
+  /** @default 'example' */
+  readonly stage?: string;
+  /** Markdown output, relative to `cwd`. @default 'review.md' */
+  readonly out?: string;
+  /** Exit code 1 when any resource would be replaced or deleted. @default false */
+  readonly failOnDestructive?: boolean;
+  /** Project directory of the head checkout. @default process.cwd() */
+  readonly cwd?: string;
+  /** @default npmSynth (`npm run synth -- --stage <stage>`) */
+  readonly synth?: SynthFunction;
+  /** Longest markdown to write; 0 for no limit. @default 60000 (fits a PR comment) */
+  readonly maxLength?: number;
+  /** Progress lines. @default write to stderr */
+  readonly log?: (line: string) => void;
+}
+
+export const DEFAULT_STAGE = 'example';
+
+export function validateStage(stage: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(stage)) {
+    throw new ReviewError(
+      `stage ${JSON.stringify(stage)} is not allowed: use 1-63 letters, digits, '-' or '_', starting with a letter or digit`,
+    );
+  }
+  return stage;
+}
+
+/**
+ * The base worktree has no node_modules of its own; installing them would need the network. Linking head's means
+ * the base is synthesized with head's dependency versions: a PR that only bumps a dependency shows no difference
+ * from the bump itself, only from code changes.
+ */
+async function linkNodeModules(headDir: string, baseDir: string): Promise<void> {
+  const source = path.join(headDir, 'node_modules');
+  const target = path.join(baseDir, 'node_modules');
+  const exists = (p: string) => fs.access(p).then(() => true, () => false);
+  if (!(await exists(source)) || (await exists(target))) return;
+  await fs.symlink(await fs.realpath(source), target, process.platform === 'win32' ? 'junction' : 'dir');
+}
+
+/** A stale template of a stack deleted since the last synth would otherwise look like a stack that still exists. */
+async function removeOutputs(dir: string): Promise<void> {
+  for (const name of Object.values(OUTPUT_DIRS)) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+}
+
+async function synthAndLoad(synth: SynthFunction, dir: string, stage: string, side: 'base' | 'head'): Promise<SynthesizedStack[]> {
+  await removeOutputs(dir);
+  await synth({ dir, stage, side });
+  return loadOutputSet(dir);
+}
+
+export async function runReview(options: RunReviewOptions): Promise<number> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const stage = validateStage(options.stage ?? DEFAULT_STAGE);
+  const out = path.resolve(cwd, options.out ?? 'review.md');
+  const synth = options.synth ?? npmSynth;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const baseCommit = await resolveCommit(cwd, options.base);
+  const prefix = await projectPrefix(cwd);
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 's3-alicdn-review-'));
+  const worktree = path.join(tmp, 'base');
+  try {
+    await addDetachedWorktree(cwd, baseCommit, worktree);
+    const baseDir = projectDirIn(worktree, prefix);
+    await linkNodeModules(cwd, baseDir);
+
+    log(`review: synthesizing head (${cwd}), stage ${stage}`);
+    const head = await synthAndLoad(synth, cwd, stage, 'head');
+    log(`review: synthesizing base ${options.base} (${baseCommit.slice(0, 12)})`);
+    const base = await synthAndLoad(synth, baseDir, stage, 'base').catch((error: Error) => {
+      throw new ReviewError(
+        `base ${options.base} (${baseCommit.slice(0, 12)}) failed to synthesize, so there is nothing to compare against: ${error.message}`,
+      );
+    });
+
+    const report = diffStackSets(base, head);
+    const markdown = renderReviewMarkdown(report, {
+      stage,
+      baseRef: options.base,
+      baseCommit,
+      headCommit: await headCommit(cwd),
+      maxLength: options.maxLength,
+    });
+    await fs.writeFile(out, markdown, 'utf8');
+
+    const destructive = destructiveChanges(report);
+    const changed = report.stacks.filter(hasChanges).length;
+    log(`review: wrote ${out}: ${changed} of ${report.stacks.length} stacks changed, ${destructive.length} replacements or deletions`);
+    return options.failOnDestructive === true && destructive.length > 0 ? 1 : 0;
+  } finally {
+    await removeWorktree(cwd, worktree);
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}

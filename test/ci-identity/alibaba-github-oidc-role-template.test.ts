@@ -1,0 +1,128 @@
+import template from '../../lib/ci-identity/alibaba-github-oidc-role.ros.json';
+import { GITHUB_OIDC_ISSUER } from '../../lib/ci-identity/ci-identity-config';
+import { ROS_EDITABILITY } from '../../lib/review/ros-editability';
+
+type Json = Record<string, any>;
+const t = template as Json;
+const role = t.Resources.DeployRole.Properties;
+const statements: Json[] = role.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
+const pattern = (name: string) => new RegExp(t.Parameters[name].AllowedPattern);
+
+describe('the RAM role trust', () => {
+  test('only GitHub OIDC tokens with our audience and this repository environment as subject', () => {
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '1',
+      Statement: [
+        {
+          Action: 'sts:AssumeRoleWithOIDC',
+          Effect: 'Allow',
+          Principal: {
+            Federated: [
+              {
+                'Fn::If': [
+                  'CreateProvider',
+                  {
+                    'Fn::Sub': [
+                      'acs:ram::${ALIYUN::AccountId}:oidc-provider/${ProviderName}',
+                      { ProviderName: { 'Fn::GetAtt': ['GithubOidcProvider', 'OIDCProviderName'] } },
+                    ],
+                  },
+                  { 'Fn::Sub': 'acs:ram::${ALIYUN::AccountId}:oidc-provider/${OIDCProviderName}' },
+                ],
+              },
+            ],
+          },
+          Condition: {
+            StringEquals: {
+              'oidc:iss': [GITHUB_OIDC_ISSUER],
+              'oidc:aud': [{ Ref: 'Audience' }],
+              'oidc:sub': [{ 'Fn::Sub': 'repo:${GitHubRepository}:environment:${GitHubEnvironment}' }],
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  test('the provider trusts the GitHub issuer for the same audience, only when asked to create it', () => {
+    expect(t.Resources.GithubOidcProvider).toEqual({
+      Type: 'ALIYUN::RAM::OIDCProvider',
+      Condition: 'CreateProvider',
+      Properties: expect.objectContaining({
+        IssuerUrl: GITHUB_OIDC_ISSUER,
+        ClientIds: [{ Ref: 'Audience' }],
+        Fingerprints: [{ Ref: 'OIDCProviderFingerprint' }],
+      }),
+    });
+    expect(t.Parameters.Audience.Default).toBe('sts.aliyuncs.com');
+    expect(t.Rules.FingerprintWhenCreatingProvider.RuleCondition).toEqual({ 'Fn::Equals': [{ Ref: 'CreateOIDCProvider' }, 'true'] });
+  });
+});
+
+describe('the RAM role permissions', () => {
+  test('name every action: no wildcard, and only the services this project deploys', () => {
+    const actions: string[] = statements.flatMap((s) => s.Action);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect([...new Set(actions.map((a) => a.split(':')[0]))].sort()).toEqual(['alidns', 'cas', 'cdn', 'oos', 'ros']);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  test('are scoped to this account, the service domain and the DNS zone', () => {
+    const resources: string[] = statements.flatMap((s) => s.Resource.map((r: Json) => r['Fn::Sub']));
+    expect(resources).toEqual([
+      'acs:ros:*:${ALIYUN::AccountId}:*',
+      'acs:cdn:*:${ALIYUN::AccountId}:domain/${ServiceDomain}',
+      'acs:cdn:*:${ALIYUN::AccountId}:*',
+      'acs:alidns:*:${ALIYUN::AccountId}:domain/${DnsZone}',
+      'acs:cas:*:${ALIYUN::AccountId}:*',
+      'acs:oos:*:${ALIYUN::AccountId}:*',
+    ]);
+    // Writes to the CDN go only to the project's domain; the account-wide CDN statement is read-only.
+    const accountWideCdn = statements.find((s) => s.Resource[0]['Fn::Sub'] === 'acs:cdn:*:${ALIYUN::AccountId}:*')!;
+    expect(accountWideCdn.Action.every((a: string) => /^cdn:Describe/.test(a))).toBe(true);
+  });
+});
+
+describe('the template parameters', () => {
+  test.each([
+    ['GitHubRepository', 'my-org/s3-alicdn', true],
+    ['GitHubRepository', 'my-org', false],
+    ['GitHubRepository', 'my-org/*', false],
+    ['GitHubEnvironment', 'prod', true],
+    ['GitHubEnvironment', 'prod:*', false],
+    ['ServiceDomain', 'test.test.com', true],
+    ['ServiceDomain', '*.test.com', false],
+    ['OIDCProviderFingerprint', '', true],
+    ['OIDCProviderFingerprint', 'AB:CD', false],
+    ['OIDCProviderFingerprint', 'a'.repeat(40), true],
+  ])('%s %j allowed: %s', (name, value, allowed) => {
+    expect(pattern(name).test(value)).toBe(allowed);
+  });
+
+  test('every Ref and ${} names a parameter, a resource, a pseudo parameter or a Fn::Sub variable', () => {
+    const known = new Set([...Object.keys(t.Parameters), ...Object.keys(t.Resources), 'ALIYUN::AccountId', 'ALIYUN::Region']);
+    const unknown: string[] = [];
+    const walk = (node: unknown, locals: Set<string>): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, locals));
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node as Json)) {
+        if (key === 'Ref' && !known.has(value)) unknown.push(value);
+        if (key === 'Fn::Sub') {
+          const [text, vars] = Array.isArray(value) ? value : [value, {}];
+          const scope = new Set([...locals, ...Object.keys(vars)]);
+          for (const [, name] of (text as string).matchAll(/\$\{([^}]+)\}/g)) if (!known.has(name) && !scope.has(name)) unknown.push(name);
+          walk(vars, locals);
+          continue;
+        }
+        walk(value, locals);
+      }
+    };
+    walk(t.Resources, new Set());
+    walk(t.Outputs, new Set());
+    expect(unknown).toEqual([]);
+  });
+
+  test('the review engine knows which of these resources replace on change', () => {
+    for (const resource of Object.values<Json>(t.Resources)) expect(ROS_EDITABILITY[resource.Type]).toBeDefined();
+  });
+});
