@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { addReviewCommand } from '../lib/review/review-command';
 
 /**
  * The project's command line. Each command loads its implementation lazily, so `--help` and a config error answer
@@ -26,6 +27,8 @@ program
     const { runSynth } = await import('../lib/cli/synth-command');
     process.exitCode = runSynth(options);
   });
+
+addReviewCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

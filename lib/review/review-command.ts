@@ -1,7 +1,10 @@
 /** Adds `review` to the project CLI (commander). The CLI entry point owns the program; this owns the flags. */
 
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_STAGE, runReview, RunReviewOptions } from './run-review';
+import type { RunReviewOptions } from './run-review';
+
+// Loaded on use: the diff engine costs most of a second, which other commands and --help should not pay.
+const runReviewLazily = async (options: RunReviewOptions): Promise<number> => (await import('./run-review')).runReview(options);
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number of characters, got ${JSON.stringify(value)}`);
@@ -10,7 +13,7 @@ function nonNegativeInteger(value: string): number {
 
 export function addReviewCommand(
   program: Command,
-  run: (options: RunReviewOptions) => Promise<number> = runReview,
+  run: (options: RunReviewOptions) => Promise<number> = runReviewLazily,
 ): Command {
   return program
     .command('review')
@@ -18,7 +21,7 @@ export function addReviewCommand(
       'Synthesize the base ref and the working tree without credentials and write a markdown diff of both clouds\' templates for a pull-request comment.',
     )
     .requiredOption('--base <ref>', 'git ref to compare against, e.g. origin/main')
-    .option('--stage <stage>', 'configuration stage to synthesize', DEFAULT_STAGE)
+    .option('--stage <stage>', 'configuration stage to synthesize', 'example')
     .option('--out <file>', 'markdown file to write', 'review.md')
     .option('--fail-on-destructive', 'exit with code 1 when a resource would be replaced or deleted', false)
     .option('--max-length <chars>', 'longest markdown to write (0 = no limit)', nonNegativeInteger)
