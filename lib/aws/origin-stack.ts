@@ -5,19 +5,9 @@ import * as statements from './bucket-policy-statements';
 import { OriginBucket } from './origin-bucket';
 import { OriginReader } from './origin-reader';
 import { RefererSecret, refererSecretVersionContextKey } from './referer-secret';
+import { ORIGIN_STACK_OUTPUTS } from './stack-interface';
 
-/** Output keys the deploy command reads from `cdk deploy --outputs-file` and passes to the ROS stack. */
-export const ORIGIN_STACK_OUTPUTS = {
-  bucketName: 'BucketName',
-  bucketRegion: 'BucketRegion',
-  originHost: 'OriginHost',
-  originPathPrefix: 'OriginPathPrefix',
-  /** signed mode: where the reader's key pair is kept (an ARN, never the key). */
-  readerSecretArn: 'ReaderSecretArn',
-  readerUserName: 'ReaderUserName',
-  /** referer-secret mode: where the referer secret is kept (an ARN, never the value). */
-  refererSecretArn: 'RefererSecretArn',
-} as const;
+export { ORIGIN_STACK_OUTPUTS };
 
 export interface OriginStackProps extends StackProps {
   readonly site: SiteConfig;

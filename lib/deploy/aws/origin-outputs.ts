@@ -1,4 +1,5 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { ORIGIN_STACK_OUTPUTS } from '../../aws/stack-interface';
 import { z } from 'zod';
 import type { OriginAccessMode } from './origin-access-mode';
 import { s3PathStyleHost, s3VirtualHostedHost } from './s3-endpoints';
@@ -8,14 +9,7 @@ import { s3PathStyleHost, s3VirtualHostedHost } from './s3-endpoints';
  * cannot drift apart. They must be the outputs' logical ids as `cdk deploy --outputs-file` writes them, i.e. a
  * CfnOutput created directly in the stack (or given `key`), not nested in a construct.
  */
-export const ORIGIN_OUTPUT_KEYS = {
-  bucketName: 'BucketName',
-  bucketRegion: 'BucketRegion',
-  originHost: 'OriginHost',
-  originPathPrefix: 'OriginPathPrefix',
-  readerSecretArn: 'ReaderSecretArn',
-  refererSecretArn: 'RefererSecretArn',
-} as const;
+export const ORIGIN_OUTPUT_KEYS = ORIGIN_STACK_OUTPUTS;
 
 export type OriginUrlStyle = 'virtual-hosted' | 'path';
 
@@ -31,7 +25,7 @@ interface OriginOutputsBase {
 }
 
 export type OriginOutputs =
-  | (OriginOutputsBase & { readonly mode: 'signed'; readonly readerSecretArn: string })
+  | (OriginOutputsBase & { readonly mode: 'signed'; readonly readerSecretArn: string; readonly readerUserName: string })
   | (OriginOutputsBase & { readonly mode: 'referer-secret'; readonly refererSecretArn: string })
   | (OriginOutputsBase & { readonly mode: 'referer' });
 
@@ -61,7 +55,10 @@ const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
 const PATH_PREFIX = /^\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/)?$/;
 const SECRET_ARN = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
+const IAM_USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
+
 const EXPECTED = {
+  iamUserName: 'an IAM user name (1-64 letters, digits and +=,.@_-)',
   bucketName: 'an S3 bucket name (3-63 characters: lowercase letters, digits, "." and "-")',
   region: 'an AWS region name such as ap-northeast-2',
   host: 'the S3 REST host name, e.g. <bucket>.s3.<region>.amazonaws.com',
@@ -84,7 +81,11 @@ const baseShape = {
 };
 
 const SCHEMAS = {
-  signed: z.object({ ...baseShape, [K.readerSecretArn]: outputField(SECRET_ARN, EXPECTED.secretArn) }),
+  signed: z.object({
+    ...baseShape,
+    [K.readerSecretArn]: outputField(SECRET_ARN, EXPECTED.secretArn),
+    [K.readerUserName]: outputField(IAM_USER_NAME, EXPECTED.iamUserName),
+  }),
   'referer-secret': z.object({ ...baseShape, [K.refererSecretArn]: outputField(SECRET_ARN, EXPECTED.secretArn) }),
   referer: z.object(baseShape),
 } as const;
@@ -160,7 +161,7 @@ function parseStackOutputs(
   };
   switch (where.mode) {
     case 'signed':
-      return { ...base, mode: 'signed', readerSecretArn: values[K.readerSecretArn] };
+      return { ...base, mode: 'signed', readerSecretArn: values[K.readerSecretArn], readerUserName: values[K.readerUserName] };
     case 'referer-secret':
       return { ...base, mode: 'referer-secret', refererSecretArn: values[K.refererSecretArn] };
     case 'referer':

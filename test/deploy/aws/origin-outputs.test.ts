@@ -21,7 +21,7 @@ const doc = (stacks: Record<string, unknown>) => JSON.stringify(stacks);
 
 describe('parseOriginOutputs', () => {
   it('parses a signed-mode stack with a virtual-hosted origin', () => {
-    const parsed = parseOriginOutputs(doc({ OriginStack: virtualHosted({ [K.readerSecretArn]: readerArn, Other: 'ignored' }) }), {
+    const parsed = parseOriginOutputs(doc({ OriginStack: virtualHosted({ [K.readerSecretArn]: readerArn, [K.readerUserName]: 'origin-Reader-1AB2', Other: 'ignored' }) }), {
       file,
       stacks: ['OriginStack'],
       mode: 'signed',
@@ -36,6 +36,7 @@ describe('parseOriginOutputs', () => {
         originPathPrefix: '/',
         urlStyle: 'virtual-hosted',
         readerSecretArn: readerArn,
+        readerUserName: 'origin-Reader-1AB2',
       },
     });
   });

@@ -1,0 +1,267 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SiteConfig, StageConfig } from '../config/resolve-stage';
+import { refererSecretVersionContextKey } from '../aws/referer-secret';
+import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
+import { secretNamesFor } from '../aws/secret-names';
+import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
+import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { cdkDeployArgs, type RequireApproval } from './aws/cdk-commands';
+import type { CdkRunner } from './aws/cdk-runner';
+import type { IamSender } from './aws/iam-access-keys';
+import { readOriginOutputs, type OriginOutputs } from './aws/origin-outputs';
+import { readReaderKeyPair, readRefererSecret } from './aws/origin-secrets';
+import { ensureReaderKey } from './aws/reader-key-bootstrap';
+import { ensureRefererSecret } from './aws/referer-secret-rotation';
+import type { SecretsManagerSender } from './aws/secrets-manager-io';
+import { acquireDeployLock } from './deploy-lock';
+import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
+import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
+import type { Reporter } from './reporter';
+import type { RosDeployResult, RosStackOperations } from './ros-stack-operations';
+
+/** Everything the deploy talks to, injected so tests can use test doubles and users get the real SDK clients. */
+export interface DeployDependencies {
+  readonly preflight: PreflightChecks;
+  readonly synth: (stage: StageConfig, options: SynthOptions) => SynthResult;
+  readonly cdk: CdkRunner;
+  readonly secretsManager: (region: string) => SecretsManagerSender;
+  readonly iam: () => IamSender;
+  readonly ros: RosStackOperations;
+  /** Asks a yes/no question; only called when `yes` is false. */
+  readonly confirm: (question: string) => Promise<boolean>;
+  readonly reporter: Reporter;
+}
+
+export interface DeployOptions {
+  readonly projectDir: string;
+  /** Skip every confirmation (CI, `--yes`). */
+  readonly yes: boolean;
+  readonly profile?: string;
+  readonly awsOutdir?: string;
+  readonly rosOutdir?: string;
+}
+
+export type DeployStep = 'preflight' | 'secrets' | 'synth' | 'aws-origin' | 'origin-outputs' | 'ros-cdn' | 'route53' | 'outputs-file';
+
+export interface SiteDeploySummary {
+  readonly site: string;
+  readonly domain: string;
+  readonly awsOrigin: 'deployed';
+  readonly rosCdn: RosDeployResult['action'];
+  readonly route53?: 'deployed';
+  readonly serviceUrl?: string;
+  readonly cdnCname?: string;
+  /** Present when the service domain's DNS is not managed here: the record the user must create. */
+  readonly cnameToCreate?: { readonly name: string; readonly value: string };
+}
+
+export interface DeploySummary {
+  readonly stage: string;
+  readonly ok: boolean;
+  readonly failedStep?: DeployStep;
+  readonly error?: string;
+  readonly preflight: readonly PreflightFinding[];
+  readonly sites: readonly SiteDeploySummary[];
+  readonly outputsFile?: string;
+}
+
+/** A step failed; the message says what state the deploy left and how to go on. */
+export class DeployStepError extends Error {
+  constructor(
+    readonly step: DeployStep,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeployStepError';
+  }
+}
+
+const RESUME = 'Every step is safe to re-run: fix the cause and run the same deploy command again; finished steps are skipped or change nothing.';
+
+/**
+ * `deploy`: preflight, origin secrets, synth, the AWS origin stacks (cdk deploy of the synthesized assembly), their
+ * outputs into the ROS parameters, the ROS CDN stacks through change sets, the optional Route 53 stacks, and one
+ * outputs file. One deploy per stage at a time.
+ */
+export async function deployStage(stage: StageConfig, deps: DeployDependencies, options: DeployOptions): Promise<DeploySummary> {
+  const { reporter } = deps;
+  const lock = acquireDeployLock(stage.stage, 'deploy', options.projectDir);
+  const sites: SiteDeploySummary[] = [];
+  let findings: readonly PreflightFinding[] = [];
+  let step: DeployStep = 'preflight';
+  try {
+    reporter.step(`Preflight checks for stage "${stage.stage}" (${stage.sites.length} site${stage.sites.length === 1 ? '' : 's'})`);
+    const preflight = await runPreflight(stage, deps.preflight, reporter);
+    findings = preflight.findings;
+    if (!preflight.ok) throw new DeployStepError('preflight', 'Preflight failed; nothing was deployed. Fix the lines marked ✗ above and run the deploy again.');
+
+    step = 'secrets';
+    const awsContext: Record<string, string> = {};
+    for (const site of stage.sites.filter((s) => s.originAccess.mode === 'referer-secret')) {
+      const secretsManager = deps.secretsManager(site.bucket.region);
+      const secretName = secretNamesFor(site).refererSecret;
+      const ensured = await ensureRefererSecret({ secretsManager, secretName, description: `Referer value Alibaba CDN sends to the S3 origin of ${site.domain}.` });
+      const stored = await readRefererSecret({ secretsManager, secretId: secretName });
+      awsContext[refererSecretVersionContextKey(site.id)] = stored.versionId;
+      reporter.info(`referer secret ${secretName}: ${ensured.action} (version ${stored.versionId})`);
+    }
+
+    step = 'synth';
+    reporter.step('Synthesizing both apps');
+    const awsOutdir = options.awsOutdir ?? 'cdk.out';
+    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir: options.rosOutdir, awsContext });
+    reporter.info(`${synthResult.awsTemplates.length + synthResult.rosTemplates.length} templates written`);
+
+    step = 'aws-origin';
+    const originStacks = stage.sites.map((site) => site.stackNames.origin);
+    reporter.step(`Deploying AWS origin stack${originStacks.length === 1 ? '' : 's'}: ${originStacks.join(', ')}`);
+    const originOutputsFile = path.join(options.projectDir, awsOutdir, 'origin-outputs.json');
+    await runCdkDeploy(deps, options, cdkDeployArgs({
+      stacks: originStacks,
+      outputsFile: originOutputsFile,
+      requireApproval: approvalFor(options),
+      app: awsOutdir,
+    }), 'aws-origin', `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`);
+
+    const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+    for (const site of stage.sites) {
+      step = 'origin-outputs';
+      const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[site.stackNames.origin];
+      const { parameters, noEcho } = await rosParametersFor(site, origin, deps);
+
+      step = 'ros-cdn';
+      reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
+      const templateFile = synthResult.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`);
+      if (!templateFile) throw new DeployStepError('ros-cdn', `No synthesized ROS template for ${site.stackNames.cdn}; run \`npm run synth\` to see why.`);
+      const ros = await deps.ros.deploy({
+        stackName: site.stackNames.cdn,
+        templateBody: fs.readFileSync(templateFile, 'utf8'),
+        parameters,
+        noEchoParameterKeys: noEcho,
+        tags: site.tags,
+        confirm: async (previewText) => {
+          reporter.info(previewText);
+          return options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`);
+        },
+        onEvent: (line) => reporter.event(line),
+        log: (line) => reporter.info(line),
+      });
+      reporter.info(ros.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${ros.action}`);
+      if (ros.action === 'cancelled') throw new DeployStepError('ros-cdn', `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`);
+
+      let route53: 'deployed' | undefined;
+      const cname = ros.outputs[CDN_STACK_OUTPUTS.cname];
+      if (site.dns.provider === 'route53') {
+        step = 'route53';
+        if (!cname) throw new DeployStepError('route53', `The ROS stack ${site.stackNames.cdn} has no ${CDN_STACK_OUTPUTS.cname} output; cannot create the Route 53 record.`);
+        reporter.step(`Deploying Route 53 record stack ${site.stackNames.route53}`);
+        await runCdkDeploy(deps, options, cdkDeployArgs({
+          stacks: [site.stackNames.route53],
+          outputsFile: path.join(options.projectDir, awsOutdir, 'route53-outputs.json'),
+          requireApproval: approvalFor(options),
+          app: awsOutdir,
+          parameters: [{ stack: site.stackNames.route53, name: ROUTE53_STACK_CNAME_PARAMETER, value: cname }],
+        }), 'route53', `Both CDN stacks are deployed; only the Route 53 record is missing. ${RESUME}`);
+        route53 = 'deployed';
+      }
+
+      step = 'outputs-file';
+      const entry: SiteDeployOutputs = {
+        domain: site.domain,
+        aws: { stackName: site.stackNames.origin, outputs: originOutputRecord(origin) },
+        ros: ros.stackId ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId: stage.alibaba.region, outputs: { ...ros.outputs } } : existing.sites[site.id]?.ros,
+        ...(route53 ? { route53: { stackName: site.stackNames.route53 } } : {}),
+        ...(cname ? { dns: { provider: site.dns.provider, name: site.domain, cnameTarget: cname } } : {}),
+      };
+      existing.sites[site.id] = entry;
+      writeDeployOutputs(outputsFilePath(stage.stage, options.projectDir), { ...existing, updatedAt: new Date().toISOString() });
+      sites.push({
+        site: site.id,
+        domain: site.domain,
+        awsOrigin: 'deployed',
+        rosCdn: ros.action,
+        ...(route53 ? { route53 } : {}),
+        serviceUrl: ros.outputs[CDN_STACK_OUTPUTS.serviceUrl],
+        cdnCname: cname,
+        ...(site.dns.provider === 'none' && cname ? { cnameToCreate: { name: site.domain, value: cname } } : {}),
+      });
+    }
+
+    const outputsFile = outputsFilePath(stage.stage, options.projectDir);
+    const summary: DeploySummary = { stage: stage.stage, ok: true, preflight: findings, sites, outputsFile };
+    reporter.summary(summary, renderSuccess(summary, options.projectDir));
+    return summary;
+  } catch (error) {
+    const stepError = error instanceof DeployStepError ? error : new DeployStepError(step, `${(error as Error).message}\n${stepHint(step)}`);
+    const summary: DeploySummary = { stage: stage.stage, ok: false, failedStep: stepError.step, error: stepError.message, preflight: findings, sites };
+    reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
+    return summary;
+  } finally {
+    lock.release();
+  }
+}
+
+function approvalFor(options: DeployOptions): RequireApproval {
+  // Interactive: cdk shows the AWS changes and asks before any of them. --yes / --ci: no prompt.
+  return options.yes ? 'never' : 'any-change';
+}
+
+async function runCdkDeploy(deps: DeployDependencies, options: DeployOptions, args: string[], step: DeployStep, state: string): Promise<void> {
+  const result = await deps.cdk.run(args, { profile: options.profile });
+  if (result.exitCode !== 0) throw new DeployStepError(step, `cdk ${args[0]} exited with code ${result.exitCode}. ${state}`);
+}
+
+/** The ROS parameters for one site: the AWS outputs, and the mode's secrets read from Secrets Manager (NoEcho). */
+async function rosParametersFor(site: SiteConfig, origin: OriginOutputs, deps: DeployDependencies): Promise<{ parameters: Record<string, string>; noEcho: string[] }> {
+  const parameters: Record<string, string> = {
+    [CDN_STACK_PARAMETERS.bucketName]: origin.bucketName,
+    [CDN_STACK_PARAMETERS.bucketRegion]: origin.bucketRegion,
+    [CDN_STACK_PARAMETERS.originHost]: origin.originHost,
+    [CDN_STACK_PARAMETERS.originPathPrefix]: origin.originPathPrefix,
+  };
+  const noEcho: string[] = [];
+  const secretsManager = deps.secretsManager(site.bucket.region);
+  if (origin.mode === 'signed') {
+    const userName = origin.readerUserName;
+    const ensured = await ensureReaderKey({ iam: deps.iam(), secretsManager, userName, secretId: origin.readerSecretArn });
+    if (ensured.created) deps.reporter.info(`created the first reader access key ${ensured.accessKeyId} for ${userName}`);
+    const pair = await readReaderKeyPair({ secretsManager, secretId: origin.readerSecretArn });
+    parameters[CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId] = pair.accessKeyId;
+    parameters[CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey] = pair.secretAccessKey.reveal();
+    noEcho.push(CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey);
+  } else if (origin.mode === 'referer-secret') {
+    const secret = await readRefererSecret({ secretsManager, secretId: origin.refererSecretArn });
+    parameters[CDN_STACK_SECRET_PARAMETERS.refererSecret] = secret.current.reveal();
+    noEcho.push(CDN_STACK_SECRET_PARAMETERS.refererSecret);
+  }
+  return { parameters, noEcho };
+}
+
+function originOutputRecord(origin: OriginOutputs): Record<string, string> {
+  return Object.fromEntries(Object.entries(origin).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+}
+
+function stepHint(step: DeployStep): string {
+  switch (step) {
+    case 'secrets':
+      return `No stack was changed yet. ${RESUME}`;
+    case 'synth':
+      return 'Nothing was deployed. Run `npm run synth` to see the full report.';
+    case 'origin-outputs':
+      return `The AWS origin stack is deployed; the CDN stack was not touched. ${RESUME}`;
+    case 'ros-cdn':
+      return `The AWS origin stack is deployed; see above for the state of the ROS stack. ${RESUME}`;
+    default:
+      return RESUME;
+  }
+}
+
+function renderSuccess(summary: DeploySummary, projectDir: string): string {
+  const lines = [`✓ Deployed stage "${summary.stage}". Outputs: ${path.relative(projectDir, summary.outputsFile ?? '') || summary.outputsFile}`];
+  for (const site of summary.sites) {
+    lines.push(`  ${site.domain}: ${site.serviceUrl ?? '(no service URL yet)'} (CDN ${site.rosCdn})`);
+    if (site.cnameToCreate) lines.push(`    create DNS record: ${site.cnameToCreate.name} CNAME ${site.cnameToCreate.value}`);
+  }
+  return lines.join('\n');
+}
