@@ -105,6 +105,7 @@ export class AlibabaRpcServerTestDouble {
 
   /** Inject `fault` into the next `times` calls of `action` ('*' = any action). Per-action faults win over '*'. */
   scheduleFault(action: string, fault: RpcFault, times = 1): this {
+    if (!(times >= 1)) throw new Error(`scheduleFault: times must be >= 1 (or Infinity), got ${times}`);
     const queue = this.faults.get(action) ?? [];
     queue.push({ fault, remaining: times });
     this.faults.set(action, queue);

@@ -48,6 +48,8 @@ export class RosApiTestDouble {
   noChangeBehaviour: 'empty' | 'failed' | 'error' = 'empty';
   /** After DELETE_COMPLETE, GetStack answers StackNotFound instead of the deleted stack. */
   forgetDeletedStacks = false;
+  /** When set, change sets end CREATE_FAILED with this reason (e.g. a template ROS rejects on validation). */
+  changeSetFailureReason?: string;
 
   private readonly stacks = new Map<string, SimStack>();
   private readonly changeSets = new Map<string, SimChangeSet>();
@@ -174,6 +176,7 @@ export class RosApiTestDouble {
   private changeSetOutcome(
     stack: SimStack, type: string, template: ParsedTemplate, params: Record<string, string>, changes: SimChange[], replacementOption?: string,
   ): SimChangeSet['outcome'] | 'error' {
+    if (this.changeSetFailureReason) return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: this.changeSetFailureReason };
     const replaced = changes.find((c) => c.ResourceChange.Replacement === 'True');
     if (replaced && replacementOption !== 'Enabled') {
       return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE',

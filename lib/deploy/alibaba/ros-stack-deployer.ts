@@ -1,5 +1,8 @@
+import { randomUUID } from 'crypto';
 import { RosApi, RosChangeSetDetail, RosStackSummary } from './ros-api';
-import { changeSetIdentity, ChangeSetType, createChangeSet, executeClientToken, waitForChangeSet } from './ros-change-set';
+import {
+  changeSetIdentity, ChangeSetReadiness, ChangeSetType, executeClientToken, obtainChangeSet, waitForChangeSet,
+} from './ros-change-set';
 import { buildPreview, normalizeChanges, RosChangePreview, RosResourceChange } from './ros-change-preview';
 import { operationFailedError, RosDeployError } from './ros-deploy-error';
 import { RosEventStream } from './ros-event-stream';
@@ -58,8 +61,8 @@ export interface DeployRosStackResult {
 
 /**
  * Deploys a ROS stack through a change set: create or update, preview, confirm, execute, stream events, outputs.
- * Safe to re-run after an interruption: change set names and ClientTokens are derived from the content, so a
- * re-run picks up what an earlier run left instead of duplicating it.
+ * Safe to re-run after an interruption: change set names are derived from the content, so a re-run picks up the
+ * change set an earlier run left instead of duplicating it; retried writes carry a ClientToken.
  */
 export async function deployRosStack(opts: DeployRosStackOptions): Promise<DeployRosStackResult> {
   const facts = readTemplateFacts(opts.templateBody);
@@ -68,9 +71,10 @@ export async function deployRosStack(opts: DeployRosStackOptions): Promise<Deplo
   const secrets = [...noEchoKeys].map((k) => opts.parameters[k]).filter((v): v is string => typeof v === 'string');
   const s = openRosSession(opts, secrets);
   const prefix = opts.changeSetNamePrefix ?? 'deploy';
+  const runNonce = randomUUID();
   const identityFor = (type: ChangeSetType, base: string) => changeSetIdentity({
     prefix, stackName: opts.stackName, type, templateBody: opts.templateBody, parameters: opts.parameters,
-    replacementOption: type === 'UPDATE' ? 'Enabled' : '', base,
+    replacementOption: type === 'UPDATE' ? 'Enabled' : '', base, runNonce,
   });
 
   const prepared = await prepareStackForDeploy(s, await s.api.findStackByName(opts.stackName), {
@@ -84,35 +88,40 @@ export async function deployRosStack(opts: DeployRosStackOptions): Promise<Deplo
   const type: ChangeSetType = prepared.stack && !reusing ? 'UPDATE' : 'CREATE';
   const identity = identityFor(type, type === 'CREATE' ? 'new' : baseOf(prepared.stack));
 
-  let changeSetId = prepared.reuseChangeSetId;
-  let stackId = prepared.stack?.stackId;
-  if (!changeSetId) {
-    const created = await createChangeSet(s.api, {
-      changeSetName: identity.changeSetName, changeSetType: type, stackId, templateBody: opts.templateBody,
+  let changeSetId: string;
+  let stackId: string;
+  let readiness: ChangeSetReadiness;
+  if (prepared.reuseChangeSetId) {
+    changeSetId = prepared.reuseChangeSetId;
+    stackId = prepared.stack!.stackId;
+    readiness = await waitForChangeSet(s.api, changeSetId, s.poll);
+  } else {
+    const obtained = await obtainChangeSet(s.api, {
+      changeSetName: identity.changeSetName, changeSetType: type, stackId: prepared.stack?.stackId, templateBody: opts.templateBody,
       parameters: opts.parameters, clientToken: identity.clientToken,
       replacementOption: type === 'UPDATE' ? 'Enabled' : undefined, timeoutInMinutes: opts.timeoutInMinutes, tags: opts.tags,
-    });
-    if (created.kind === 'no-changes') return result(await noChanges(s, prepared.stack!));
-    ({ changeSetId, stackId } = created);
-    s.log(`ROS stack '${opts.stackName}': ${created.reused ? 'reusing' : 'created'} ${type} change set ${identity.changeSetName}`);
+    }, s.poll);
+    if (obtained.kind === 'no-changes') return result(await noChanges(s, prepared.stack!));
+    ({ changeSetId, stackId, readiness } = obtained);
+    s.log(`ROS stack '${opts.stackName}': ${obtained.reused ? 'reusing' : 'created'} ${type} change set ${readiness.changeSet.changeSetName ?? identity.changeSetName}`);
   }
-  const cs = await readyChangeSet(s, changeSetId, type, stackId!);
+  const cs = await readyChangeSet(s, readiness, type, stackId);
   if (!cs) return result(await noChanges(s, prepared.stack!));
 
   const changes = normalizeChanges(cs.changes);
   const templateOnly = changes.length === 0 && type === 'UPDATE';
-  if (templateOnly && isSameTemplate((await s.api.getTemplateBody(stackId!)) ?? '', opts.templateBody)) {
-    await discardChangeSet(s, changeSetId, 'UPDATE', stackId!);
+  if (templateOnly && isSameTemplate((await s.api.getTemplateBody(stackId)) ?? '', opts.templateBody)) {
+    await discardChangeSet(s, changeSetId, 'UPDATE', stackId);
     return result(await noChanges(s, prepared.stack!));
   }
   const preview = buildPreview({ stackName: opts.stackName, changeSetType: type, changeSetId, changes, templateOnly });
   s.log(preview.text);
   if (!(await opts.confirm(preview))) {
-    await discardChangeSet(s, changeSetId, type, stackId!);
+    await discardChangeSet(s, changeSetId, type, stackId);
     s.log(`ROS stack '${opts.stackName}': cancelled, change set deleted`);
     return result({ action: 'cancelled', stackId: type === 'UPDATE' ? stackId : undefined, outputs: {}, changes });
   }
-  const outputs = await execute(s, cs, type, stackId!, type === 'CREATE' ? Math.max(facts.resources.length, changes.length) : changes.length);
+  const outputs = await execute(s, cs, type, stackId, type === 'CREATE' ? Math.max(facts.resources.length, changes.length) : changes.length);
   return result({ action: type === 'CREATE' ? 'created' : 'updated', stackId, outputs, changes });
 }
 
@@ -127,10 +136,9 @@ async function noChanges(s: RosSession, stack: RosStackSummary): Promise<Omit<De
 }
 
 /** The computed change set, or undefined when ROS says there is nothing to change. Throws when it failed. */
-async function readyChangeSet(s: RosSession, changeSetId: string, type: ChangeSetType, stackId: string): Promise<RosChangeSetDetail | undefined> {
-  const ready = await waitForChangeSet(s.api, changeSetId, s.poll);
+async function readyChangeSet(s: RosSession, ready: ChangeSetReadiness, type: ChangeSetType, stackId: string): Promise<RosChangeSetDetail | undefined> {
   if (ready.kind === 'ready') return ready.changeSet;
-  await discardChangeSet(s, changeSetId, type, stackId);
+  await discardChangeSet(s, ready.changeSet.changeSetId, type, stackId);
   if (ready.kind === 'no-changes') return undefined;
   const why = ready.kind === 'timed-out'
     ? `ROS did not finish computing it within ${Math.round(ready.waitedMs / 1000)}s (status ${ready.changeSet.status})`

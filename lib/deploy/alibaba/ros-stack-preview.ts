@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { changeSetIdentity, createChangeSet, waitForChangeSet } from './ros-change-set';
 import { buildPreview, changesForNewStack, normalizeChanges, RosChangePreview } from './ros-change-preview';
 import { nextStepFor, RosDeployError } from './ros-deploy-error';
@@ -49,7 +50,7 @@ export async function previewRosStackChanges(opts: PreviewRosStackOptions): Prom
   }
   const identity = changeSetIdentity({
     prefix: opts.changeSetNamePrefix ?? 'diff', stackName: opts.stackName, type: 'UPDATE', templateBody: opts.templateBody,
-    parameters: opts.parameters, replacementOption: 'Enabled', base: stack.updateTime ?? stack.createTime ?? '',
+    parameters: opts.parameters, replacementOption: 'Enabled', base: stack.updateTime ?? stack.createTime ?? '', runNonce: randomUUID(),
   });
   const created = await createChangeSet(s.api, {
     changeSetName: identity.changeSetName, changeSetType: 'UPDATE', stackId: stack.stackId, templateBody: opts.templateBody,
