@@ -48,6 +48,8 @@ export class RosApiTestDouble {
   noChangeBehaviour: 'empty' | 'failed' | 'error' = 'empty';
   /** After DELETE_COMPLETE, GetStack answers StackNotFound instead of the deleted stack. */
   forgetDeletedStacks = false;
+  /** Operation steps taken per GetStack call; raise it to pile up many events between two polls. */
+  stepsPerPoll = 1;
   /** When set, change sets end CREATE_FAILED with this reason (e.g. a template ROS rejects on validation). */
   changeSetFailureReason?: string;
 
@@ -121,7 +123,7 @@ export class RosApiTestDouble {
 
   private getStack(p: Readonly<Record<string, string>>) {
     const stack = this.requireStack(p.StackId);
-    this.sim.advance(stack);
+    for (let i = 0; i < this.stepsPerPoll; i++) this.sim.advance(stack);
     const noEcho = noEchoKeys(stack.template);
     return {
       StackId: stack.stackId, StackName: stack.stackName, Status: stack.status, StatusReason: stack.statusReason,

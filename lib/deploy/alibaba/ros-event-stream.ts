@@ -1,3 +1,4 @@
+import { AlibabaApiError } from './api-error';
 import { RosApi, RosStackEvent } from './ros-api';
 import { isTerminalEventStatus } from './ros-stack-status';
 import { SecretRedactor } from './secret-redactor';
@@ -58,7 +59,13 @@ export class RosEventStream {
   async poll(): Promise<RosStackEventView[]> {
     const fresh: RosStackEvent[] = [];
     for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
-      const { events, totalCount } = await this.api.listStackEvents(this.stackId, page, PAGE_SIZE);
+      const read = await this.api.listStackEvents(this.stackId, page, PAGE_SIZE).catch((err: unknown) => {
+        // A stack deleted between GetStack and this call has no more events to show.
+        if (err instanceof AlibabaApiError && err.code === 'StackNotFound') return undefined;
+        throw err;
+      });
+      if (!read) break;
+      const { events, totalCount } = read;
       let reachedKnown = false;
       for (const e of events) {
         if (this.seen.has(e.eventId) || this.isBeforeSince(e)) {

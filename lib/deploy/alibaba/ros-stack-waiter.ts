@@ -20,7 +20,7 @@ export async function waitForStackToSettle(
   const { value, timedOut, waitedMs } = await pollUntil(async () => {
     const stack = await api.getStack(stackId, true);
     // Events after GetStack: every event up to the status just read is then shown before returning.
-    const events = stream ? await stream.poll() : [];
+    const events = stream && stack ? await stream.poll() : [];
     return { value: stack, done: !stack || !isOperationInProgress(stack.status), progressed: events.length > 0 };
   }, poll);
   return { stack: value, timedOut, waitedMs };

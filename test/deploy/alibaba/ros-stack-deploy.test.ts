@@ -108,3 +108,19 @@ test('declining a first create leaves no REVIEW_IN_PROGRESS stack behind', async
   expect(res).toMatchObject({ action: 'cancelled', stackId: undefined, outputs: {} });
   expect(h.ros.stackByName('cdn-new')).toBeUndefined();
 });
+
+test('events are streamed exactly once and in order even when more than a page (50) arrive between polls', async () => {
+  const base = JSON.parse(cdnTemplate());
+  for (let i = 0; i < 40; i++) {
+    base.Resources[`Record${i}`] = { Type: 'ALIYUN::DNS::DomainRecord', Properties: { DomainName: 'test.com', RR: `r${i}`, Type: 'A', Value: '192.0.2.1' } };
+  }
+  h.ros.stepsPerPoll = 1000;
+  const res = await deploy('cdn-many', JSON.stringify(base));
+  expect(res.action).toBe('created');
+  const stackEvents = h.ros.stackByName('cdn-many')!.events;
+  expect(stackEvents.length).toBeGreaterThan(80);
+  expect(h.events.map((e) => e.eventId)).toEqual(stackEvents.map((e) => e.EventId));
+  expect(h.logs).toContain('[43/43] CREATE_COMPLETE cdn-many (ALIYUN::ROS::Stack) Stack CREATE completed successfully');
+  const pages = h.server.calls.filter((c) => c.action === 'ListStackEvents').map((c) => c.params.PageNumber);
+  expect(pages).toContain('2');
+});
