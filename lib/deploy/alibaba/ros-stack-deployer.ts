@@ -101,18 +101,18 @@ export async function deployRosStack(opts: DeployRosStackOptions): Promise<Deplo
       parameters: opts.parameters, clientToken: identity.clientToken,
       replacementOption: type === 'UPDATE' ? 'Enabled' : undefined, timeoutInMinutes: opts.timeoutInMinutes, tags: opts.tags,
     }, s.poll);
-    if (obtained.kind === 'no-changes') return result(await noChanges(s, prepared.stack!));
+    if (obtained.kind === 'no-changes') return result(await noChanges(s, prepared.stack));
     ({ changeSetId, stackId, readiness } = obtained);
     s.log(`ROS stack '${opts.stackName}': ${obtained.reused ? 'reusing' : 'created'} ${type} change set ${readiness.changeSet.changeSetName ?? identity.changeSetName}`);
   }
   const cs = await readyChangeSet(s, readiness, type, stackId);
-  if (!cs) return result(await noChanges(s, prepared.stack!));
+  if (!cs) return result(await noChanges(s, prepared.stack));
 
   const changes = normalizeChanges(cs.changes);
   const templateOnly = changes.length === 0 && type === 'UPDATE';
   if (templateOnly && isSameTemplate((await s.api.getTemplateBody(stackId)) ?? '', opts.templateBody)) {
     await discardChangeSet(s, changeSetId, 'UPDATE', stackId);
-    return result(await noChanges(s, prepared.stack!));
+    return result(await noChanges(s, prepared.stack));
   }
   const preview = buildPreview({ stackName: opts.stackName, changeSetType: type, changeSetId, changes, templateOnly });
   s.log(preview.text);
@@ -129,7 +129,11 @@ function baseOf(stack: RosStackSummary | undefined): string {
   return stack?.updateTime ?? stack?.createTime ?? '';
 }
 
-async function noChanges(s: RosSession, stack: RosStackSummary): Promise<Omit<DeployRosStackResult, 'apiCalls'>> {
+async function noChanges(s: RosSession, stack: RosStackSummary | undefined): Promise<Omit<DeployRosStackResult, 'apiCalls'>> {
+  if (!stack) {
+    throw new RosDeployError(`ROS stack '${s.stackName}': ROS reported nothing to create for the new stack; check that the template declares resources.`,
+      'change-set-failed', s.stackName);
+  }
   s.log(`ROS stack '${s.stackName}': no changes`);
   const detail = await s.api.getStack(stack.stackId, true);
   return { action: 'no-changes', stackId: stack.stackId, outputs: detail?.outputs ?? {}, changes: [] };

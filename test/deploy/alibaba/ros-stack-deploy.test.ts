@@ -84,6 +84,16 @@ test('an update that changes a DomainConfig property is flagged as a replacement
   expect(h.logs).toContain('[2/2] UPDATE_COMPLETE DnsRecord (ALIYUN::DNS::DomainRecord) state changed');
 });
 
+test('timeoutInMinutes and tags reach the change set', async () => {
+  await deployRosStack({
+    ...h.common, stackName: 'cdn-tags', templateBody: cdnTemplate(), parameters: PARAMS, confirm: yes,
+    timeoutInMinutes: 30, tags: { project: 's3-alicdn', stage: 'example' },
+  });
+  expect(h.server.calls.find((c) => c.action === 'CreateChangeSet')!.params).toMatchObject({
+    TimeoutInMinutes: '30', 'Tags.1.Key': 'project', 'Tags.1.Value': 's3-alicdn', 'Tags.2.Key': 'stage', 'Tags.2.Value': 'example',
+  });
+});
+
 test('a template-only change (description) is executed, not skipped', async () => {
   await deploy('cdn-example');
   const previews: RosChangePreview[] = [];
