@@ -49,7 +49,7 @@ export interface DeployRosStackResult {
   readonly action: 'created' | 'updated' | 'no-changes' | 'cancelled';
   /** Absent only when a first create was cancelled (the empty stack is removed). */
   readonly stackId?: string;
-  /** `{OutputKey: OutputValue}` of the stack as deployed; empty when cancelled before a first create. */
+  /** `{OutputKey: OutputValue}` of the stack as deployed; empty when cancelled. */
   readonly outputs: Record<string, string>;
   /** Resource changes the run applied (or would have, when cancelled). */
   readonly changes: readonly RosResourceChange[];

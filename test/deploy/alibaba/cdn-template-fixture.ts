@@ -2,7 +2,8 @@
  * A ROS template shaped like the project's CDN stack (CDN domain, its functions, the DNS CNAME), with the S3 signing
  * secret as a NoEcho parameter. Knobs produce the variants the update tests need.
  */
-export const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCY/SECRETKEY';
+/** Fake, but with '/' and '+' so the URL-encoded forms a leak could take are exercised too. */
+export const SECRET_KEY = 'test-double/signing+secret/0123456789abcdef';
 
 export interface CdnTemplateKnobs {
   /** HSTS max-age inside the DomainConfig FunctionList (DomainConfig properties are not editable: a replacement). */
@@ -66,4 +67,4 @@ export function cdnTemplate(k: CdnTemplateKnobs = {}): string {
   }, null, 2);
 }
 
-export const PARAMS = { S3AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', S3SecretKey: SECRET_KEY };
+export const PARAMS = { S3AccessKeyId: 'test-double-reader-key-id', S3SecretKey: SECRET_KEY };

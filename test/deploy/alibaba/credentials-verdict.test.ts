@@ -7,7 +7,7 @@ import { resolveAlibabaCredentials } from '../../../lib/deploy/alibaba/credentia
 import { createRosClient } from '../../../lib/deploy/alibaba/ros-client';
 import { AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
 
-const ENV_AK = { id: 'LTAI5tEnvKeyForTests01', secret: 'env-secret-value-never-printed' };
+const ENV_AK = { id: 'LTAI-test-env-key-0001', secret: 'env-secret-value-never-printed' };
 let saved: NodeJS.ProcessEnv;
 let home: string;
 
@@ -28,7 +28,7 @@ test('environment AccessKey: provider, source and a key hint, never the secret',
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = ENV_AK.id;
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = ENV_AK.secret;
   const v = await resolveAlibabaCredentials();
-  expect(v).toEqual({ ok: true, provider: 'env', source: 'environment variables ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET', accessKeyIdHint: 'LTAI****ts01' });
+  expect(v).toEqual({ ok: true, provider: 'env', source: 'environment variables ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET', accessKeyIdHint: 'LTAI****0001' });
   expect(JSON.stringify(v)).not.toContain(ENV_AK.secret);
 });
 
@@ -49,7 +49,7 @@ test('the ROS client uses the same default chain: the environment key signs the 
 
 test('a credentials file profile is found', async () => {
   const file = join(home, 'credentials.ini');
-  writeFileSync(file, `[default]\ntype = access_key\naccess_key_id = LTAIFileKey000042\naccess_key_secret = file-secret\n`);
+  writeFileSync(file, `[default]\ntype = access_key\naccess_key_id = LTAI-file-key-0042\naccess_key_secret = file-secret\n`);
   process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = file;
   expect(await resolveAlibabaCredentials()).toMatchObject({ ok: true, provider: 'profile', accessKeyIdHint: 'LTAI****0042' });
 });
@@ -93,7 +93,7 @@ test('a CLI config file whose content is broken is not quoted back', async () =>
 });
 
 test('an injected provider is used as is; one that hangs is cut off by the timeout', async () => {
-  const fixed = new Credential({ type: 'access_key', accessKeyId: 'LTAIInjected99999', accessKeySecret: 'x' } as never);
+  const fixed = new Credential({ type: 'access_key', accessKeyId: 'LTAI-injected-9999', accessKeySecret: 'x' } as never);
   expect(await resolveAlibabaCredentials({ credential: fixed })).toMatchObject({ ok: true, provider: 'static_ak', source: 'static AccessKey passed in', accessKeyIdHint: 'LTAI****9999' });
   const hanging = { getCredential: () => new Promise(() => undefined) } as unknown as Credential;
   expect(await resolveAlibabaCredentials({ credential: hanging, timeoutMs: 20 })).toMatchObject({
