@@ -1,0 +1,415 @@
+/**
+ * TEST DOUBLE: a stateful ROS (Resource Orchestration Service, API 2019-09-10) on top of the RPC server test double.
+ * Stacks, change sets, events and outputs behave as the ROS docs describe, with scenario knobs for failures.
+ *
+ * Decisions where the docs are silent (keep the deployer robust to each alternative):
+ * - A change set for a stack whose template and parameters did not change: `noChangeBehaviour` picks between
+ *   CREATE_COMPLETE with an empty `Changes` list ('empty', the default), CREATE_FAILED with the reason ROS gives for
+ *   a no-op UpdateStack ('failed'), or a synchronous `NotSupported` error from CreateChangeSet ('error').
+ * - ListStackEvents returns the newest events first.
+ * - ClientToken makes CreateChangeSet / ExecuteChangeSet / CreateStack / UpdateStack idempotent: a repeat with the
+ *   same token returns the first answer and does nothing else.
+ * - Error codes not found in the docs (`ActionInProgress`, `InvalidChangeSetStatus`, `ChangeSetExists`) are
+ *   plausible stand-ins; the deployer does not depend on them.
+ */
+import { AlibabaRpcError, AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
+import { canonical, parseTemplate, ParsedTemplate } from './ros-template-evaluator';
+import { RosStackSimulator, SimChange, SimStack } from './ros-stack-simulator';
+
+const VERSION = '2019-09-10';
+
+interface SimChangeSet {
+  readonly changeSetId: string;
+  readonly changeSetName: string;
+  readonly type: 'CREATE' | 'UPDATE';
+  readonly stackId: string;
+  readonly stackName: string;
+  status: string;
+  executionStatus: string;
+  statusReason?: string;
+  readonly createTime: string;
+  readonly template: ParsedTemplate;
+  readonly parameters: Record<string, string>;
+  readonly changes: SimChange[];
+  pollsLeft: number;
+  readonly outcome: { status: string; executionStatus: string; statusReason?: string };
+  readonly disableRollback: boolean;
+  readonly timeoutInMinutes: number;
+}
+
+export interface RosApiDoubleOptions {
+  readonly regionId?: string;
+  readonly accountId?: string;
+}
+
+export class RosApiTestDouble {
+  /** GetChangeSet calls that still report CREATE_IN_PROGRESS before the change set is ready. */
+  changeSetReadyAfterPolls = 1;
+  noChangeBehaviour: 'empty' | 'failed' | 'error' = 'empty';
+  /** After DELETE_COMPLETE, GetStack answers StackNotFound instead of the deleted stack. */
+  forgetDeletedStacks = false;
+  /** Operation steps taken per GetStack call; raise it to pile up many events between two polls. */
+  stepsPerPoll = 1;
+  /** When set, change sets end CREATE_FAILED with this reason (e.g. a template ROS rejects on validation). */
+  changeSetFailureReason?: string;
+
+  private readonly stacks = new Map<string, SimStack>();
+  private readonly changeSets = new Map<string, SimChangeSet>();
+  private readonly tokens = new Map<string, Record<string, unknown>>();
+  private readonly sim: RosStackSimulator;
+  private clockSeconds = 0;
+  private idCounter = 0;
+
+  constructor(server: AlibabaRpcServerTestDouble, private readonly opts: RosApiDoubleOptions = {}) {
+    this.sim = new RosStackSimulator(() => this.now(), opts.accountId ?? '1234567890123456', opts.regionId ?? 'cn-hangzhou');
+    const h = (action: string, fn: (p: Readonly<Record<string, string>>) => Record<string, unknown>) => server.handle(action, fn, VERSION);
+    h('ListStacks', (p) => this.listStacks(p));
+    h('GetStack', (p) => this.getStack(p));
+    h('CreateChangeSet', (p) => this.idempotent('CreateChangeSet', p, () => this.createChangeSet(p)));
+    h('GetChangeSet', (p) => this.getChangeSet(p));
+    h('ListChangeSets', (p) => this.listChangeSets(p));
+    h('DeleteChangeSet', (p) => this.deleteChangeSet(p));
+    h('ExecuteChangeSet', (p) => this.idempotent('ExecuteChangeSet', p, () => this.executeChangeSet(p)));
+    h('ListStackEvents', (p) => this.listStackEvents(p));
+    h('CreateStack', (p) => this.idempotent('CreateStack', p, () => this.createStack(p)));
+    h('UpdateStack', (p) => this.idempotent('UpdateStack', p, () => this.updateStack(p)));
+    h('DeleteStack', (p) => this.deleteStack(p));
+    h('GetTemplate', (p) => this.getTemplate(p));
+    h('ListStackResources', (p) => this.listStackResources(p));
+  }
+
+  // ---- scenario knobs ----
+
+  /** The next `times` attempts to create/update/delete `logicalId` fail with `reason`. */
+  failResource(logicalId: string, reason: string, operation: 'create' | 'update' | 'delete' = 'create', times = 1): void {
+    this.sim.failures.push({ logicalId, reason, operation, remaining: times });
+  }
+
+  /** Operations on this stack stay `*_IN_PROGRESS` until released. */
+  setStuck(stackName: string, stuck: boolean): void {
+    if (stuck) this.sim.stuck.add(stackName);
+    else this.sim.stuck.delete(stackName);
+  }
+
+  // ---- inspection for assertions ----
+
+  stackByName(name: string): SimStack | undefined {
+    return [...this.stacks.values()].find((s) => s.stackName === name && s.status !== 'DELETE_COMPLETE');
+  }
+
+  changeSetsOf(stackName: string): ReadonlyArray<{ changeSetName: string; type: string; status: string; executionStatus: string }> {
+    return [...this.changeSets.values()].filter((c) => c.stackName === stackName)
+      .map(({ changeSetName, type, status, executionStatus }) => ({ changeSetName, type, status, executionStatus }));
+  }
+
+  // ---- handlers ----
+
+  private listStacks(p: Readonly<Record<string, string>>) {
+    const names = stringList(p, 'StackName');
+    const statuses = stringList(p, 'Status');
+    const matches = [...this.stacks.values()].filter((s) =>
+      (names.length === 0 || names.includes(s.stackName)) &&
+      (statuses.length > 0 ? statuses.includes(s.status) : s.status !== 'DELETE_COMPLETE') &&
+      (!p.StackId || p.StackId === s.stackId));
+    const { page, pageNumber, pageSize } = paginate(matches, p, 10, 100);
+    return {
+      Stacks: page.map((s) => ({
+        StackId: s.stackId, StackName: s.stackName, Status: s.status, StatusReason: s.statusReason, CreateTime: s.createTime,
+        UpdateTime: s.updateTime, RegionId: this.regionId, DisableRollback: s.disableRollback, TimeoutInMinutes: s.timeoutInMinutes,
+      })),
+      TotalCount: matches.length, PageNumber: pageNumber, PageSize: pageSize,
+    };
+  }
+
+  private getStack(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(p.StackId);
+    for (let i = 0; i < this.stepsPerPoll; i++) this.sim.advance(stack);
+    const noEcho = noEchoKeys(stack.template);
+    return {
+      StackId: stack.stackId, StackName: stack.stackName, Status: stack.status, StatusReason: stack.statusReason,
+      CreateTime: stack.createTime, UpdateTime: stack.updateTime, RegionId: this.regionId,
+      DisableRollback: stack.disableRollback, TimeoutInMinutes: stack.timeoutInMinutes,
+      Parameters: [
+        ...Object.entries(stack.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: noEcho.has(k) ? '****' : v })),
+        { ParameterKey: 'ALIYUN::StackName', ParameterValue: stack.stackName },
+        { ParameterKey: 'ALIYUN::Region', ParameterValue: this.regionId },
+      ],
+      Outputs: p.OutputOption === 'Disabled' ? undefined : this.sim.outputs(stack, noEcho),
+    };
+  }
+
+  private createChangeSet(p: Readonly<Record<string, string>>) {
+    const type = (p.ChangeSetType ?? 'UPDATE') as 'CREATE' | 'UPDATE';
+    if (type !== 'CREATE' && type !== 'UPDATE') throw new AlibabaRpcError(400, 'InvalidParameter', `ChangeSetType ${p.ChangeSetType} is not supported by this test double.`);
+    const name = required(p, 'ChangeSetName');
+    const template = parseTemplate(required(p, 'TemplateBody'));
+    const given = parameterList(p);
+    let stack: SimStack;
+    if (type === 'CREATE') {
+      const stackName = required(p, 'StackName');
+      if (this.stackByName(stackName)) throw new AlibabaRpcError(409, 'StackExists', `The Stack (${stackName}) already exists.`);
+      stack = this.newStack(stackName, p, 'REVIEW_IN_PROGRESS');
+    } else {
+      stack = this.requireStack(required(p, 'StackId'));
+      if (!UPDATABLE.has(stack.status)) {
+        throw new AlibabaRpcError(stack.status.endsWith('_IN_PROGRESS') ? 409 : 400, stack.status.endsWith('_IN_PROGRESS') ? 'ActionInProgress' : 'StackValidationFailed',
+          `Stack (${stack.stackName}) status ${stack.status} does not allow creating a change set.`);
+      }
+    }
+    if ([...this.changeSets.values()].some((c) => c.stackId === stack.stackId && c.changeSetName === name)) {
+      throw new AlibabaRpcError(409, 'ChangeSetExists', `The ChangeSet (${name}) already exists.`);
+    }
+    const params = effectiveParameters(template, given);
+    const changes = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
+    const outcome = this.changeSetOutcome(stack, type, template, params, changes, p.ReplacementOption);
+    if (outcome === 'error') {
+      throw new AlibabaRpcError(400, 'NotSupported', `Update the completely same stack ${stack.stackName} is not supported.`);
+    }
+    const cs: SimChangeSet = {
+      changeSetId: this.newId(), changeSetName: name, type, stackId: stack.stackId, stackName: stack.stackName,
+      status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', createTime: this.now(), template, parameters: params,
+      changes, pollsLeft: this.changeSetReadyAfterPolls, outcome,
+      disableRollback: p.DisableRollback === 'true', timeoutInMinutes: Number(p.TimeoutInMinutes ?? 60),
+    };
+    this.changeSets.set(cs.changeSetId, cs);
+    return { ChangeSetId: cs.changeSetId, StackId: stack.stackId };
+  }
+
+  private changeSetOutcome(
+    stack: SimStack, type: string, template: ParsedTemplate, params: Record<string, string>, changes: SimChange[], replacementOption?: string,
+  ): SimChangeSet['outcome'] | 'error' {
+    if (this.changeSetFailureReason) return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: this.changeSetFailureReason };
+    const replaced = changes.find((c) => c.ResourceChange.Replacement === 'True');
+    if (replaced && replacementOption !== 'Enabled') {
+      return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE',
+        statusReason: `Resource ${replaced.ResourceChange.LogicalResourceId} needs replacement to apply the update, but ReplacementOption is not Enabled.` };
+    }
+    const identical = type === 'UPDATE' && changes.length === 0 && stack.template !== undefined &&
+      canonical(JSON.parse(stack.template.body)) === canonical(JSON.parse(template.body)) &&
+      canonical(stack.parameters) === canonical(params);
+    if (identical && this.noChangeBehaviour === 'error') return 'error';
+    if (identical && this.noChangeBehaviour === 'failed') {
+      return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: `Update the completely same stack ${stack.stackName} is not supported.` };
+    }
+    return { status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' };
+  }
+
+  private getChangeSet(p: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(p.ChangeSetId);
+    if (cs.status === 'CREATE_IN_PROGRESS') {
+      if (cs.pollsLeft > 0) cs.pollsLeft -= 1;
+      else Object.assign(cs, cs.outcome);
+    }
+    const ready = cs.status !== 'CREATE_IN_PROGRESS';
+    return {
+      ChangeSetId: cs.changeSetId, ChangeSetName: cs.changeSetName, ChangeSetType: cs.type, StackId: cs.stackId,
+      StackName: cs.stackName, Status: cs.status, ExecutionStatus: cs.executionStatus, StatusReason: cs.statusReason,
+      CreateTime: cs.createTime, RegionId: this.regionId, DisableRollback: cs.disableRollback, TimeoutInMinutes: cs.timeoutInMinutes,
+      Parameters: Object.entries(cs.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: noEchoKeys(cs.template).has(k) ? '****' : v })),
+      Changes: ready ? cs.changes : [],
+      TemplateBody: p.ShowTemplate === 'true' ? cs.template.body : undefined,
+    };
+  }
+
+  private listChangeSets(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(required(p, 'StackId'));
+    const names = stringList(p, 'ChangeSetName');
+    const matches = [...this.changeSets.values()].filter((c) => c.stackId === stack.stackId && (names.length === 0 || names.includes(c.changeSetName)));
+    const { page, pageNumber, pageSize } = paginate(matches, p, 10, 50);
+    return {
+      ChangeSets: page.map((c) => ({
+        ChangeSetId: c.changeSetId, ChangeSetName: c.changeSetName, ChangeSetType: c.type, StackId: c.stackId, StackName: c.stackName,
+        Status: c.status, ExecutionStatus: c.executionStatus, StatusReason: c.statusReason, CreateTime: c.createTime, RegionId: this.regionId,
+      })),
+      TotalCount: matches.length, PageNumber: pageNumber, PageSize: pageSize,
+    };
+  }
+
+  private deleteChangeSet(p: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(p.ChangeSetId);
+    if (cs.executionStatus === 'EXECUTE_IN_PROGRESS') {
+      throw new AlibabaRpcError(400, 'InvalidChangeSetStatus', `The ChangeSet (${cs.changeSetName}) is being executed and cannot be deleted.`);
+    }
+    this.changeSets.delete(cs.changeSetId);
+    return {};
+  }
+
+  private executeChangeSet(p: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(p.ChangeSetId);
+    if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE') {
+      throw new AlibabaRpcError(400, 'InvalidChangeSetStatus', `The ChangeSet (${cs.changeSetName}) cannot be executed: status ${cs.status}, execution status ${cs.executionStatus}.`);
+    }
+    const stack = this.requireStack(cs.stackId);
+    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    for (const other of this.changeSets.values()) {
+      if (other.stackId === cs.stackId && other !== cs && other.executionStatus === 'AVAILABLE') other.executionStatus = 'OBSOLETE';
+    }
+    cs.executionStatus = 'EXECUTE_IN_PROGRESS';
+    stack.disableRollback = cs.disableRollback;
+    stack.timeoutInMinutes = cs.timeoutInMinutes;
+    const done = (ok: boolean) => { cs.executionStatus = ok ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED'; };
+    if (cs.type === 'CREATE') this.sim.startCreate(stack, cs.template, cs.parameters, done);
+    else this.sim.startUpdate(stack, cs.template, cs.parameters, cs.changes, done);
+    return {};
+  }
+
+  private listStackEvents(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(p.StackId);
+    const ids = stringList(p, 'LogicalResourceId');
+    const newestFirst = [...stack.events].reverse().filter((e) => ids.length === 0 || ids.includes(e.LogicalResourceId));
+    const { page, pageNumber, pageSize } = paginate(newestFirst, p, 10, 50);
+    return { Events: page, TotalCount: newestFirst.length, PageNumber: pageNumber, PageSize: pageSize };
+  }
+
+  private createStack(p: Readonly<Record<string, string>>) {
+    const stackName = required(p, 'StackName');
+    if (this.stackByName(stackName)) throw new AlibabaRpcError(409, 'StackExists', `The Stack (${stackName}) already exists.`);
+    const template = parseTemplate(required(p, 'TemplateBody'));
+    const params = effectiveParameters(template, parameterList(p));
+    const stack = this.newStack(stackName, p, 'CREATE_IN_PROGRESS');
+    this.sim.startCreate(stack, template, params, () => undefined);
+    return { StackId: stack.stackId };
+  }
+
+  private updateStack(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(required(p, 'StackId'));
+    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    const template = parseTemplate(required(p, 'TemplateBody'));
+    const params = effectiveParameters(template, parameterList(p));
+    const changes = this.sim.computeChanges(stack, template, params);
+    const outcome = this.changeSetOutcome(stack, 'UPDATE', template, params, changes, p.ReplacementOption);
+    if (outcome === 'error' || (changes.length === 0 && canonical(stack.parameters) === canonical(params) && stack.template?.body === template.body)) {
+      throw new AlibabaRpcError(400, 'NotSupported', `Update the completely same stack ${stack.stackName} is not supported.`);
+    }
+    if (outcome.status === 'CREATE_FAILED') throw new AlibabaRpcError(400, 'NotSupported', outcome.statusReason ?? 'update not supported');
+    this.sim.startUpdate(stack, template, params, changes, () => undefined);
+    return { StackId: stack.stackId };
+  }
+
+  private deleteStack(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(p.StackId);
+    if (stack.status === 'DELETE_IN_PROGRESS' || stack.status === 'DELETE_COMPLETE') return {};
+    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    for (const [id, cs] of this.changeSets) if (cs.stackId === stack.stackId) this.changeSets.delete(id);
+    this.sim.startDelete(stack, () => {
+      if (this.forgetDeletedStacks) this.stacks.delete(stack.stackId);
+    });
+    return {};
+  }
+
+  private getTemplate(p: Readonly<Record<string, string>>) {
+    if (p.ChangeSetId) return { TemplateBody: this.requireChangeSet(p.ChangeSetId).template.body };
+    const stack = this.requireStack(p.StackId);
+    const body = stack.template?.body ?? [...this.changeSets.values()].find((c) => c.stackId === stack.stackId)?.template.body;
+    return { TemplateBody: body, StackId: stack.stackId };
+  }
+
+  private listStackResources(p: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(p.StackId);
+    return {
+      Resources: [...stack.resources.values()].map((r) => ({
+        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, Status: r.status,
+        StatusReason: r.statusReason, CreateTime: r.createTime, UpdateTime: r.updateTime, StackId: stack.stackId, StackName: stack.stackName,
+      })),
+    };
+  }
+
+  // ---- helpers ----
+
+  private get regionId(): string {
+    return this.opts.regionId ?? 'cn-hangzhou';
+  }
+
+  private idempotent(action: string, p: Readonly<Record<string, string>>, run: () => Record<string, unknown>): Record<string, unknown> {
+    if (!p.ClientToken) return run();
+    const key = `${action}|${p.ClientToken}`;
+    const previous = this.tokens.get(key);
+    if (previous) return previous;
+    const body = run();
+    this.tokens.set(key, body);
+    return body;
+  }
+
+  private newStack(stackName: string, p: Readonly<Record<string, string>>, status: string): SimStack {
+    const stack: SimStack = {
+      stackId: this.newId(), stackName, status, createTime: this.now(), parameters: {}, resources: new Map(), events: [],
+      disableRollback: p.DisableRollback === 'true', timeoutInMinutes: Number(p.TimeoutInMinutes ?? 60),
+    };
+    this.stacks.set(stack.stackId, stack);
+    return stack;
+  }
+
+  private requireStack(stackId: string | undefined): SimStack {
+    const stack = stackId ? this.stacks.get(stackId) : undefined;
+    if (!stack) throw new AlibabaRpcError(404, 'StackNotFound', `The Stack (${stackId}) could not be found.`);
+    return stack;
+  }
+
+  private requireChangeSet(id: string | undefined): SimChangeSet {
+    const cs = id ? this.changeSets.get(id) : undefined;
+    if (!cs) throw new AlibabaRpcError(404, 'ChangeSetNotFound', `The ChangeSet (${id}) could not be found.`);
+    return cs;
+  }
+
+  private newId(): string {
+    this.idCounter += 1;
+    return `${this.idCounter.toString(16).padStart(8, '0')}-0000-4000-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+  }
+
+  /** A virtual clock that moves one second per reading, so event times are distinct and ordered. */
+  private now(): string {
+    this.clockSeconds += 1;
+    return new Date(Date.UTC(2026, 0, 1) + this.clockSeconds * 1000).toISOString().slice(0, 19);
+  }
+}
+
+const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'IMPORT_CREATE_COMPLETE', 'IMPORT_UPDATE_COMPLETE']);
+
+function required(p: Readonly<Record<string, string>>, key: string): string {
+  const v = p[key];
+  if (v === undefined || v === '') throw new AlibabaRpcError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
+  return v;
+}
+
+/** `Name.1`, `Name.2`, ... as the SDK flattens string lists. */
+function stringList(p: Readonly<Record<string, string>>, name: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; p[`${name}.${i}`] !== undefined; i++) out.push(p[`${name}.${i}`]!);
+  return out;
+}
+
+function parameterList(p: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 1; p[`Parameters.${i}.ParameterKey`] !== undefined; i++) {
+    out[p[`Parameters.${i}.ParameterKey`]!] = p[`Parameters.${i}.ParameterValue`] ?? '';
+  }
+  if (Object.keys(out).length > 200) throw new AlibabaRpcError(400, 'InvalidParameter', 'At most 200 parameters are allowed.');
+  return out;
+}
+
+function effectiveParameters(template: ParsedTemplate, given: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(given)) {
+    if (!template.parameters[key]) throw new AlibabaRpcError(400, 'StackValidationFailed', `Unknown parameter: ${key}.`);
+  }
+  for (const [key, spec] of Object.entries(template.parameters)) {
+    const v = given[key] ?? (spec.Default === undefined ? undefined : String(spec.Default));
+    if (v === undefined) throw new AlibabaRpcError(400, 'StackValidationFailed', `The Parameter (${key}) was not provided.`);
+    if (v.length > 128) throw new AlibabaRpcError(400, 'InvalidParameter', `The value of parameter ${key} is too long.`);
+    out[key] = v;
+  }
+  return out;
+}
+
+function noEchoKeys(t: ParsedTemplate | undefined): Set<string> {
+  return new Set(Object.entries(t?.parameters ?? {}).filter(([, s]) => s.NoEcho === true || s.NoEcho === 'true').map(([k]) => k));
+}
+
+function paginate<T>(items: T[], p: Readonly<Record<string, string>>, defaultSize: number, maxSize: number) {
+  const pageNumber = Math.max(1, Number(p.PageNumber ?? 1));
+  const pageSize = Number(p.PageSize ?? defaultSize);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxSize) {
+    throw new AlibabaRpcError(400, 'InvalidParameter', `PageSize must be between 1 and ${maxSize}.`);
+  }
+  return { page: items.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), pageNumber, pageSize };
+}

@@ -1,0 +1,188 @@
+/**
+ * TEST DOUBLE support: reads ROS templates the way the ROS API test double needs to — resource order, property
+ * diffs with replacement rules, intrinsic functions for outputs, and deterministic fake attribute values.
+ */
+import { createHash } from 'crypto';
+import { AlibabaRpcError } from './alibaba-rpc-server';
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DependsOn?: string | string[];
+}
+
+export interface ParsedTemplate {
+  readonly body: string;
+  readonly parameters: Record<string, { Default?: unknown; NoEcho?: unknown }>;
+  readonly resources: Record<string, TemplateResource>;
+  readonly outputs: Record<string, { Value: unknown; Description?: string }>;
+}
+
+/** Properties ROS documents as not editable: changing one needs ReplacementOption=Enabled and replaces the resource. */
+const NOT_EDITABLE: Record<string, ReadonlySet<string> | 'all'> = {
+  'ALIYUN::CDN::Domain': new Set(['CdnType', 'DomainName', 'OriginServers', 'CheckUrl', 'Scope']),
+  'ALIYUN::CDN::DomainConfig': 'all',
+  'ALIYUN::CDN::StagingConfig': 'all',
+  'ALIYUN::CAS::Certificate': 'all',
+  'ALIYUN::OOS::Execution': 'all',
+  'ALIYUN::DNS::DomainRecord': new Set(['DomainName']),
+};
+
+export function requiresReplacement(type: string, property: string): boolean {
+  const rule = NOT_EDITABLE[type];
+  return rule === 'all' || (rule !== undefined && rule.has(property));
+}
+
+export function parseTemplate(body: string): ParsedTemplate {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    throw new AlibabaRpcError(400, 'InvalidTemplate', 'The template is not a valid JSON document.');
+  }
+  const t = asRecord(doc);
+  if (t.ROSTemplateFormatVersion !== '2015-09-01') {
+    throw new AlibabaRpcError(400, 'InvalidTemplate', "ROSTemplateFormatVersion must be '2015-09-01'.");
+  }
+  const resources = asRecord(t.Resources) as Record<string, TemplateResource>;
+  for (const [id, r] of Object.entries(resources)) {
+    if (typeof asRecord(r).Type !== 'string') throw new AlibabaRpcError(400, 'InvalidTemplate', `Resource ${id} has no Type.`);
+  }
+  return {
+    body,
+    parameters: asRecord(t.Parameters) as ParsedTemplate['parameters'],
+    resources,
+    outputs: asRecord(t.Outputs) as ParsedTemplate['outputs'],
+  };
+}
+
+/** Logical ids in creation order: a resource comes after everything it references or depends on. */
+export function creationOrder(t: ParsedTemplate): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string) => {
+    if (state.get(id) === 'done' || !t.resources[id]) return;
+    if (state.get(id) === 'visiting') throw new AlibabaRpcError(400, 'InvalidTemplate', `Circular dependency at ${id}.`);
+    state.set(id, 'visiting');
+    for (const dep of dependencies(t.resources[id]!)) if (dep !== id) visit(dep);
+    state.set(id, 'done');
+    order.push(id);
+  };
+  for (const id of Object.keys(t.resources)) visit(id);
+  return order;
+}
+
+function dependencies(r: TemplateResource): string[] {
+  const deps = new Set<string>(typeof r.DependsOn === 'string' ? [r.DependsOn] : r.DependsOn ?? []);
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = asRecord(v);
+    if (typeof o.Ref === 'string') deps.add(o.Ref);
+    const getAtt = o['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') deps.add(getAtt[0]);
+    Object.values(o).forEach(walk);
+  };
+  walk(r.Properties);
+  return [...deps];
+}
+
+export interface EvalContext {
+  readonly stackName: string;
+  readonly stackId: string;
+  readonly regionId: string;
+  readonly accountId: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Physical id of a deployed resource; undefined while it does not exist. */
+  readonly physicalId: (logicalId: string) => string | undefined;
+  readonly attribute: (logicalId: string, attr: string) => string | undefined;
+}
+
+const UNRESOLVED = Symbol('unresolved');
+
+/** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select. Anything unresolvable stays as written. */
+export function evaluate(value: unknown, ctx: EvalContext): unknown {
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx));
+  if (typeof value !== 'object' || value === null) return value;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1) {
+    const r = evaluateIntrinsic(keys[0]!, o[keys[0]!], ctx);
+    if (r !== UNRESOLVED) return r;
+  }
+  return Object.fromEntries(keys.map((k) => [k, evaluate(o[k], ctx)]));
+}
+
+function evaluateIntrinsic(fn: string, arg: unknown, ctx: EvalContext): unknown {
+  switch (fn) {
+    case 'Ref': return typeof arg === 'string' ? ref(arg, ctx) ?? UNRESOLVED : UNRESOLVED;
+    case 'Fn::GetAtt': {
+      if (!Array.isArray(arg) || typeof arg[0] !== 'string' || typeof arg[1] !== 'string') return UNRESOLVED;
+      return ctx.attribute(arg[0], arg[1]) ?? UNRESOLVED;
+    }
+    case 'Fn::Join': {
+      if (!Array.isArray(arg) || typeof arg[0] !== 'string' || !Array.isArray(arg[1])) return UNRESOLVED;
+      const parts = (arg[1] as unknown[]).map((p) => evaluate(p, ctx));
+      return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts.join(arg[0]) : UNRESOLVED;
+    }
+    case 'Fn::Sub': {
+      if (typeof arg !== 'string') return UNRESOLVED;
+      let ok = true;
+      const out = arg.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+        const [id, attr] = name.split('.');
+        const v = attr ? ctx.attribute(id!, attr) : ref(id!, ctx);
+        if (v === undefined) ok = false;
+        return v ?? '';
+      });
+      return ok ? out : UNRESOLVED;
+    }
+    case 'Fn::Select': {
+      if (!Array.isArray(arg)) return UNRESOLVED;
+      const list = evaluate(arg[1], ctx);
+      const i = Number(evaluate(arg[0], ctx));
+      return Array.isArray(list) && list[i] !== undefined ? list[i] : UNRESOLVED;
+    }
+    default: return UNRESOLVED;
+  }
+}
+
+function ref(name: string, ctx: EvalContext): string | undefined {
+  switch (name) {
+    case 'ALIYUN::StackName': return ctx.stackName;
+    case 'ALIYUN::StackId': return ctx.stackId;
+    case 'ALIYUN::Region': return ctx.regionId;
+    case 'ALIYUN::AccountId': return ctx.accountId;
+    default: return ctx.parameters[name] ?? ctx.physicalId(name);
+  }
+}
+
+/** Deterministic stand-ins for what the real services would return. */
+export function fakePhysicalId(type: string, logicalId: string, props: Record<string, unknown>, generation: number): string {
+  if (type === 'ALIYUN::CDN::Domain' && typeof props.DomainName === 'string') return props.DomainName;
+  const h = createHash('sha256').update(`${logicalId}/${generation}`).digest('hex');
+  if (type === 'ALIYUN::DNS::DomainRecord') return String(BigInt(`0x${h.slice(0, 13)}`));
+  return `${logicalId.toLowerCase()}-${h.slice(0, 10)}`;
+}
+
+export function fakeAttribute(type: string, props: Record<string, unknown>, physicalId: string, attr: string, accountId: string): string {
+  const domain = typeof props.DomainName === 'string' ? props.DomainName : physicalId;
+  if (type === 'ALIYUN::CDN::Domain') {
+    if (attr === 'Cname') return `${domain}.w.kunlunsl.com`;
+    if (attr === 'DomainName') return domain;
+    if (attr === 'Arn') return `acs:cdn::${accountId}:domain/${domain}`;
+  }
+  if (type === 'ALIYUN::DNS::DomainRecord' && attr === 'RecordId') return physicalId;
+  return `${physicalId}/${attr}`;
+}
+
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function asRecord(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
