@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { addStageCommands } from '../lib/cli/stage-commands';
 import { addReviewCommand } from '../lib/review/review-command';
 
 /**
@@ -28,6 +29,7 @@ program
     process.exitCode = runSynth(options);
   });
 
+addStageCommands(program);
 addReviewCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import type { SiteConfig, StageConfig } from '../config/resolve-stage';
 import { refererSecretVersionContextKey } from '../aws/referer-secret';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
 import { secretNamesFor } from '../aws/secret-names';
+import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
 import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
 import { cdkDeployArgs, type RequireApproval } from './aws/cdk-commands';
@@ -238,8 +239,17 @@ async function rosParametersFor(site: SiteConfig, origin: OriginOutputs, deps: D
   return { parameters, noEcho };
 }
 
+/** The origin stack's outputs under their CloudFormation output names, as the outputs file documents them. */
 function originOutputRecord(origin: OriginOutputs): Record<string, string> {
-  return Object.fromEntries(Object.entries(origin).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+  const K = ORIGIN_STACK_OUTPUTS;
+  return {
+    [K.bucketName]: origin.bucketName,
+    [K.bucketRegion]: origin.bucketRegion,
+    [K.originHost]: origin.originHost,
+    [K.originPathPrefix]: origin.originPathPrefix,
+    ...(origin.mode === 'signed' ? { [K.readerSecretArn]: origin.readerSecretArn, [K.readerUserName]: origin.readerUserName } : {}),
+    ...(origin.mode === 'referer-secret' ? { [K.refererSecretArn]: origin.refererSecretArn } : {}),
+  };
 }
 
 function stepHint(step: DeployStep): string {

@@ -58,7 +58,9 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     }
     return { ok: true, message: `account ${result.accountId} (${result.arn})` };
   });
-  await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
+  const alibaba = await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
+  const needsAlibaba = async (run: () => Promise<PreflightVerdict>): Promise<PreflightVerdict> =>
+    alibaba.ok ? run() : { ok: false, message: 'skipped: no working Alibaba Cloud credentials.', fix: 'fix the Alibaba Cloud credentials first.' };
 
   const modes = [...new Set(stage.sites.map((site) => site.originAccess.mode))].filter((mode) => mode !== 'signed');
   for (const mode of modes) {
@@ -67,10 +69,10 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     );
   }
   for (const zone of [...new Set(stage.sites.filter((site) => site.dns.provider === 'alidns').map((site) => site.dns.zone))]) {
-    await record(`Alibaba DNS zone ${zone}`, () => checks.dnsZone(zone));
+    await record(`Alibaba DNS zone ${zone}`, () => needsAlibaba(() => checks.dnsZone(zone)));
   }
   for (const site of stage.sites.filter((s) => s.certificate.source === 'cas')) {
-    await record(`certificate for ${site.domain}`, () => checks.certificate(site));
+    await record(`certificate for ${site.domain}`, () => needsAlibaba(() => checks.certificate(site)));
   }
   return { ok: findings.every((finding) => finding.ok), accountId, findings };
 }

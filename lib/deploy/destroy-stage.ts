@@ -1,0 +1,71 @@
+import type { StageConfig } from '../config/resolve-stage';
+import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { cdkDestroyArgs } from './aws/cdk-commands';
+import type { CdkRunner } from './aws/cdk-runner';
+import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
+import { acquireDeployLock } from './deploy-lock';
+import type { Reporter } from './reporter';
+import type { RosStackOperations } from './ros-stack-operations';
+
+export interface DestroyDependencies {
+  readonly synth: (stage: StageConfig, options: SynthOptions) => SynthResult;
+  readonly cdk: CdkRunner;
+  readonly ros: RosStackOperations;
+  readonly s3: (region: string) => S3BucketSender;
+  readonly confirm: (question: string) => Promise<boolean>;
+  readonly reporter: Reporter;
+}
+
+export interface DestroyOptions {
+  readonly projectDir: string;
+  readonly yes: boolean;
+  /** Also empty and delete the origin buckets (every object version). Irreversible. */
+  readonly deleteData: boolean;
+  readonly profile?: string;
+}
+
+/**
+ * `destroy`: the ROS CDN stacks first (so no CDN keeps fetching from an origin that is going away), then the Route 53
+ * and origin stacks. The origin bucket is retained by its removal policy, with its data, unless --delete-data.
+ */
+export async function destroyStage(stage: StageConfig, deps: DestroyDependencies, options: DestroyOptions): Promise<number> {
+  const { reporter } = deps;
+  const what = stage.sites.map((site) => site.domain).join(', ');
+  const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
+  if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
+    reporter.info('Nothing destroyed.');
+    return 1;
+  }
+  const lock = acquireDeployLock(stage.stage, 'destroy', options.projectDir);
+  try {
+    for (const site of stage.sites) {
+      reporter.step(`Deleting Alibaba ROS stack ${site.stackNames.cdn}`);
+      const { deleted } = await deps.ros.destroy({ stackName: site.stackNames.cdn, onEvent: (line) => reporter.event(line), log: (line) => reporter.info(line) });
+      reporter.info(deleted ? 'deleted' : 'not found; nothing to delete');
+    }
+    deps.synth(stage, { projectDir: options.projectDir });
+    const awsStacks = [
+      ...stage.sites.filter((site) => site.dns.provider === 'route53').map((site) => site.stackNames.route53),
+      ...stage.sites.map((site) => site.stackNames.origin),
+    ];
+    reporter.step(`Deleting AWS stacks: ${awsStacks.join(', ')}`);
+    const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: 'cdk.out' }), { profile: options.profile });
+    if (result.exitCode !== 0) {
+      reporter.warn(`cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`);
+      return 1;
+    }
+    for (const site of stage.sites) {
+      if (options.deleteData) {
+        reporter.step(`Emptying and deleting bucket ${site.bucket.name}`);
+        const removed = await emptyAndDeleteBucket(deps.s3(site.bucket.region), site.bucket.name);
+        reporter.info(removed.existed ? `deleted ${removed.deletedVersions} object versions and the bucket` : 'bucket already gone');
+      } else {
+        reporter.info(`Kept bucket ${site.bucket.name} and its data (delete it with --delete-data, or by hand).`);
+      }
+    }
+    reporter.info('Also kept: the server-access-log buckets (they are the audit trail) and any secret the deploy command created.');
+    return 0;
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,119 @@
+import * as readline from 'node:readline/promises';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { StageConfig } from '../config/resolve-stage';
+import { synthesizeStage } from '../synth/synthesize-stage';
+import type { AlibabaClientOptions } from './alibaba/client-config';
+import { resolveAlibabaCredentials } from './alibaba/credentials-verdict';
+import { checkAlidnsZone, checkCasCertificate } from './alibaba/preflight-checks';
+import { createAlidnsClient, createCasClient } from './alibaba/preflight-clients';
+import { createRosClient } from './alibaba/ros-client';
+import { createRosOperations } from './alibaba/ros-operations';
+import { checkAccountBlockPublicAccess } from './aws/account-block-public-access';
+import { createCdkRunner } from './aws/cdk-runner';
+import { checkAwsCredentials } from './aws/credentials-check';
+import type { DeployDependencies } from './deploy-stage';
+import type { Reporter } from './reporter';
+
+/**
+ * Endpoint overrides, read from the environment in one place: a VPC endpoint, or a local test double in the
+ * end-to-end tests. Unset, the official SDKs pick their public endpoints.
+ */
+export interface EndpointOverrides {
+  readonly rosEndpoint?: string;
+  readonly alidnsEndpoint?: string;
+  readonly casEndpoint?: string;
+  readonly alibabaProtocol?: 'HTTPS' | 'HTTP';
+}
+
+export function endpointOverridesFromEnvironment(env: NodeJS.ProcessEnv = process.env): EndpointOverrides {
+  const protocol = env.S3ALICDN_ALIBABA_PROTOCOL;
+  if (protocol !== undefined && protocol !== 'HTTPS' && protocol !== 'HTTP') {
+    throw new Error(`S3ALICDN_ALIBABA_PROTOCOL: "${protocol}" is not allowed; use HTTPS (default) or HTTP`);
+  }
+  return {
+    rosEndpoint: env.S3ALICDN_ROS_ENDPOINT,
+    alidnsEndpoint: env.S3ALICDN_ALIDNS_ENDPOINT,
+    casEndpoint: env.S3ALICDN_CAS_ENDPOINT,
+    alibabaProtocol: protocol,
+  };
+}
+
+export interface RealDependencyOptions {
+  readonly stage: StageConfig;
+  readonly projectDir: string;
+  readonly reporter: Reporter;
+  readonly profile?: string;
+  /** Region for the account-wide AWS calls (STS, S3 Control); default: the first site's bucket region. */
+  readonly region?: string;
+  readonly interactive: boolean;
+  readonly recreateFailedStack?: boolean;
+  readonly endpoints?: EndpointOverrides;
+}
+
+/** The deploy's dependencies wired to the official AWS and Alibaba SDKs and the project's own cdk CLI. */
+export function createRealDeployDependencies(options: RealDependencyOptions): DeployDependencies {
+  const { stage } = options;
+  const endpoints = options.endpoints ?? endpointOverridesFromEnvironment();
+  const homeRegion = options.region ?? stage.sites[0].bucket.region;
+  const alibaba = (regionId: string, endpoint?: string): AlibabaClientOptions => ({ regionId, endpoint, protocol: endpoints.alibabaProtocol });
+  const sts = new STSClient({ region: homeRegion });
+  const s3control = new S3ControlClient({ region: homeRegion });
+  const secretsManagers = new Map<string, SecretsManagerClient>();
+
+  return {
+    preflight: {
+      awsCredentials: () => checkAwsCredentials({ sts, profile: options.profile ?? process.env.AWS_PROFILE }),
+      alibabaCredentials: async () => {
+        const verdict = await resolveAlibabaCredentials();
+        return verdict.ok ? { ok: true, message: `${verdict.provider} (${verdict.source})` } : { ok: false, message: verdict.message, fix: verdict.fix };
+      },
+      accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
+      dnsZone: (zone) => checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
+      certificate: (site) => {
+        if (site.certificate.source !== 'cas') return Promise.resolve({ ok: true, message: 'uploaded with the stack' });
+        return checkCasCertificate({
+          client: createCasClient(alibaba(site.certificate.region, endpoints.casEndpoint)),
+          certId: Number(site.certificate.certificateId),
+          serviceDomain: site.domain,
+        });
+      },
+    },
+    synth: synthesizeStage,
+    cdk: createCdkRunner({ projectDir: options.projectDir }),
+    secretsManager: (region) => {
+      let client = secretsManagers.get(region);
+      if (!client) secretsManagers.set(region, (client = new SecretsManagerClient({ region })));
+      return client;
+    },
+    iam: () => new IAMClient({ region: homeRegion }),
+    ros: createRosOperations({
+      client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
+      regionId: stage.alibaba.region,
+      recreateFailedStack: options.recreateFailedStack,
+      hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
+    }),
+    confirm: (question) => askYesNo(question, options.interactive),
+    reporter: options.reporter,
+  };
+}
+
+export function createS3Client(region: string): S3Client {
+  return new S3Client({ region });
+}
+
+/** A y/N question on the terminal. Without a terminal there is nobody to ask: refuse rather than guess. */
+async function askYesNo(question: string, interactive: boolean): Promise<boolean> {
+  if (!interactive || !process.stdin.isTTY) {
+    throw new Error(`${question} needs a yes: there is no terminal to ask on. Re-run with --yes to approve non-interactively.`);
+  }
+  const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+}

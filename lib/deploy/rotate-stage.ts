@@ -1,0 +1,69 @@
+import type { StageConfig } from '../config/resolve-stage';
+import { secretNamesFor } from '../aws/secret-names';
+import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
+import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key-rotation';
+import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret-rotation';
+import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
+import { deployStage, type DeployDependencies, type DeployOptions } from './deploy-stage';
+
+export type RotationTarget = 'reader-key' | 'referer-secret';
+
+export interface RotateOptions extends DeployOptions {
+  readonly target: RotationTarget;
+  /** Reader keys: how long a replaced key stays deactivated (for a rollback) before a later rotate deletes it. */
+  readonly gracePeriodMs?: number;
+}
+
+/**
+ * Zero-downtime rotation, the steps in the order that keeps the CDN working throughout:
+ * - reader key (signed): a second key is created and stored; a deploy gives the CDN the new key; the old key is then
+ *   deactivated (deleted by a later rotation once the grace period is over).
+ * - referer secret: a new value becomes "current" and the old one "previous"; a deploy makes the bucket policy accept
+ *   both (AWS first) and the CDN send the new one; "previous" is set to "current"; a second deploy drops the old value.
+ * A failure stops the sequence; re-running `rotate` picks up from the state it finds.
+ */
+export async function rotateStage(stage: StageConfig, deps: DeployDependencies, options: RotateOptions): Promise<number> {
+  const mode = options.target === 'reader-key' ? 'signed' : 'referer-secret';
+  const sites = stage.sites.filter((site) => site.originAccess.mode === mode);
+  if (sites.length === 0) {
+    deps.reporter.warn(`No site of stage "${stage.stage}" uses mode "${mode}", so there is no ${options.target} to rotate.`);
+    return 1;
+  }
+  const scoped: StageConfig = { ...stage, sites };
+  const { reporter } = deps;
+
+  if (options.target === 'reader-key') {
+    const deployed = readDeployOutputs(outputsFilePath(stage.stage, options.projectDir));
+    const targets = sites.map((site) => {
+      const outputs = deployed.sites[site.id]?.aws.outputs ?? {};
+      const userName = outputs[ORIGIN_STACK_OUTPUTS.readerUserName];
+      const secretId = outputs[ORIGIN_STACK_OUTPUTS.readerSecretArn];
+      if (!userName || !secretId) throw new Error(`${site.domain}: no reader outputs in the deploy outputs file; deploy the stage first.`);
+      return { site, userName, secretId, secretsManager: deps.secretsManager(site.bucket.region) };
+    });
+    for (const target of targets) {
+      reporter.step(`${target.site.domain}: creating the next reader key`);
+      reporter.info((await createNextReaderKey({ iam: deps.iam(), ...target })).message);
+    }
+    if (!(await deployStage(scoped, deps, options)).ok) return 1;
+    for (const target of targets) {
+      reporter.step(`${target.site.domain}: retiring the previous reader key`);
+      const result = await retirePreviousReaderKeys({ iam: deps.iam(), ...target, gracePeriodMs: options.gracePeriodMs });
+      for (const retired of result.retired) {
+        reporter.info(`${retired.accessKeyId}: ${retired.action}${'deleteAfter' in retired ? ` (deleted by a rotate after ${retired.deleteAfter.toISOString()})` : ''}`);
+      }
+    }
+    return 0;
+  }
+
+  for (const site of sites) {
+    reporter.step(`${site.domain}: new referer secret value (the old one stays accepted)`);
+    reporter.info((await beginRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
+  }
+  if (!(await deployStage(scoped, deps, options)).ok) return 1;
+  for (const site of sites) {
+    reporter.step(`${site.domain}: retiring the old referer secret value`);
+    reporter.info((await finishRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
+  }
+  return (await deployStage(scoped, deps, options)).ok ? 0 : 1;
+}
