@@ -38,7 +38,7 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     } catch (error) {
       verdict = { ok: false, message: (error as Error).message, fix: 'see the message above, then re-run the deploy' };
     }
-    findings.push({ check, ...verdict });
+    findings.push({ ok: verdict.ok, message: verdict.message, ...(verdict.fix ? { fix: verdict.fix } : {}), check });
     if (verdict.ok) reporter.info(`✓ ${check}: ${verdict.message}`);
     else reporter.warn(`✗ ${check}: ${verdict.message}${verdict.fix ? ` Fix: ${verdict.fix}` : ''}`);
     return verdict;

@@ -1,4 +1,5 @@
 import * as readline from 'node:readline/promises';
+import type Credential from '@alicloud/credentials';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -11,7 +12,8 @@ import { resolveAlibabaCredentials } from './alibaba/credentials-verdict';
 import { checkAlidnsZone, checkCasCertificate } from './alibaba/preflight-checks';
 import { createAlidnsClient, createCasClient } from './alibaba/preflight-clients';
 import { createRosClient } from './alibaba/ros-client';
-import { createRosOperations } from './alibaba/ros-operations';
+import { createRosOperations, type RosOperationsOptions } from './alibaba/ros-operations';
+import type { CdkRunner } from './aws/cdk-runner';
 import { checkAccountBlockPublicAccess } from './aws/account-block-public-access';
 import { createCdkRunner } from './aws/cdk-runner';
 import { checkAwsCredentials } from './aws/credentials-check';
@@ -52,6 +54,19 @@ export interface RealDependencyOptions {
   readonly interactive: boolean;
   readonly recreateFailedStack?: boolean;
   readonly endpoints?: EndpointOverrides;
+  /**
+   * Seams for the end-to-end tests: AWS SDK clients that aws-sdk-client-mock intercepts, a fixed Alibaba credential,
+   * a fake cdk runner and fast ROS polling. Users never set these; the defaults are the real clients.
+   */
+  readonly overrides?: {
+    readonly sts?: STSClient;
+    readonly s3control?: S3ControlClient;
+    readonly iam?: IAMClient;
+    readonly secretsManager?: (region: string) => SecretsManagerClient;
+    readonly alibabaCredential?: Credential;
+    readonly cdk?: CdkRunner;
+    readonly rosPolling?: Pick<RosOperationsOptions, 'pollIntervalMs' | 'maxWaitMs' | 'tuning'>;
+  };
 }
 
 /** The deploy's dependencies wired to the official AWS and Alibaba SDKs and the project's own cdk CLI. */
@@ -59,16 +74,23 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
   const { stage } = options;
   const endpoints = options.endpoints ?? endpointOverridesFromEnvironment();
   const homeRegion = options.region ?? stage.sites[0].bucket.region;
-  const alibaba = (regionId: string, endpoint?: string): AlibabaClientOptions => ({ regionId, endpoint, protocol: endpoints.alibabaProtocol });
-  const sts = new STSClient({ region: homeRegion });
-  const s3control = new S3ControlClient({ region: homeRegion });
+  const overrides = options.overrides ?? {};
+  const alibaba = (regionId: string, endpoint?: string): AlibabaClientOptions => ({
+    regionId,
+    endpoint,
+    protocol: endpoints.alibabaProtocol,
+    credential: overrides.alibabaCredential,
+  });
+  const sts = overrides.sts ?? new STSClient({ region: homeRegion });
+  const s3control = overrides.s3control ?? new S3ControlClient({ region: homeRegion });
+  const iam = overrides.iam ?? new IAMClient({ region: homeRegion });
   const secretsManagers = new Map<string, SecretsManagerClient>();
 
   return {
     preflight: {
       awsCredentials: () => checkAwsCredentials({ sts, profile: options.profile ?? process.env.AWS_PROFILE }),
       alibabaCredentials: async () => {
-        const verdict = await resolveAlibabaCredentials();
+        const verdict = await resolveAlibabaCredentials({ credential: overrides.alibabaCredential });
         return verdict.ok ? { ok: true, message: `${verdict.provider} (${verdict.source})` } : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
@@ -83,18 +105,20 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       },
     },
     synth: synthesizeStage,
-    cdk: createCdkRunner({ projectDir: options.projectDir }),
+    cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir }),
     secretsManager: (region) => {
+      if (overrides.secretsManager) return overrides.secretsManager(region);
       let client = secretsManagers.get(region);
       if (!client) secretsManagers.set(region, (client = new SecretsManagerClient({ region })));
       return client;
     },
-    iam: () => new IAMClient({ region: homeRegion }),
+    iam: () => iam,
     ros: createRosOperations({
       client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
       regionId: stage.alibaba.region,
       recreateFailedStack: options.recreateFailedStack,
       hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
+      ...overrides.rosPolling,
     }),
     confirm: (question) => askYesNo(question, options.interactive),
     reporter: options.reporter,

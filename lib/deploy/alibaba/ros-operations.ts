@@ -2,6 +2,7 @@ import type { RosDeployRequest, RosDeployResult, RosPreviewResult, RosStackOpera
 import type { RosClient } from './ros-client';
 import { deployRosStack, destroyRosStack, getRosStackOutputs, previewRosStackChanges, type RosStackEventView } from './ros-stack-deployer';
 import type { RecoveryHints } from './ros-deploy-error';
+import type { RosOperationOptions } from './ros-session';
 
 export interface RosOperationsOptions {
   readonly client: RosClient;
@@ -10,6 +11,8 @@ export interface RosOperationsOptions {
   readonly pollIntervalMs?: number;
   readonly maxWaitMs?: number;
   readonly hints?: RecoveryHints;
+  /** Test seams: virtual clock, retry policy and jitter. */
+  readonly tuning?: Pick<RosOperationOptions, 'clock' | 'retry' | 'random' | 'maxPollIntervalMs'>;
 }
 
 /** The stage commands' view of ROS, backed by the official SDK through the deployer in this folder. */
@@ -20,6 +23,7 @@ export function createRosOperations(options: RosOperationsOptions): RosStackOper
     pollIntervalMs: options.pollIntervalMs,
     maxWaitMs: options.maxWaitMs,
     hints: options.hints,
+    ...options.tuning,
   };
   return {
     async deploy(request: RosDeployRequest): Promise<RosDeployResult> {
