@@ -1,3 +1,4 @@
+import { PROJECT_PREFIX } from '../config/naming';
 /**
  * The AWS side of CI: GitHub's OIDC provider and the role the deploy workflow assumes. Deployed once by hand.
  * The role itself deploys nothing: CloudFormation changes go through the CDK bootstrap roles it may assume, so the
@@ -14,6 +15,9 @@ export interface GithubOidcDeployRoleStackProps extends StackProps {
 }
 
 export const VERIFY_PROBE_PREFIX = 'verify-probe/';
+
+/** Reader users are named `<stack name>-ReaderUser...` by CloudFormation; stack names start with the project prefix. */
+const READER_USER_PREFIX = `${PROJECT_PREFIX}-`;
 
 export class GithubOidcDeployRoleStack extends Stack {
   readonly role: iam.Role;
@@ -64,9 +68,38 @@ export class GithubOidcDeployRoleStack extends Stack {
           resources: ['*'],
         }),
         new iam.PolicyStatement({
-          sid: 'ReadProjectSecrets',
-          actions: ['secretsmanager:GetSecretValue'],
+          // Read the origin secrets into ROS parameters; create and rotate the referer secret and the reader key
+          // secret's value (lib/deploy/aws/rotation.ts), only under this project's name prefix.
+          sid: 'ProjectSecrets',
+          actions: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+            'secretsmanager:CreateSecret',
+          ],
           resources: [`arn:${partition}:secretsmanager:*:${account}:secret:${config.secretNamePrefix}*`],
+        }),
+        new iam.PolicyStatement({
+          // Generating a referer secret value; the action has no resource-level permissions.
+          sid: 'GenerateSecretValues',
+          actions: ['secretsmanager:GetRandomPassword'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          // The signed-mode reader's access keys (first key, rotation). CloudFormation names the reader user after
+          // its stack, so every reader user starts with the project prefix.
+          sid: 'ReaderAccessKeys',
+          actions: [
+            'iam:ListAccessKeys',
+            'iam:CreateAccessKey',
+            'iam:UpdateAccessKey',
+            'iam:DeleteAccessKey',
+            'iam:ListUserTags',
+            'iam:TagUser',
+            'iam:UntagUser',
+          ],
+          resources: [`arn:${partition}:iam::${account}:user/${READER_USER_PREFIX}*`],
         }),
         new iam.PolicyStatement({
           sid: 'VerifyProbeObjects',

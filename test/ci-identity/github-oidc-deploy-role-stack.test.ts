@@ -82,10 +82,23 @@ describe('the deploy role permissions', () => {
         Resource: '*',
       },
       {
-        Sid: 'ReadProjectSecrets',
+        Sid: 'ProjectSecrets',
         Effect: 'Allow',
-        Action: 'secretsmanager:GetSecretValue',
+        Action: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+          'secretsmanager:CreateSecret',
+        ],
         Resource: arn(':secretsmanager:*:123456789012:secret:s3alicdn/*'),
+      },
+      { Sid: 'GenerateSecretValues', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+      {
+        Sid: 'ReaderAccessKeys',
+        Effect: 'Allow',
+        Action: ['iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:ListUserTags', 'iam:TagUser', 'iam:UntagUser'],
+        Resource: arn(':iam::123456789012:user/s3alicdn-*'),
       },
       {
         Sid: 'VerifyProbeObjects',
