@@ -232,7 +232,8 @@ async function rosParametersFor(site: SiteConfig, origin: OriginOutputs, deps: D
     parameters[CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey] = pair.secretAccessKey.reveal();
     noEcho.push(CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey);
   } else if (origin.mode === 'referer-secret') {
-    const secret = await readRefererSecret({ secretsManager, secretId: origin.refererSecretArn });
+    // By name: the stack's output is a partial ARN (the secret is not a stack resource), and the name is exact.
+    const secret = await readRefererSecret({ secretsManager, secretId: secretNamesFor(site).refererSecret });
     parameters[CDN_STACK_SECRET_PARAMETERS.refererSecret] = secret.current.reveal();
     noEcho.push(CDN_STACK_SECRET_PARAMETERS.refererSecret);
   }

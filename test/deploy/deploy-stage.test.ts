@@ -1,138 +1,20 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import Credential from '@alicloud/credentials';
-import { S3ControlClient, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { StageConfig } from '../../lib/config/resolve-stage';
-import type { CdkRunner } from '../../lib/deploy/aws/cdk-runner';
-import { deployStage, type DeploySummary } from '../../lib/deploy/deploy-stage';
 import { outputsFilePath, readDeployOutputs } from '../../lib/deploy/deploy-outputs-file';
-import { createRealDeployDependencies } from '../../lib/deploy/real-dependencies';
-import { recordingReporter } from '../../lib/deploy/reporter';
 import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
-import { fakeClock, TEST_CREDENTIAL, trackUnhandledRejections } from './alibaba/ros-harness';
-import { IamDouble, SecretsManagerDouble } from './aws/iam-secrets-test-doubles';
+import { TEST_CREDENTIAL, trackUnhandledRejections } from './alibaba/ros-harness';
 import { exampleStageWith } from '../helpers/stage-fixtures';
+import { deploy, READER_USER, rosCalls, useStageWorld, world } from './stage-world';
 
-/**
- * `deploy` end to end, through the same dependency wiring users get (createRealDeployDependencies), with every cloud
- * replaced by a test double: the ROS, Alibaba DNS and CAS APIs by a local server speaking their RPC protocol to the
- * official SDKs, STS / S3 Control / IAM / Secrets Manager by aws-sdk-client-mock doubles, and the cdk CLI by a fake
- * runner that writes the outputs file `cdk deploy --outputs-file` would.
- */
+/** `deploy` end to end against the test doubles of test/deploy/stage-world.ts. */
 const rejections = trackUnhandledRejections();
-const ACCOUNT = '111122223333';
-const READER_USER = 's3alicdn-example-origin-ReaderUser-ABC123';
-
-interface World {
-  readonly dir: string;
-  readonly server: AlibabaRpcServerTestDouble;
-  readonly ros: RosApiTestDouble;
-  readonly dns: AlidnsApiTestDouble;
-  readonly secrets: SecretsManagerDouble;
-  readonly iam: IamDouble;
-  readonly sts: STSClient;
-  readonly s3control: S3ControlClient;
-  readonly cdkCalls: string[][];
-  readerSecretArn: string;
-  cdkExitCode: number;
-  /** What the fake cdk writes as the origin stack outputs; a test can corrupt it. */
-  outputsFileText?: (stackName: string) => string;
-}
-
-let world: World;
-
-beforeEach(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-deploy-'));
-  const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
-  const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
-  const dns = new AlidnsApiTestDouble(server);
-  const cas = new CasApiTestDouble(server);
-  await server.start();
-  dns.addZone('test.com');
-  cas.add({ id: 12345678, name: 'test', common: 'test.test.com', sans: ['test.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
-  const secrets = new SecretsManagerDouble();
-  const sts = new STSClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
-  mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, UserId: 'AIDATEST' });
-  const s3control = new S3ControlClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
-  world = {
-    dir,
-    server,
-    ros,
-    dns,
-    secrets,
-    iam: new IamDouble(READER_USER),
-    sts,
-    s3control,
-    cdkCalls: [],
-    // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
-    readerSecretArn: secrets.addSecret('s3alicdn/example/test-test-com/reader-key', JSON.stringify({ state: 'awaiting-first-deploy', placeholder: 'abc' })),
-    cdkExitCode: 0,
-  };
-});
-
-afterEach(async () => {
-  await world.server.close();
-  fs.rmSync(world.dir, { recursive: true, force: true });
-});
-
 afterAll(() => expect(rejections).toEqual([]));
-
-/** Stands in for `node_modules/.bin/cdk`: records the arguments and writes the outputs file as cdk would. */
-function fakeCdk(): CdkRunner {
-  return {
-    run: async (args) => {
-      world.cdkCalls.push([...args]);
-      if (world.cdkExitCode !== 0) return { exitCode: world.cdkExitCode };
-      const file = args[args.indexOf('--outputs-file') + 1];
-      const stacks = args.slice(1, args.indexOf('--outputs-file'));
-      const outputs = Object.fromEntries(
-        stacks.map((stack) => [
-          stack,
-          {
-            BucketName: 'ali-cdn-test',
-            BucketRegion: 'ap-northeast-2',
-            OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
-            OriginPathPrefix: '/',
-            ReaderSecretArn: world.readerSecretArn,
-            ReaderUserName: READER_USER,
-          },
-        ]),
-      );
-      fs.writeFileSync(file, world.outputsFileText ? world.outputsFileText(stacks[0]) : JSON.stringify(outputs));
-      return { exitCode: 0 };
-    },
-  };
-}
-
-async function deploy(stage: StageConfig = exampleStageWith(), yes = true): Promise<{ summary: DeploySummary; lines: string[] }> {
-  const reporter = recordingReporter();
-  const deps = createRealDeployDependencies({
-    stage,
-    projectDir: world.dir,
-    reporter,
-    interactive: false,
-    endpoints: { rosEndpoint: world.server.endpoint, alidnsEndpoint: world.server.endpoint, casEndpoint: world.server.endpoint, alibabaProtocol: 'HTTP' },
-    overrides: {
-      sts: world.sts,
-      s3control: world.s3control,
-      iam: world.iam.client,
-      secretsManager: () => world.secrets.client,
-      alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
-      cdk: fakeCdk(),
-      rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, tuning: { clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 } },
-    },
-  });
-  const summary = await deployStage(stage, deps, { projectDir: world.dir, yes });
-  return { summary, lines: reporter.lines };
-}
-
-const rosCalls = () => world.server.calls.filter((call) => call.version === '2019-09-10').length;
+useStageWorld();
 
 describe('deploy, end to end against the test doubles', () => {
   test('deploys the AWS origin, then the ROS stack with the reader key, streams events and writes the outputs file', async () => {

@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Credential from '@alicloud/credentials';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { StageConfig } from '../../lib/config/resolve-stage';
+import type { CdkRunner } from '../../lib/deploy/aws/cdk-runner';
+import { deployStage, type DeployDependencies, type DeploySummary } from '../../lib/deploy/deploy-stage';
+import { createRealDeployDependencies } from '../../lib/deploy/real-dependencies';
+import { recordingReporter } from '../../lib/deploy/reporter';
+import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
+import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
+import { CasApiTestDouble } from '../doubles/cas-api-double';
+import { RosApiTestDouble } from '../doubles/ros-api-double';
+import { fakeClock, TEST_CREDENTIAL } from './alibaba/ros-harness';
+import { IamDouble, SecretsManagerDouble } from './aws/iam-secrets-test-doubles';
+import { exampleStageWith } from '../helpers/stage-fixtures';
+
+/**
+ * A whole world of test doubles for the stage commands, wired through createRealDeployDependencies exactly as users
+ * get it: the ROS, Alibaba DNS and CAS APIs by a local server speaking their RPC protocol to the official SDKs;
+ * STS / S3 Control / IAM / Secrets Manager by aws-sdk-client-mock doubles; the cdk CLI by a fake runner that writes
+ * the outputs file `cdk deploy --outputs-file` would.
+ */
+export const ACCOUNT = '111122223333';
+export const READER_USER = 's3alicdn-example-origin-ReaderUser-ABC123';
+
+export interface World {
+  readonly dir: string;
+  readonly server: AlibabaRpcServerTestDouble;
+  readonly ros: RosApiTestDouble;
+  readonly dns: AlidnsApiTestDouble;
+  readonly secrets: SecretsManagerDouble;
+  readonly iam: IamDouble;
+  readonly sts: STSClient;
+  readonly s3control: S3ControlClient;
+  readonly cdkCalls: string[][];
+  readerSecretArn: string;
+  cdkExitCode: number;
+  /** What the fake cdk writes as the origin stack outputs; a test can corrupt it. */
+  outputsFileText?: (stackName: string) => string;
+}
+
+export let world: World;
+
+export function useStageWorld(): void {
+beforeEach(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-deploy-'));
+  const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
+  const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
+  const dns = new AlidnsApiTestDouble(server);
+  const cas = new CasApiTestDouble(server);
+  await server.start();
+  dns.addZone('test.com');
+  cas.add({ id: 12345678, name: 'test', common: 'test.test.com', sans: ['test.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
+  const secrets = new SecretsManagerDouble();
+  const sts = new STSClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
+  mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, UserId: 'AIDATEST' });
+  const s3control = new S3ControlClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
+  world = {
+    dir,
+    server,
+    ros,
+    dns,
+    secrets,
+    iam: new IamDouble(READER_USER),
+    sts,
+    s3control,
+    cdkCalls: [],
+    // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
+    readerSecretArn: secrets.addSecret('s3alicdn/example/test-test-com/reader-key', JSON.stringify({ state: 'awaiting-first-deploy', placeholder: 'abc' })),
+    cdkExitCode: 0,
+  };
+});
+
+afterEach(async () => {
+  await world.server.close();
+  fs.rmSync(world.dir, { recursive: true, force: true });
+});
+}
+
+
+/** Stands in for `node_modules/.bin/cdk`: records the arguments and writes the outputs file as cdk would. */
+export function fakeCdk(): CdkRunner {
+  return {
+    run: async (args) => {
+      world.cdkCalls.push([...args]);
+      if (world.cdkExitCode !== 0) return { exitCode: world.cdkExitCode };
+      const file = args[args.indexOf('--outputs-file') + 1];
+      const stacks = args.slice(1, args.indexOf('--outputs-file'));
+      const outputs = Object.fromEntries(
+        stacks.map((stack) => [
+          stack,
+          {
+            BucketName: 'ali-cdn-test',
+            BucketRegion: 'ap-northeast-2',
+            OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
+            OriginPathPrefix: '/',
+            ReaderSecretArn: world.readerSecretArn,
+            ReaderUserName: READER_USER,
+          },
+        ]),
+      );
+      fs.writeFileSync(file, world.outputsFileText ? world.outputsFileText(stacks[0]) : JSON.stringify(outputs));
+      return { exitCode: 0 };
+    },
+  };
+}
+
+export function worldDependencies(stage: StageConfig, reporter = recordingReporter()): DeployDependencies & { reporter: ReturnType<typeof recordingReporter> } {
+  return createRealDeployDependencies({
+    stage,
+    projectDir: world.dir,
+    reporter,
+    interactive: false,
+    endpoints: { rosEndpoint: world.server.endpoint, alidnsEndpoint: world.server.endpoint, casEndpoint: world.server.endpoint, alibabaProtocol: 'HTTP' },
+    overrides: {
+      sts: world.sts,
+      s3control: world.s3control,
+      iam: world.iam.client,
+      secretsManager: () => world.secrets.client,
+      alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
+      cdk: fakeCdk(),
+      rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, tuning: { clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 } },
+    },
+  }) as DeployDependencies & { reporter: ReturnType<typeof recordingReporter> };
+}
+
+export async function deploy(stage: StageConfig = exampleStageWith(), yes = true): Promise<{ summary: DeploySummary; lines: string[] }> {
+  const deps = worldDependencies(stage);
+  const reporter = deps.reporter;
+  const summary = await deployStage(stage, deps, { projectDir: world.dir, yes });
+  return { summary, lines: reporter.lines };
+}
+
+
+export const rosCalls = () => world.server.calls.filter((call) => call.version === '2019-09-10').length;
