@@ -88,6 +88,8 @@ export function fakeCdk(): CdkRunner {
     run: async (args) => {
       world.cdkCalls.push([...args]);
       if (world.cdkExitCode !== 0) return { exitCode: world.cdkExitCode };
+      // Only `cdk deploy` writes an outputs file; diff and destroy have no --outputs-file to read a path from.
+      if (args[0] !== 'deploy') return { exitCode: 0 };
       const file = args[args.indexOf('--outputs-file') + 1];
       const stacks = args.slice(1, args.indexOf('--outputs-file'));
       const outputs = Object.fromEntries(
