@@ -3,15 +3,21 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from '../config/resolve-stage';
 import { OriginStack } from './origin-stack';
 import { Route53RecordStack } from './route53-record-stack';
+import { useBaselineWasmCompiler } from './validation-engine-tuning';
 
 /**
  * Context the app always runs with, whether started by `npm run synth` or by the cdk CLI:
  * - built-in CloudFormation validation fails synth on errors instead of printing warnings;
- * - server access logs are delivered through a bucket policy, so the log bucket can keep ACLs disabled.
+ * - server access logs are delivered through a bucket policy, so the log bucket can keep ACLs disabled;
+ * - no JavaScript stack traces in the assembly metadata. Capturing one per construct costs synth time that grows with
+ *   every site, and the traces hold absolute paths of the machine that synthesized, so two checkouts of the same
+ *   commit would write different files. `CDK_DEBUG=true` still records them when debugging a construct.
  */
 export const APP_CONTEXT = {
   '@aws-cdk/core:validateAgainstDefaultRules': true,
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  'aws:cdk:disable-stack-trace': true,
+  'aws:cdk:disable-creation-stack-traces': true,
 } as const;
 
 export interface AwsAppOptions {
@@ -24,6 +30,7 @@ export interface AwsAppOptions {
 
 /** Builds the AWS CDK app for every site of a stage. The caller synthesizes it. */
 export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
+  useBaselineWasmCompiler();
   const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context } });
   for (const site of stage.sites) {
     const env = { region: site.bucket.region, account: options.account ?? stage.aws.account };

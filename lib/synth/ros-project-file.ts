@@ -8,7 +8,7 @@ import { ConfigError, formatPath } from '../config/config-error';
  * The output folder must differ from cdk.out, or the two cloud assemblies overwrite each other's manifest.
  */
 const rosProjectSchema = z.strictObject({
-  app: z.string({ error: 'must be the command that runs the ROS app, e.g. "npx tsx bin/ros-app.ts"' }).min(1),
+  app: z.string({ error: 'must be the command that runs the ROS app, e.g. "node --import tsx bin/ros-app.ts"' }).min(1),
   output: z
     .string({ error: 'must be a folder name such as "ros.out"' })
     .refine((value) => path.normalize(value) !== 'cdk.out', { message: 'must not be cdk.out: the AWS app writes there' })

@@ -1,7 +1,6 @@
-import { parseStage } from '../../lib/config/load-stage';
 import { outputsFilePath, readDeployOutputs } from '../../lib/deploy/deploy-outputs-file';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
-import { exampleStageDocument } from '../helpers/stage-fixtures';
+import { FIFTY_SITES, fiftySiteStage, WILDCARD_CERTIFICATE_ID } from '../helpers/fifty-site-stage';
 import { trackUnhandledRejections } from './alibaba/ros-harness';
 import { deploy, useStageWorld, world } from './stage-world';
 
@@ -9,23 +8,10 @@ const rejections = trackUnhandledRejections();
 afterAll(() => expect(rejections).toEqual([]));
 useStageWorld();
 
-const SITES = 50;
-
-/** The example site fifty times over: distinct domains and buckets, one wildcard certificate. */
-function fiftySiteStage() {
-  const document = exampleStageDocument();
-  const template = document.sites[0];
-  document.sites = Array.from({ length: SITES }, (_, i) => ({
-    ...template,
-    domain: `site${i}.test.com`,
-    bucket: { name: `ali-cdn-test-${i}`, region: 'ap-northeast-2' },
-    certificate: { source: 'cas', certificateId: '87654321', region: 'ap-southeast-1' },
-  }));
-  return parseStage(document, 'example');
-}
+const SITES = FIFTY_SITES;
 
 test(`${SITES} sites in one stage deploy against the test doubles, then re-deploy as a no-op`, async () => {
-  new CasApiTestDouble(world.server).add({ id: 87654321, name: 'wildcard', common: '*.test.com', sans: ['*.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
+  new CasApiTestDouble(world.server).add({ id: Number(WILDCARD_CERTIFICATE_ID), name: 'wildcard', common: '*.test.com', sans: ['*.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
   const stage = fiftySiteStage();
   // The fake cdk answers with one origin outputs entry per stack it was asked to deploy.
   const first = await deploy(stage);

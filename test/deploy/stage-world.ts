@@ -17,6 +17,7 @@ import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from './alibaba/ros-harness';
 import { IamDouble, SecretsManagerDouble } from './aws/iam-secrets-test-doubles';
 import { exampleStageWith } from '../helpers/stage-fixtures';
+import { memoizedSynthesizeStage } from '../helpers/synth-memo';
 
 /**
  * A whole world of test doubles for the stage commands, wired through createRealDeployDependencies exactly as users
@@ -112,7 +113,7 @@ export function fakeCdk(): CdkRunner {
 }
 
 export function worldDependencies(stage: StageConfig, reporter = recordingReporter()): DeployDependencies & { reporter: ReturnType<typeof recordingReporter> } {
-  return createRealDeployDependencies({
+  const deps = createRealDeployDependencies({
     stage,
     projectDir: world.dir,
     reporter,
@@ -127,7 +128,9 @@ export function worldDependencies(stage: StageConfig, reporter = recordingReport
       cdk: fakeCdk(),
       rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, tuning: { clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 } },
     },
-  }) as DeployDependencies & { reporter: ReturnType<typeof recordingReporter> };
+  });
+  // The real synth, run once per distinct input in a test run (see synth-memo.ts); everything else is as users get it.
+  return { ...deps, synth: memoizedSynthesizeStage } as DeployDependencies & { reporter: ReturnType<typeof recordingReporter> };
 }
 
 export async function deploy(stage: StageConfig = exampleStageWith(), yes = true): Promise<{ summary: DeploySummary; lines: string[] }> {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SynthResult, synthesizeStage } from '../../lib/synth/synthesize-stage';
+import type { SynthResult } from '../../lib/synth/synthesize-stage';
+import { memoizedSynthesizeStage } from './synth-memo';
 import { exampleStageWith } from './stage-fixtures';
 import { SYNTH_CACHE_ENV, TEST_VARIANT_AWS_CONTEXT, TEST_VARIANTS, TestVariant } from './test-variants';
 
@@ -12,10 +13,10 @@ export interface SynthesizedTemplates {
   readonly rosOutdir: string;
 }
 
-/** Synthesizes one variant of the example stage through the real synth path into `projectDir`. */
+/** Synthesizes one variant of the example stage through the real synth path (once per run) into `projectDir`. */
 export function synthesizeVariant(variant: TestVariant, projectDir: string): SynthResult {
   fs.mkdirSync(projectDir, { recursive: true });
-  return synthesizeStage(exampleStageWith(TEST_VARIANTS[variant]), {
+  return memoizedSynthesizeStage(exampleStageWith(TEST_VARIANTS[variant]), {
     projectDir,
     awsOutdir: 'cdk.out',
     rosOutdir: 'ros.out',
