@@ -9,7 +9,10 @@ import {
   StackNames,
   stackNamesFor,
 } from './naming';
-import type { ParsedSite, ParsedStage } from './schema';
+import { DEFAULT_CDN_DOMAIN_QUOTA, type ParsedSite, type ParsedStage } from './schema';
+
+/** CloudFormation's limit; ROS allows 255, so the shorter one decides for names shared by both clouds. */
+const MAX_STACK_NAME_LENGTH = 128;
 
 /** A site with every derived value filled in: what the stacks and the CLI consume. */
 export interface SiteConfig extends Omit<ParsedSite, 'dns'> {
@@ -88,6 +91,15 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     }
 
     const id = siteIdFor(site.domain);
+    const stackNames = stackNamesFor(stage, id);
+    const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > MAX_STACK_NAME_LENGTH) {
+      issues.push({
+        path: `${where}.domain`,
+        value: site.domain,
+        allowed: `makes the stack name "${longest}" ${longest.length} characters long; CloudFormation allows at most ${MAX_STACK_NAME_LENGTH}, so use a domain at most ${site.domain.length - (longest.length - MAX_STACK_NAME_LENGTH)} characters long or a shorter stage name`,
+      });
+    }
     const pathPrefix = originPathPrefixFor(site.bucket.name, site.originUrlStyle);
     return {
       ...site,
@@ -102,9 +114,20 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       },
       origin: { host: originHostFor(site.bucket.name, site.bucket.region, site.originUrlStyle), pathPrefix },
       serviceUrl: serviceUrlFor(site.domain, pathPrefix),
-      stackNames: stackNamesFor(stage, id),
+      stackNames,
     };
   });
+
+  const quota = parsed.alibaba.cdnDomainQuota;
+  if (sites.length > quota) {
+    issues.push({
+      path: 'sites',
+      value: `${sites.length} sites`,
+      allowed:
+        `an Alibaba Cloud account may hold ${quota} CDN domains (alibaba.cdnDomainQuota; Alibaba's default is ${DEFAULT_CDN_DOMAIN_QUOTA}), so the deploy ` +
+        `would fail at domain ${quota + 1}; raise the quota in Alibaba's Quota Center and set alibaba.cdnDomainQuota, or split the stage`,
+    });
+  }
 
   if (issues.length > 0) throw new ConfigError(source, issues);
   return { stage, aws: parsed.aws, alibaba: parsed.alibaba, sites };

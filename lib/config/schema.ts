@@ -201,6 +201,9 @@ export const siteSchema = z.strictObject(
   { error: 'must be an object describing one site (domain, bucket, certificate, ...)' },
 );
 
+/** Alibaba Cloud CDN's default per-account limit on accelerated domains (AddCdnDomain). */
+export const DEFAULT_CDN_DOMAIN_QUOTA = 50;
+
 export const stageSchema = z.strictObject({
   /** Optional JSON-schema pointer for editors; ignored. */
   $schema: z.string().optional(),
@@ -219,6 +222,16 @@ export const stageSchema = z.strictObject({
     region: z
       .string({ error: 'must be an Alibaba Cloud region id such as ap-southeast-1' })
       .regex(/^[a-z]{2}-[a-z]+(-[0-9]+)?$/, { message: 'must be an Alibaba Cloud region id such as ap-southeast-1' }),
+    /**
+     * CDN domains the account may hold. Alibaba's default is 50 (AddCdnDomain); it can be raised in Quota Center.
+     * Synth refuses a stage with more sites than this, instead of a deploy failing at the 51st domain.
+     */
+    cdnDomainQuota: z
+      .number({ error: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
+      .int({ message: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
+      .min(1, { message: 'must be at least 1' })
+      .max(100_000, { message: 'must be at most 100000' })
+      .default(DEFAULT_CDN_DOMAIN_QUOTA),
     },
     { error: 'must be an object with "region", the Alibaba Cloud region of the ROS stacks' },
   ),

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
+import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 
 export const DEFAULT_AWS_OUTDIR = 'cdk.out';
 export const DEFAULT_ROS_OUTDIR = 'ros.out';
@@ -13,6 +14,8 @@ export interface SynthOptions {
   readonly awsContext?: Record<string, string>;
   /** Limit to these site ids (default: every site of the stage). */
   readonly siteIds?: readonly string[];
+  /** Per-template deployment limits to check. @default DEPLOYMENT_LIMITS, the documented CloudFormation and ROS limits */
+  readonly limits?: AssemblyLimits;
 }
 
 export interface SynthResult {
@@ -45,6 +48,8 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
       throw keepValidationReport(error as Error, awsStaging, projectDir);
     }
     buildRosApp(selected, rosStaging).synth();
+    // Before the swap, so a stage over a deployment limit leaves the output folders as they were, like any failure.
+    assertWithinLimits(awsStaging, rosStaging, options.limits, { aws: path.relative(projectDir, awsOutdir) || '.', ros: path.relative(projectDir, rosOutdir) || '.' });
     replaceDir(awsStaging, awsOutdir);
     replaceDir(rosStaging, rosOutdir);
   } finally {

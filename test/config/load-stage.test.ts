@@ -148,6 +148,32 @@ describe('every bad value names the field, the value and what is allowed', () =>
     ['malformed hosted zone id', withSite((s) => ((s.dns.provider = 'route53'), (s.dns.route53HostedZoneId = 'zone-1'))), 'sites[0].dns.route53HostedZoneId: "zone-1" is not allowed: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
     ['DNS TTL below the minimum', withSite((s) => (s.dns.ttlSeconds = 5)), 'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400'],
     ['unknown DNS provider', withSite((s) => (s.dns.provider = 'cloudflare')), 'sites[0].dns.provider: "cloudflare" is not allowed: must be one of: alidns, route53, none'],
+    [
+      'domain that makes a stack name longer than CloudFormation allows',
+      withSite((s) => ((s.domain = `${'a'.repeat(60)}.${'b'.repeat(60)}.test.com`), (s.dns = { zone: 'test.com' }))),
+      `makes the stack name "s3alicdn-example-${'a'.repeat(60)}-${'b'.repeat(60)}-test-com-origin" 154 characters long; CloudFormation allows at most 128, so use a domain at most 104 characters long or a shorter stage name`,
+    ],
+    [
+      'more sites than the account may hold CDN domains',
+      (() => {
+        const stage = exampleStage();
+        stage.alibaba.cdnDomainQuota = 1;
+        stage.sites.push({ ...stage.sites[0], domain: 'img.test.com', bucket: { name: 'ali-cdn-test-2', region: 'ap-northeast-2' } });
+        return stage;
+      })(),
+      `sites: "2 sites" is not allowed: an Alibaba Cloud account may hold 1 CDN domains (alibaba.cdnDomainQuota; Alibaba's default is 50), so the deploy would fail at domain 2; raise the quota in Alibaba's Quota Center and set alibaba.cdnDomainQuota, or split the stage`,
+    ],
+    [
+      'fifty-one sites with the default CDN domain quota',
+      (() => {
+        const stage = exampleStage();
+        stage.sites = Array.from({ length: 51 }, (_, i) => ({ ...stage.sites[0], domain: `site${i}.test.com`, bucket: { name: `ali-cdn-test-${i}`, region: 'ap-northeast-2' } }));
+        return stage;
+      })(),
+      'sites: "51 sites" is not allowed: an Alibaba Cloud account may hold 50 CDN domains (alibaba.cdnDomainQuota; Alibaba\'s default is 50), so the deploy would fail at domain 51',
+    ],
+    ['CDN domain quota of zero', { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 0 } }, 'alibaba.cdnDomainQuota: 0 is not allowed: must be at least 1'],
+    ['fractional CDN domain quota', { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 2.5 } }, 'alibaba.cdnDomainQuota: 2.5 is not allowed: must be a whole number: the CDN domain quota of the Alibaba Cloud account'],
   ];
 
   test.each(cases)('%s', (_name, raw, expected) => {

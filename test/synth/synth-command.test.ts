@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runSynth } from '../../lib/cli/synth-command';
+import { parseStage } from '../../lib/config/load-stage';
+import { synthesizeStage } from '../../lib/synth/synthesize-stage';
+import { CLOUDFORMATION_LIMITS, ROS_TEMPLATE_LIMITS, TemplateLimitError } from '../../lib/synth/template-limits';
 import { exampleStageDocument } from '../helpers/stage-fixtures';
 
 /** A throwaway project folder with one stage file and pre-existing output folders holding a sentinel file. */
@@ -64,5 +67,27 @@ describe('synth command', () => {
     expect(runSynth({ ...options, site: ['nope'] }, dir)).toBe(1);
     expect(errors.join('\n')).toContain('--site: "nope" not in stage "example"; sites: test-test-com');
     expect(snapshotOf(dir)).toEqual(before);
+  });
+});
+
+// Here rather than in template-limits.test.ts: this file has already loaded CDK's validation engine for the synth above.
+describe('deployment limits are checked by synth itself', () => {
+  test('a stage over a limit fails synth with every violation named, and leaves the output folders untouched', () => {
+    const dir = projectWith(exampleStageDocument());
+    const before = snapshotOf(dir);
+    const tight = { cloudFormation: { ...CLOUDFORMATION_LIMITS, maxResources: 3 }, ros: { ...ROS_TEMPLATE_LIMITS, maxParameters: 2 } };
+    let thrown: unknown;
+    try {
+      synthesizeStage(parseStage(exampleStageDocument(), 'example'), { projectDir: dir, limits: tight });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TemplateLimitError);
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^Synthesized templates exceed deployment limits \(nothing was written to the output folders\):/);
+    expect(message).toMatch(/cdk\.out\/s3alicdn-example-test-test-com-origin\.template\.json: \d+ resources; CloudFormation allows at most 3\./);
+    expect(message).toMatch(/ros\.out\/s3alicdn-example-test-test-com-cdn\.template\.json: \d+ parameters; ROS allows at most 2\./);
+    expect(snapshotOf(dir)).toEqual(before);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-'))).toEqual([]);
   });
 });
