@@ -90,7 +90,8 @@ function replaceDir(from: string, to: string): void {
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-function templatesIn(dir: string): string[] {
+/** The template files of a synthesized output folder, sorted. */
+export function templatesIn(dir: string): string[] {
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.template.json'))

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StageConfig } from '../../lib/config/resolve-stage';
-import { DEFAULT_AWS_OUTDIR, DEFAULT_ROS_OUTDIR, type SynthOptions, type SynthResult, synthesizeStage } from '../../lib/synth/synthesize-stage';
+import { DEFAULT_AWS_OUTDIR, DEFAULT_ROS_OUTDIR, type SynthOptions, type SynthResult, synthesizeStage, templatesIn } from '../../lib/synth/synthesize-stage';
 import { SYNTH_CACHE_ENV } from './test-variants';
 
 /**
@@ -64,12 +64,4 @@ function memoDir(): string {
 function replaceWithCopy(from: string, to: string): void {
   fs.rmSync(to, { recursive: true, force: true });
   fs.cpSync(from, to, { recursive: true });
-}
-
-function templatesIn(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.template.json'))
-    .sort()
-    .map((name) => path.join(dir, name));
 }
