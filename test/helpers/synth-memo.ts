@@ -10,8 +10,9 @@ import { SYNTH_CACHE_ENV } from './test-variants';
  * `synthesizeStage`, remembered across the test files of one run.
  *
  * The deploy, diff, destroy and rotate tests synthesize the same few stages dozens of times, and every jest test file
- * has its own module registry, so each one would compile CDK's CloudFormation validation engine (a 9 MB WebAssembly
- * module) again. Synth is a pure function of the stage, the CDK context and the site selection, so the first call
+ * has its own module registry, so each one would start CDK's CloudFormation validation engine (about 1.4 s inside a
+ * 9 MB WebAssembly module) again. Synth is a pure function of the stage, the CDK context, the site selection and the
+ * limits, so the first call
  * for an input runs the real `synthesizeStage` and keeps what it wrote; later calls for the same input get byte-equal
  * copies. A failing synth is never remembered: it throws again each time.
  */
@@ -20,7 +21,7 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
   const awsOutdir = path.resolve(projectDir, options.awsOutdir ?? DEFAULT_AWS_OUTDIR);
   const rosOutdir = path.resolve(projectDir, options.rosOutdir ?? DEFAULT_ROS_OUTDIR);
   const key = createHash('sha256')
-    .update(JSON.stringify({ stage, context: options.awsContext ?? {}, sites: options.siteIds ?? [] }))
+    .update(JSON.stringify({ stage, context: options.awsContext ?? {}, sites: options.siteIds ?? [], limits: options.limits ?? null }))
     .digest('hex')
     .slice(0, 32);
   const entry = path.join(memoDir(), key);
