@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
+import { templatesIn } from './template-files';
 import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 
 export const DEFAULT_AWS_OUTDIR = 'cdk.out';
@@ -88,13 +89,4 @@ function replaceDir(from: string, to: string): void {
   if (fs.existsSync(to)) fs.renameSync(to, old);
   fs.renameSync(from, to);
   fs.rmSync(old, { recursive: true, force: true });
-}
-
-/** The template files of a synthesized output folder, sorted. */
-export function templatesIn(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.template.json'))
-    .sort()
-    .map((name) => path.join(dir, name));
 }

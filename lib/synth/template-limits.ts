@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ROS_LIMITS } from '../deploy/alibaba/ros-input-limits';
+import { templatesIn } from './template-files';
 
 /**
  * Documented per-template limits of the two deployment engines. A template over any of them is refused by the
@@ -32,8 +34,9 @@ export const CLOUDFORMATION_LIMITS: TemplateLimits = {
 
 export const ROS_TEMPLATE_LIMITS: TemplateLimits = {
   maxResources: 200,
-  maxParameters: 200,
-  maxTemplateBytes: 524_288,
+  // The same documented figures the deploy command checks its CreateStack/CreateChangeSet inputs against.
+  maxParameters: ROS_LIMITS.maxParameters,
+  maxTemplateBytes: ROS_LIMITS.templateBodyMaxBytes,
 };
 
 export interface TemplateFigures {
@@ -113,10 +116,10 @@ export function assertWithinLimits(
     [awsDir, displayDirs.aws, 'CloudFormation', limits.cloudFormation],
     [rosDir, displayDirs.ros, 'ROS', limits.ros],
   ] as const) {
-    for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.template.json')).sort()) {
-      const counted = templateFigures(path.join(dir, name));
+    for (const file of templatesIn(dir)) {
+      const counted = templateFigures(file);
       figures.push(counted);
-      violations.push(...limitViolations(counted, engine, engineLimits, path.join(shown, name)));
+      violations.push(...limitViolations(counted, engine, engineLimits, path.join(shown, path.basename(file))));
     }
   }
   if (violations.length > 0) throw new TemplateLimitError(violations);

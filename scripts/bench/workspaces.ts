@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { stageWithSites } from './many-sites-stage';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..');
 const BASELINE_TEMPLATE = path.join(__dirname, 'baseline-app');
@@ -19,19 +20,6 @@ export function synthWorkspace(sites: number): string {
   fs.mkdirSync(path.join(dir, 'config'));
   fs.writeFileSync(path.join(dir, 'config', 'example.json'), `${JSON.stringify(stageWithSites(sites), null, 2)}\n`);
   return dir;
-}
-
-/** The committed example stage with its site repeated: distinct domains and buckets, one wildcard certificate. */
-export function stageWithSites(sites: number): unknown {
-  const document = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, 'config', 'example.json'), 'utf8'));
-  const [site] = document.sites;
-  if (sites === 1) return document;
-  document.sites = Array.from({ length: sites }, (_, i) => ({
-    ...site,
-    domain: `site${i}.test.com`,
-    bucket: { ...site.bucket, name: `${site.bucket.name}-${i}` },
-  }));
-  return document;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { deriveFigures, TARGETS } from '../../scripts/bench/run-bench';
 import { median, summarize } from '../../scripts/bench/measure';
-import { stageWithSites } from '../../scripts/bench/workspaces';
+import { stageWithSites } from '../../scripts/bench/many-sites-stage';
 import { parseStage } from '../../lib/config/load-stage';
 
 /** The bench's arithmetic: what it reports against the targets must follow from the measurements. */
