@@ -1,8 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
-import { REFERER_SECRET_FIELDS, refererSecretDynamicReference } from '../deploy/aws/secret-shapes';
-import { secretNamesFor } from './secret-names';
+import { REFERER_SECRET_FIELDS, refererSecretDynamicReference, secretNamesFor } from './secret-names';
 
 /** CDK context key the deploy command sets to pin the referer secret's version (see acceptedValues). */
 export function refererSecretVersionContextKey(siteId: string): string {

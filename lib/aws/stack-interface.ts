@@ -1,4 +1,9 @@
-// The origin stack's interface with the deploy command: its output keys, defined once.
+// The origin stack's interface with the deploy and verify commands: its output keys and what they read from them,
+// defined once.
+import type { OriginUrlStyle } from '../config/naming';
+import type { ORIGIN_ACCESS_MODES } from '../config/schema';
+
+export type OriginAccessMode = (typeof ORIGIN_ACCESS_MODES)[number];
 
 /** Output keys the deploy command reads from `cdk deploy --outputs-file` and passes to the ROS stack. */
 export const ORIGIN_STACK_OUTPUTS = {
@@ -12,3 +17,22 @@ export const ORIGIN_STACK_OUTPUTS = {
   /** referer-secret mode: where the referer secret is kept (an ARN, never the value). */
   refererSecretArn: 'RefererSecretArn',
 } as const;
+
+interface OriginOutputsBase {
+  readonly stackName: string;
+  readonly bucketName: string;
+  readonly bucketRegion: string;
+  /** The S3 REST host the CDN fetches from and sends as Host/SNI. */
+  readonly originHost: string;
+  /** What precedes an object key in an origin URL: `/` (virtual-hosted) or `/<bucket>/` (path-style). */
+  readonly originPathPrefix: string;
+  readonly urlStyle: OriginUrlStyle;
+}
+
+/** One origin stack's outputs, validated (lib/deploy/aws/origin-outputs.ts reads them). */
+export type OriginOutputs =
+  | (OriginOutputsBase & { readonly mode: 'signed'; readonly readerSecretArn: string; readonly readerUserName: string })
+  | (OriginOutputsBase & { readonly mode: 'referer-secret'; readonly refererSecretArn: string })
+  | (OriginOutputsBase & { readonly mode: 'referer' });
+
+export type OriginOutputsByStack = Readonly<Record<string, OriginOutputs>>;

@@ -69,7 +69,7 @@ export class GithubOidcDeployRoleStack extends Stack {
         }),
         new iam.PolicyStatement({
           // Read the origin secrets into ROS parameters; create and rotate the referer secret and the reader key
-          // secret's value (lib/deploy/aws/rotation.ts), only under this project's name prefix.
+          // secret's value (lib/deploy/aws/reader-key.ts, referer-secret.ts), only under this project's name prefix.
           sid: 'ProjectSecrets',
           actions: [
             'secretsmanager:DescribeSecret',

@@ -1,7 +1,6 @@
 import type { StageConfig } from '../config/resolve-stage';
 import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
-import { cdkDestroyArgs } from './aws/cdk-commands';
-import type { CdkRunner } from './aws/cdk-runner';
+import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
 import { acquireDeployLock } from './deploy-lock';
 import type { Reporter } from './reporter';

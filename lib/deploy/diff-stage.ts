@@ -5,9 +5,8 @@ import { refererSecretVersionContextKey } from '../aws/referer-secret';
 import { secretNamesFor } from '../aws/secret-names';
 import { ORIGIN_STACK_OUTPUTS as K } from '../aws/stack-interface';
 import { CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
-import { cdkDiffArgs } from './aws/cdk-commands';
-import { readReaderKeyPair, readRefererSecret } from './aws/origin-secrets';
-import { SecretAccessError } from './aws/secrets-manager-io';
+import { cdkDiffArgs } from './aws/cdk-runner';
+import { readReaderKeyPair, readRefererSecret, SecretAccessError } from './aws/secrets';
 import type { DeployDependencies } from './deploy-stage';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 

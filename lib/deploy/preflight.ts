@@ -1,6 +1,5 @@
 import type { StageConfig } from '../config/resolve-stage';
-import type { PreflightVerdict } from './aws/account-block-public-access';
-import type { CredentialsCheckResult } from './aws/credentials-check';
+import type { CredentialsCheckResult, PreflightVerdict } from './aws/aws-preflight';
 import type { Reporter } from './reporter';
 
 /** The checks a deploy runs before it changes anything; each implementation lives with its cloud's code. */

@@ -13,10 +13,8 @@ import { checkAlidnsZone, checkCasCertificate } from './alibaba/preflight-checks
 import { createAlidnsClient, createCasClient } from './alibaba/preflight-clients';
 import { createRosClient } from './alibaba/ros-client';
 import { createRosOperations, type RosOperationsOptions } from './alibaba/ros-operations';
-import type { CdkRunner } from './aws/cdk-runner';
-import { checkAccountBlockPublicAccess } from './aws/account-block-public-access';
-import { createCdkRunner } from './aws/cdk-runner';
-import { checkAwsCredentials } from './aws/credentials-check';
+import { checkAccountBlockPublicAccess, checkAwsCredentials } from './aws/aws-preflight';
+import { createCdkRunner, type CdkRunner } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import type { Reporter } from './reporter';
 

@@ -1,8 +1,8 @@
 import type { StageConfig } from '../config/resolve-stage';
 import { secretNamesFor } from '../aws/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
-import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key-rotation';
-import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret-rotation';
+import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
+import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';
 import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
 import { deployStage, type DeployDependencies, type DeployOptions } from './deploy-stage';
 

@@ -1,4 +1,4 @@
-import { s3PathStyleHost, s3VirtualHostedHost } from '../deploy/aws/s3-endpoints';
+import { originHostFor } from '../config/naming';
 import { encodeKey } from './cdn-fetch-check';
 import type { CheckResult } from './check-result';
 import { describeRequestError, httpGet, type HttpClientOptions } from './http-client';
@@ -17,8 +17,8 @@ export interface DirectS3CheckOptions {
  */
 export async function checkDirectS3Refused(options: DirectS3CheckOptions): Promise<CheckResult[]> {
   const key = encodeKey(options.key);
-  const virtualHosted = `https://${s3VirtualHostedHost(options.bucketName, options.bucketRegion)}/${key}`;
-  const pathStyle = `https://${s3PathStyleHost(options.bucketRegion)}/${options.bucketName}/${key}`;
+  const virtualHosted = `https://${originHostFor(options.bucketName, options.bucketRegion, 'virtual-hosted')}/${key}`;
+  const pathStyle = `https://${originHostFor(options.bucketName, options.bucketRegion, 'path')}/${options.bucketName}/${key}`;
   const virtualResult: Promise<CheckResult> = options.bucketName.includes('.')
     ? Promise.resolve({
         id: 'direct-s3-virtual-hosted-refused',

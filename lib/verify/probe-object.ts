@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { describeAwsError, isAccessDenied } from '../deploy/aws/aws-errors';
+import { describeAwsError, isAccessDenied } from '../aws/aws-errors';
 
 export type S3Sender = Pick<S3Client, 'send'>;
 export type RandomBytes = (size: number) => Buffer;

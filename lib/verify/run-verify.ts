@@ -1,4 +1,4 @@
-import type { OriginOutputs } from '../deploy/aws/origin-outputs';
+import type { OriginOutputs } from '../aws/stack-interface';
 import { checkCdnFetch } from './cdn-fetch-check';
 import { verifyReport, type CheckResult, type VerifyReport } from './check-result';
 import { checkCname, type ResolveCname } from './cname-check';

@@ -15,7 +15,7 @@ import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from './alibaba/ros-harness';
-import { IamDouble, SecretsManagerDouble } from './aws/iam-secrets-test-doubles';
+import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { memoizedSynthesizeStage } from '../helpers/synth-memo';
 

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { renderVerifyJson, renderVerifyTable, verifyExitCode } from '../../lib/verify/report';
 import { runVerify, type RunVerifyOptions } from '../../lib/verify/run-verify';
-import { awsError } from '../deploy/aws/aws-error-doubles';
+import { awsError } from '../doubles/aws-error-doubles';
 import { BUCKET, CdnAndS3TestDouble, REGION, SERVICE_DOMAIN } from './support/cdn-and-s3-test-double';
 
 const CDN_CNAME = 'test.test.com.w.kunlunsl.com';

@@ -1,5 +1,6 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isAwsError } from './aws-errors';
+import { isAwsError } from '../../aws/aws-errors';
+import { S3AlicdnError } from '../../errors';
 
 export type S3BucketSender = Pick<S3Client, 'send'>;
 
@@ -14,12 +15,12 @@ export async function emptyAndDeleteBucket(s3: S3BucketSender, bucket: string): 
   try {
     do {
       const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((version) => ({ Key: version.Key!, VersionId: version.VersionId }));
       if (objects.length > 0) {
         const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
         if (result.Errors && result.Errors.length > 0) {
           const first = result.Errors[0];
-          throw new Error(`could not delete ${result.Errors.length} object versions from ${bucket} (first: ${first.Key}: ${first.Code}); re-run to retry`);
+          throw new S3AlicdnError('DEPLOY_FAILED', `could not delete ${result.Errors.length} object versions from ${bucket} (first: ${first.Key}: ${first.Code}); re-run to retry`);
         }
         deletedVersions += objects.length;
       }

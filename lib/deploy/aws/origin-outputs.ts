@@ -1,8 +1,15 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
-import { ORIGIN_STACK_OUTPUTS } from '../../aws/stack-interface';
 import { z } from 'zod';
-import type { OriginAccessMode } from './origin-access-mode';
-import { s3PathStyleHost, s3VirtualHostedHost } from './s3-endpoints';
+import { originHostFor, type OriginUrlStyle } from '../../config/naming';
+import {
+  ORIGIN_STACK_OUTPUTS,
+  type OriginAccessMode,
+  type OriginOutputs,
+  type OriginOutputsByStack,
+} from '../../aws/stack-interface';
+import { S3AlicdnError } from '../../errors';
+
+export type { OriginOutputs, OriginOutputsByStack } from '../../aws/stack-interface';
 
 /**
  * The CfnOutput keys the origin stack must emit. The stack names its outputs from this table so the two sides
@@ -10,26 +17,6 @@ import { s3PathStyleHost, s3VirtualHostedHost } from './s3-endpoints';
  * CfnOutput created directly in the stack (or given `key`), not nested in a construct.
  */
 export const ORIGIN_OUTPUT_KEYS = ORIGIN_STACK_OUTPUTS;
-
-export type OriginUrlStyle = 'virtual-hosted' | 'path';
-
-interface OriginOutputsBase {
-  readonly stackName: string;
-  readonly bucketName: string;
-  readonly bucketRegion: string;
-  /** The S3 REST host the CDN fetches from and sends as Host/SNI. */
-  readonly originHost: string;
-  /** What precedes an object key in an origin URL: `/` (virtual-hosted) or `/<bucket>/` (path-style). */
-  readonly originPathPrefix: string;
-  readonly urlStyle: OriginUrlStyle;
-}
-
-export type OriginOutputs =
-  | (OriginOutputsBase & { readonly mode: 'signed'; readonly readerSecretArn: string; readonly readerUserName: string })
-  | (OriginOutputsBase & { readonly mode: 'referer-secret'; readonly refererSecretArn: string })
-  | (OriginOutputsBase & { readonly mode: 'referer' });
-
-export type OriginOutputsByStack = Readonly<Record<string, OriginOutputs>>;
 
 export interface ParseOriginOutputsOptions {
   /** Shown in every error so the user knows which file to look at. */
@@ -42,10 +29,10 @@ export interface ReadOriginOutputsOptions extends ParseOriginOutputsOptions {
   readonly readFile?: (file: string) => Promise<string>;
 }
 
-export class OriginOutputsError extends Error {
+/** The outputs file is missing or does not describe the stacks it should; the message names the file and output. */
+export class OriginOutputsError extends S3AlicdnError {
   constructor(message: string) {
-    super(message);
-    this.name = 'OriginOutputsError';
+    super('BAD_FILE', message);
   }
 }
 
@@ -127,7 +114,7 @@ export function parseOriginOutputs(text: string, options: ParseOriginOutputsOpti
     if (outputs === undefined) {
       const present = Object.keys(document);
       throw new OriginOutputsError(
-        `${file}: stack "${stackName}" is missing; the file has ${present.length ? present.map((s) => `"${s}"`).join(', ') : 'no stacks'}. Was it deployed with --outputs-file?`,
+        `${file}: stack "${stackName}" is missing; the file has ${present.length ? present.map((stack) => `"${stack}"`).join(', ') : 'no stacks'}. Was it deployed with --outputs-file?`,
       );
     }
     if (!isPlainObject(outputs)) {
@@ -175,24 +162,24 @@ function originUrlStyle(values: Record<string, string>, where: { file: string; s
   const region = values[K.bucketRegion];
   const host = values[K.originHost];
   const prefix = values[K.originPathPrefix];
-  const virtualHosts = [s3VirtualHostedHost(bucket, region), s3VirtualHostedHost(bucket, region, { dualStack: true })];
-  const pathHosts = [s3PathStyleHost(region), s3PathStyleHost(region, { dualStack: true })];
+  const virtualHost = originHostFor(bucket, region, 'virtual-hosted');
+  const pathHost = originHostFor(bucket, region, 'path');
   const at = `${where.file}: stack "${where.stackName}"`;
 
-  if (virtualHosts.includes(host)) {
+  if (host === virtualHost) {
     if (prefix !== '/') {
       throw new OriginOutputsError(`${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/" because "${K.originHost}" ${quote(host)} is a virtual-hosted S3 host.`);
     }
     return 'virtual-hosted';
   }
-  if (pathHosts.includes(host)) {
+  if (host === pathHost) {
     if (prefix !== `/${bucket}/`) {
       throw new OriginOutputsError(`${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/${bucket}/" because "${K.originHost}" ${quote(host)} is a path-style S3 host.`);
     }
     return 'path';
   }
   throw new OriginOutputsError(
-    `${at}: output "${K.originHost}" is ${quote(host)}; expected the S3 REST host of bucket "${bucket}" in ${region}: ${[...virtualHosts, ...pathHosts].map((h) => `"${h}"`).join(' or ')}.`,
+    `${at}: output "${K.originHost}" is ${quote(host)}; expected the S3 REST host of bucket "${bucket}" in ${region}: "${virtualHost}" or "${pathHost}".`,
   );
 }
 

@@ -2,8 +2,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { cdkDeployArgs, cdkDestroyArgs, cdkDiffArgs } from '../../../lib/deploy/aws/cdk-commands';
-import { createCdkRunner, type SpawnFunction } from '../../../lib/deploy/aws/cdk-runner';
+import { cdkDeployArgs, cdkDestroyArgs, cdkDiffArgs, createCdkRunner, type SpawnFunction } from '../../../lib/deploy/aws/cdk-runner';
 
 /** A test double for a child process: the runner only listens for output, 'error' and 'close'. */
 class FakeChild extends EventEmitter {
@@ -95,7 +94,7 @@ describe('createCdkRunner', () => {
   it('runs the package entry with node on Windows, where .bin holds .cmd shims', async () => {
     const entry = path.join(projectDir, 'node_modules', 'aws-cdk', 'bin', 'cdk');
     const { spawn, calls } = fakeSpawn((child) => child.emit('close', 0, null));
-    const runner = createCdkRunner({ projectDir, spawn, fileExists: (f) => f === entry, baseEnv: {}, platform: 'win32' });
+    const runner = createCdkRunner({ projectDir, spawn, fileExists: (file) => file === entry, baseEnv: {}, platform: 'win32' });
     await runner.run(['diff', 'OriginStack']);
     expect(calls[0].command).toBe(process.execPath);
     expect(calls[0].args).toEqual([entry, 'diff', 'OriginStack']);

@@ -54,7 +54,7 @@ describe('parseOriginOutputs', () => {
 
   it('parses several stacks and the referer mode without a secret', () => {
     const parsed = parseOriginOutputs(doc({ A: virtualHosted(), B: virtualHosted() }), { file, stacks: ['A', 'B'], mode: 'referer' });
-    expect(Object.values(parsed).map((o) => o.mode)).toEqual(['referer', 'referer']);
+    expect(Object.values(parsed).map((outputs) => outputs.mode)).toEqual(['referer', 'referer']);
   });
 
   it('rejects invalid JSON and a non-object document', () => {

@@ -1,18 +1,22 @@
 import { CreateSecretCommand, GetRandomPasswordCommand } from '@aws-sdk/client-secrets-manager';
-import { describeAwsError, isAccessDenied, isAwsError } from './aws-errors';
-import { readRefererSecret } from './origin-secrets';
+import { describeAwsError, isAccessDenied, isAwsError } from '../../aws/aws-errors';
+import { REFERER_SECRET_FIELDS } from '../../aws/secret-names';
 import {
   assertRefererSecretValue,
+  describeSecret,
+  getSecretString,
+  MAX_REFERER_SECRET_LENGTH,
   MIN_REFERER_SECRET_LENGTH,
-  REFERER_SECRET_FIELDS,
+  putSecretString,
+  readRefererSecret,
   SecretShapeError,
   serializeRefererSecret,
-} from './secret-shapes';
-import type { SecretText } from './secret-text';
-import { describeSecret, getSecretString, putSecretString, type SecretsManagerSender } from './secrets-manager-io';
+  type SecretsManagerSender,
+  type SecretText,
+} from './secrets';
 
 /**
- * Zero-downtime rotation of the referer secret ({"current", "previous"}, see secret-shapes.ts). Order matters:
+ * Zero-downtime rotation of the referer secret ({"current", "previous"}, see lib/aws/secret-names.ts). Order matters:
  *   1. beginRefererRotation: current = new value, previous = old value.
  *   2. deploy the origin stack: the bucket policy now accepts both values.
  *   3. deploy the CDN stack: the CDN sends the new value (the old one still works meanwhile).
@@ -129,8 +133,8 @@ async function readCurrentOnly(secretsManager: SecretsManagerSender, secretId: s
 }
 
 async function generateRefererSecret(secretsManager: SecretsManagerSender, length: number): Promise<SecretText> {
-  if (!Number.isInteger(length) || length < MIN_REFERER_SECRET_LENGTH || length > 256) {
-    throw new SecretShapeError(`Referer secret length ${length} is not allowed; use an integer from ${MIN_REFERER_SECRET_LENGTH} to 256.`);
+  if (!Number.isInteger(length) || length < MIN_REFERER_SECRET_LENGTH || length > MAX_REFERER_SECRET_LENGTH) {
+    throw new SecretShapeError(`Referer secret length ${length} is not allowed; use an integer from ${MIN_REFERER_SECRET_LENGTH} to ${MAX_REFERER_SECRET_LENGTH}.`);
   }
   let response;
   try {

@@ -6,9 +6,9 @@ import {
   retirePreviousReaderKeys,
   rollbackReaderKey,
   type ReaderKeyRotationOptions,
-} from '../../../lib/deploy/aws/rotation';
-import { awsError, iamError } from './aws-error-doubles';
-import { IamDouble, SecretsManagerDouble } from './iam-secrets-test-doubles';
+} from '../../../lib/deploy/aws/reader-key';
+import { awsError, iamError } from '../../doubles/aws-error-doubles';
+import { IamDouble, SecretsManagerDouble } from '../../doubles/iam-secrets-test-doubles';
 import {
   EXAMPLE_ACCESS_KEY_ID as KEY_A,
   EXAMPLE_SECRET_ACCESS_KEY as SECRET_A,

@@ -3,6 +3,7 @@
  * Errors are matched by code rather than `instanceof`: one wire code surfaces under different names. A modeled
  * query-protocol error (IAM, STS) is thrown as its class, e.g. name "NoSuchEntityException" with Code
  * "NoSuchEntity"; an unmodeled one (e.g. IAM's "AccessDenied") keeps the wire code as its name.
+ * It sits with the AWS app rather than in deploy because verify, a sibling of deploy, matches the same errors.
  */
 
 export function awsErrorName(error: unknown): string {
@@ -41,7 +42,7 @@ const SECRET_PATTERNS: RegExp[] = [
 ];
 
 export function scrubSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((acc, pattern) => acc.replace(pattern, '[redacted]'), text);
+  return SECRET_PATTERNS.reduce((scrubbed, pattern) => scrubbed.replace(pattern, '[redacted]'), text);
 }
 
 /** `Name: message` of an error, scrubbed, for the "we did not expect this" branch of a check. */

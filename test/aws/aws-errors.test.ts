@@ -1,5 +1,5 @@
-import { describeAwsError, isAccessDenied, isAwsError, scrubSecrets } from '../../../lib/deploy/aws/aws-errors';
-import { awsError, iamError } from './aws-error-doubles';
+import { describeAwsError, isAccessDenied, isAwsError, scrubSecrets } from '../../lib/aws/aws-errors';
+import { awsError, iamError } from '../doubles/aws-error-doubles';
 
 describe('isAwsError', () => {
   it('matches the SDK class name, the wire Code, and either form of the code', () => {

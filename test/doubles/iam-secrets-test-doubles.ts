@@ -95,7 +95,7 @@ export class IamDouble extends FailureInjector {
   private install(): void {
     this.mock.on(ListAccessKeysCommand).callsFake(({ UserName }) => {
       this.check('ListAccessKeys');
-      const AccessKeyMetadata = this.userKeys(UserName).map((k) => ({ UserName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: k.createDate }));
+      const AccessKeyMetadata = this.userKeys(UserName).map((key) => ({ UserName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: key.createDate }));
       return { AccessKeyMetadata, IsTruncated: false };
     });
     this.mock.on(CreateAccessKeyCommand).callsFake(({ UserName }) => {
@@ -178,7 +178,7 @@ export class SecretsManagerDouble extends FailureInjector {
 
   /** The value of the version holding a stage label, or undefined. */
   value(secretId: string, stage = 'AWSCURRENT'): string | undefined {
-    return this.find(secretId)?.versions.find((v) => v.stages.has(stage))?.secretString;
+    return this.find(secretId)?.versions.find((version) => version.stages.has(stage))?.secretString;
   }
 
   versionCount(secretId: string): number {
@@ -186,7 +186,7 @@ export class SecretsManagerDouble extends FailureInjector {
   }
 
   private find(secretId: string): SecretState | undefined {
-    return this.secrets.get(secretId) ?? [...this.secrets.values()].find((s) => s.name === secretId);
+    return this.secrets.get(secretId) ?? [...this.secrets.values()].find((secret) => secret.name === secretId);
   }
 
   private require(secretId: string): SecretState {
@@ -196,14 +196,14 @@ export class SecretsManagerDouble extends FailureInjector {
   }
 
   private putVersion(state: SecretState, secretString: string, token?: string): SecretVersion {
-    const existing = token ? state.versions.find((v) => v.versionId === token) : undefined;
+    const existing = token ? state.versions.find((version) => version.versionId === token) : undefined;
     if (existing) {
       if (existing.secretString !== secretString) {
         throw awsError('ResourceExistsException', 'A resource with the ID you requested already exists.');
       }
       return existing;
     }
-    const current = state.versions.find((v) => v.stages.has('AWSCURRENT'));
+    const current = state.versions.find((version) => version.stages.has('AWSCURRENT'));
     for (const version of state.versions) version.stages.delete('AWSPREVIOUS');
     if (current) {
       current.stages.delete('AWSCURRENT');
@@ -218,14 +218,14 @@ export class SecretsManagerDouble extends FailureInjector {
     this.mock.on(DescribeSecretCommand).callsFake(({ SecretId }) => {
       this.check('DescribeSecret');
       const state = this.require(SecretId);
-      const VersionIdsToStages = Object.fromEntries(state.versions.filter((v) => v.stages.size).map((v) => [v.versionId, [...v.stages]]));
+      const VersionIdsToStages = Object.fromEntries(state.versions.filter((version) => version.stages.size).map((version) => [version.versionId, [...version.stages]]));
       return { ARN: state.arn, Name: state.name, VersionIdsToStages, DeletedDate: state.deleted };
     });
     this.mock.on(GetSecretValueCommand).callsFake(({ SecretId, VersionStage }) => {
       this.check('GetSecretValue');
       const state = this.require(SecretId);
       const stage = VersionStage ?? 'AWSCURRENT';
-      const version = state.versions.find((v) => v.stages.has(stage));
+      const version = state.versions.find((version) => version.stages.has(stage));
       if (!version) throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
       return { ARN: state.arn, Name: state.name, VersionId: version.versionId, SecretString: version.secretString, VersionStages: [...version.stages] };
     });
@@ -238,8 +238,8 @@ export class SecretsManagerDouble extends FailureInjector {
     this.mock.on(UpdateSecretVersionStageCommand).callsFake(({ SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId }) => {
       this.check('UpdateSecretVersionStage');
       const state = this.require(SecretId);
-      const from = state.versions.find((v) => v.versionId === RemoveFromVersionId);
-      const to = state.versions.find((v) => v.versionId === MoveToVersionId);
+      const from = state.versions.find((version) => version.versionId === RemoveFromVersionId);
+      const to = state.versions.find((version) => version.versionId === MoveToVersionId);
       if (!from?.stages.has(VersionStage) || !to) throw awsError('InvalidParameterException', 'The parameter RemoveFromVersionId does not match the version holding the label.');
       from.stages.delete(VersionStage);
       to.stages.add(VersionStage);

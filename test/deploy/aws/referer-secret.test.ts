@@ -1,8 +1,8 @@
 import { CreateSecretCommand, GetRandomPasswordCommand } from '@aws-sdk/client-secrets-manager';
-import { readRefererSecret } from '../../../lib/deploy/aws/origin-secrets';
-import { beginRefererRotation, ensureRefererSecret, finishRefererRotation } from '../../../lib/deploy/aws/rotation';
-import { awsError } from './aws-error-doubles';
-import { SecretsManagerDouble } from './iam-secrets-test-doubles';
+import { beginRefererRotation, ensureRefererSecret, finishRefererRotation } from '../../../lib/deploy/aws/referer-secret';
+import { readRefererSecret } from '../../../lib/deploy/aws/secrets';
+import { awsError } from '../../doubles/aws-error-doubles';
+import { SecretsManagerDouble } from '../../doubles/iam-secrets-test-doubles';
 import { REFERER_A, REFERER_B, refererSecretJson } from './secret-fixtures';
 
 let sm: SecretsManagerDouble;
@@ -93,7 +93,7 @@ describe('finishRefererRotation', () => {
 
   it('refuses a malformed secret without quoting it', async () => {
     const secretId = sm.addSecret('origin-referer', JSON.stringify({ current: REFERER_A, previous: 'short' }));
-    const error = await finishRefererRotation({ secretsManager: sm.client, secretId }).catch((e: Error) => e);
+    const error = await finishRefererRotation({ secretsManager: sm.client, secretId }).catch((error: Error) => error);
     expect((error as Error).message).toBe(`Secret ${secretId} (AWSCURRENT): field "previous" is 5 characters; expected 32 to 256.`);
     expect((error as Error).message).not.toContain(REFERER_A);
   });
@@ -130,7 +130,7 @@ describe('ensureRefererSecret', () => {
 
   it('refuses to overwrite a value it does not understand, without quoting it', async () => {
     const arn = sm.addSecret('origin-referer', REFERER_A);
-    const error = await ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' }).catch((e: Error) => e);
+    const error = await ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' }).catch((error: Error) => error);
     expect((error as Error).message).toBe('Secret origin-referer (AWSCURRENT) is not JSON; expected {"current": "...", "previous": "..."}.');
     expect(sm.value(arn)).toBe(REFERER_A);
   });

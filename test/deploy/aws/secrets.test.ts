@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readReaderKeyPair, readRefererSecret } from '../../../lib/deploy/aws/origin-secrets';
-import { refererSecretDynamicReference } from '../../../lib/deploy/aws/secret-shapes';
-import { awsError } from './aws-error-doubles';
+import { format, inspect } from 'node:util';
+import { readReaderKeyPair, readRefererSecret, SecretText } from '../../../lib/deploy/aws/secrets';
+import { awsError } from '../../doubles/aws-error-doubles';
 import {
   EXAMPLE_ACCESS_KEY_ID,
   EXAMPLE_SECRET_ACCESS_KEY,
@@ -28,7 +28,7 @@ async function failure(read: Promise<unknown>, ...secrets: string[]): Promise<st
     () => {
       throw new Error('expected the read to fail');
     },
-    (e: Error) => e,
+    (error: Error) => error,
   );
   for (const secret of secrets) expect(error.message).not.toContain(secret);
   return error.message;
@@ -138,9 +138,42 @@ describe('readRefererSecret', () => {
   });
 });
 
-describe('refererSecretDynamicReference', () => {
-  it('addresses one JSON field, optionally pinned to a version', () => {
-    expect(refererSecretDynamicReference(secretId, 'current')).toBe(`{{resolve:secretsmanager:${secretId}:SecretString:current}}`);
-    expect(refererSecretDynamicReference(secretId, 'previous', 'v-9')).toBe(`{{resolve:secretsmanager:${secretId}:SecretString:previous::v-9}}`);
+const value = 'super-secret-value-that-must-not-print';
+
+describe('SecretText', () => {
+  const secret = new SecretText(value);
+
+  it('reveals the value only through reveal()', () => {
+    expect(secret.reveal()).toBe(value);
+  });
+
+  it.each([
+    ['String()', () => String(secret)],
+    ['template literal', () => `${secret}`],
+    ['concatenation', () => 'x' + secret],
+    ['JSON.stringify', () => JSON.stringify({ secret })],
+    ['util.inspect', () => inspect(secret)],
+    ['util.inspect nested, showHidden', () => inspect({ a: [secret] }, { showHidden: true, depth: 10 })],
+    ['util.format %s / %o / %j', () => format('%s %o %j', secret, secret, { secret })],
+    ['Object.keys / entries', () => JSON.stringify(Object.entries(secret))],
+  ])('shows [redacted] for %s', (_label, render) => {
+    const text = render();
+    expect(text).not.toContain(value);
+  });
+
+  it('says [redacted] where a string is expected', () => {
+    expect(String(secret)).toBe('[redacted]');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
+    expect(inspect(secret)).toBe('SecretText [redacted]');
+  });
+
+  it('compares values without revealing them', () => {
+    expect(secret.equals(new SecretText(value))).toBe(true);
+    expect(secret.equals(new SecretText(`${value}x`))).toBe(false);
+    expect(secret.equals(new SecretText(value.replace('s', 'S')))).toBe(false);
+  });
+
+  it('cannot be modified', () => {
+    expect(Object.isFrozen(secret)).toBe(true);
   });
 });
