@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
- * The origin bucket's policy statements, defined once. Tests, the policy-evaluation matrix and the README refer to
- * these Sids rather than retyping the statements.
+ * The origin bucket's policy statements, defined once. Tests, the policy-evaluation matrix and docs/origin-access.md
+ * refer to these Sids rather than retyping the statements.
  */
 export const STATEMENT_IDS = {
   denyInsecureTransport: 'DenyInsecureTransport',

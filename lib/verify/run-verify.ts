@@ -22,8 +22,9 @@ export interface RunVerifyOptions {
 }
 
 /**
- * The post-deploy checks of DESIGN.md, in order: DNS, then a probe object through the CDN over HTTPS, the HTTP to
- * HTTPS redirect, and direct S3 access being refused. The probe is removed whatever happens in between.
+ * The post-deploy checks, in order: the service domain's CNAME resolves to the CDN, a probe object comes back through
+ * the CDN over HTTPS, HTTP redirects to HTTPS, and a direct S3 request is refused. The probe is removed whatever
+ * happens in between.
  */
 export async function runVerify(options: RunVerifyOptions): Promise<VerifyReport> {
   const { serviceDomain, origin, s3 } = options;

@@ -1,5 +1,5 @@
 // `npm run bench`: synth and test timings of this project against the `cdk init` toolchain, measured in one run on
-// this machine. Prints a table and writes the same figures as JSON. See README "Speed" for what the rows mean.
+// this machine. Prints a table and writes the same figures as JSON. See docs/performance.md for what the rows mean.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,9 +1,12 @@
 /**
  * The origin-access matrix: requests against the bucket, and what AWS decides for each in each mode, with the
  * bucket's RestrictPublicBuckets setting as deployed and flipped. policy-evaluation.test.ts checks every cell with a
- * policy simulator against the synthesized templates; the README shows the same table (rendered by renderMatrix and
- * compared word for word by the test).
+ * policy simulator against the synthesized templates; docs/origin-access.md shows the same table (rendered by
+ * renderMatrix, written there by `npm run docs:matrix` and compared word for word by the test).
  */
+
+/** The document that shows the matrix, relative to the project folder, between policy-matrix:start/end markers. */
+export const MATRIX_DOC = 'docs/origin-access.md';
 
 export type Mode = 'signed' | 'referer-secret' | 'referer';
 export type Outcome = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied' | 'n/a';
@@ -81,7 +84,7 @@ export const DEPLOYED_RESTRICT_PUBLIC_BUCKETS: Record<Mode, boolean> = { signed:
 
 const SHORT: Record<Outcome, string> = { Allowed: '**allowed**', ExplicitlyDenied: 'denied (explicit)', ImplicitlyDenied: 'denied', 'n/a': 'n/a' };
 
-/** The README's markdown table. */
+/** The markdown table shown in MATRIX_DOC. */
 export function renderMatrix(): string {
   const header = ['Request', ...MODES.flatMap((mode) => [`${mode}`, `${mode}, RPB ${DEPLOYED_RESTRICT_PUBLIC_BUCKETS[mode] ? 'off' : 'on'}`])];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];

@@ -4,7 +4,13 @@ import { templatesFor } from '../helpers/synthesized-templates';
 import { TEST_VARIANTS, TestVariant } from '../helpers/test-variants';
 
 /**
- * Property names per resource type, as documented in the ROS resource reference (shared/reference/alibaba-ros-cdn.md).
+ * Property names per resource type, as listed in the "Properties" section of Alibaba Cloud's ROS resource reference
+ * (the same pages lib/review/ros-editability.ts cites):
+ * - ALIYUN::CDN::Domain        alibabacloud.com/help/en/ros/developer-reference/aliyun-cdn-domain
+ * - ALIYUN::CDN::DomainConfig  alibabacloud.com/help/en/ros/developer-reference/aliyun-cdn-domainconfig
+ * - ALIYUN::CAS::Certificate   alibabacloud.com/help/en/resource-orchestration-service/latest/aliyun-cas-certificate
+ * - ALIYUN::OOS::Execution     help.aliyun.com/en/ros/developer-reference/aliyun-oos-execution
+ * - ALIYUN::DNS::DomainRecord  alibabacloud.com/help/doc-detail/119484.html
  * Required ones are listed first in each entry's `required`.
  */
 const DOCUMENTED: Record<string, { all: string[]; required: string[] }> = {
