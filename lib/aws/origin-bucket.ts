@@ -3,6 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
+import { originAccessFor } from '../origin-access';
 import * as statements from './bucket-policy-statements';
 import { ACKNOWLEDGED_FINDINGS, acknowledge } from './rule-acknowledgements';
 
@@ -14,18 +15,9 @@ export interface OriginBucketProps {
 }
 
 /**
- * Block Public Access per origin-access mode, all four flags always given: with the
- * `@aws-cdk/aws-s3:publicAccessBlockedByDefault` flag, CDK turns any omitted flag on.
+ * The S3 origin: encrypted, versioned, ACLs off, TLS-only, retained on stack deletion. Its Block Public Access
+ * settings are the origin-access mode's; the stack adds the mode's Allow.
  */
-export function blockPublicAccessFor(mode: SiteConfig['originAccess']['mode']): s3.BlockPublicAccess {
-  if (mode === 'signed') {
-    return new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true });
-  }
-  // The referer modes need a Principal "*" policy, which S3 classifies as public whatever the condition says.
-  return new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
-}
-
-/** The S3 origin: encrypted, versioned, ACLs off, TLS-only, retained on stack deletion. The stack adds the mode's Allow. */
 export class OriginBucket extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly accessLogs: s3.Bucket;
@@ -34,6 +26,7 @@ export class OriginBucket extends Construct {
   constructor(scope: Construct, id: string, props: OriginBucketProps) {
     super(scope, id);
     const { site } = props;
+    const mode = originAccessFor(site);
     // Server access logs record every direct S3 request, the evidence for "who read the bucket without the CDN".
     // In referer-secret mode they also record the secret (Referer field), so this bucket is as locked down as it gets.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -50,14 +43,14 @@ export class OriginBucket extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      blockPublicAccess: blockPublicAccessFor(site.originAccess.mode),
+      blockPublicAccess: new s3.BlockPublicAccess(mode.blockPublicAccess),
       // Our own TLS statement (with a Sid) replaces enforceSSL's anonymous one, so tests and docs can name it.
       enforceSSL: false,
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: `${site.bucket.name}/`,
     });
-    if (site.originAccess.mode !== 'signed') acknowledge(this.bucket, ACKNOWLEDGED_FINDINGS.publicPolicyInRefererModes);
+    for (const finding of mode.bucketFindings) acknowledge(this.bucket, finding);
     this.arns = { bucketArn: this.bucket.bucketArn, objectsArn: this.bucket.arnForObjects('*') };
     this.bucket.addToResourcePolicy(statements.denyInsecureTransport(this.arns));
   }

@@ -1,21 +1,23 @@
 // The origin stack's interface with the deploy and verify commands: its output keys and what they read from them,
 // defined once.
 import type { OriginUrlStyle } from '../config/naming';
-import type { ORIGIN_ACCESS_MODES } from '../config/schema';
+import type { OriginAccessModeName } from '../origin-access/origin-access-mode';
+import { REFERER_SECRET_OUTPUTS } from '../origin-access/referer-secret';
+import { SIGNED_OUTPUTS } from '../origin-access/signed';
 
-export type OriginAccessMode = (typeof ORIGIN_ACCESS_MODES)[number];
-
-/** Output keys the deploy command reads from `cdk deploy --outputs-file` and passes to the ROS stack. */
+/**
+ * Output keys the deploy command reads from `cdk deploy --outputs-file` and passes to the ROS stack. The modes'
+ * own outputs are declared with their modes (`originOutputs`) and gathered here so the deploy finds every key.
+ */
 export const ORIGIN_STACK_OUTPUTS = {
   bucketName: 'BucketName',
   bucketRegion: 'BucketRegion',
   originHost: 'OriginHost',
   originPathPrefix: 'OriginPathPrefix',
   /** signed mode: where the reader's key pair is kept (an ARN, never the key). */
-  readerSecretArn: 'ReaderSecretArn',
-  readerUserName: 'ReaderUserName',
+  ...SIGNED_OUTPUTS,
   /** referer-secret mode: where the referer secret is kept (an ARN, never the value). */
-  refererSecretArn: 'RefererSecretArn',
+  ...REFERER_SECRET_OUTPUTS,
 } as const;
 
 interface OriginOutputsBase {
@@ -36,3 +38,4 @@ export type OriginOutputs =
   | (OriginOutputsBase & { readonly mode: 'referer' });
 
 export type OriginOutputsByStack = Readonly<Record<string, OriginOutputs>>;
+export type OriginAccessMode = OriginAccessModeName;

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { loadStage } from '../config/load-stage';
 import type { StageConfig } from '../config/resolve-stage';
+import { ROTATION_TARGETS, type RotationTarget } from '../origin-access/origin-access-mode';
 import { selectSites } from '../synth/synthesize-stage';
 
 /**
@@ -144,13 +145,13 @@ export function addStageCommands(program: Command): void {
     .description('Zero-downtime rotation of the signed-mode reader key or the referer secret, deploying in between.')
     .addOption(stageOption())
     .addOption(siteOption())
-    .addOption(new Option('--target <what>', 'what to rotate').choices(['reader-key', 'referer-secret']).makeOptionMandatory())
+    .addOption(new Option('--target <what>', 'what to rotate').choices(ROTATION_TARGETS).makeOptionMandatory())
     .option('--grace-hours <hours>', 'reader keys: keep a replaced key deactivated this long before deleting it', '24')
     .option('-y, --yes', 'approve every change without asking')
     .option('--ci', 'non-interactive')
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: CommonFlags & { target: 'reader-key' | 'referer-secret'; graceHours: string }) =>
+    .action((flags: CommonFlags & { target: RotationTarget; graceHours: string }) =>
       withStage(flags, async (stage) => {
         const hours = Number(flags.graceHours);
         if (!Number.isFinite(hours) || hours < 0) {

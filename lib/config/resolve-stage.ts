@@ -9,7 +9,7 @@ import {
   StackNames,
   stackNamesFor,
 } from './naming';
-import { DEFAULT_CDN_DOMAIN_QUOTA, type ParsedSite, type ParsedStage } from './schema';
+import { DEFAULT_CDN_DOMAIN_QUOTA, ORIGIN_ACCESS_OPTION_MODES, type ParsedSite, type ParsedStage } from './schema';
 
 /** CloudFormation's limit; ROS allows 255, so the shorter one decides for names shared by both clouds. */
 const MAX_STACK_NAME_LENGTH = 128;
@@ -86,8 +86,11 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     } else if (site.dns?.route53HostedZoneId !== undefined) {
       issues.push({ path: `${where}.dns.route53HostedZoneId`, value: site.dns.route53HostedZoneId, allowed: 'only applies when dns.provider is "route53"' });
     }
-    if (site.originAccess.readerCanList && site.originAccess.mode !== 'signed') {
-      issues.push({ path: `${where}.originAccess.readerCanList`, value: true, allowed: 'only applies to mode "signed"; remove it or set it to false' });
+    for (const [option, modes] of Object.entries(ORIGIN_ACCESS_OPTION_MODES)) {
+      if (site.originAccess[option as keyof typeof ORIGIN_ACCESS_OPTION_MODES] && !modes.includes(site.originAccess.mode)) {
+        const allowedModes = modes.map((mode) => `"${mode}"`).join(' or ');
+        issues.push({ path: `${where}.originAccess.${option}`, value: true, allowed: `only applies to mode ${allowedModes}; remove it or set it to false` });
+      }
     }
 
     const id = siteIdFor(site.domain);

@@ -11,6 +11,10 @@ import { AWS_COMMERCIAL_REGIONS } from './aws-regions';
 /** Seconds: the CDN accepts 1..99,999,999 for TTL rules (filetype_based_ttl_set / path_based_ttl_set). */
 export const MAX_CDN_TTL_SECONDS = 99_999_999;
 export const ORIGIN_ACCESS_MODES = ['signed', 'referer-secret', 'referer'] as const;
+/** The modes that read each `originAccess` option: set under any other mode, it would silently do nothing. */
+export const ORIGIN_ACCESS_OPTION_MODES: Readonly<Record<'readerCanList', readonly (typeof ORIGIN_ACCESS_MODES)[number][]>> = {
+  readerCanList: ['signed'],
+};
 export const CDN_SCOPES = ['overseas', 'domestic', 'global'] as const;
 export const CDN_TYPES = ['web', 'download', 'video'] as const;
 export const ORIGIN_URL_STYLES = ['virtual-hosted', 'path'] as const;

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SiteConfig, StageConfig } from '../config/resolve-stage';
-import { refererSecretVersionContextKey } from '../aws/referer-secret';
+import { refererSecretVersionContextKey } from '../origin-access/referer-secret';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
-import { secretNamesFor } from '../aws/secret-names';
+import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
 import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
-import { refererSecretVersionContextKey } from '../aws/referer-secret';
-import { secretNamesFor } from '../aws/secret-names';
+import { refererSecretVersionContextKey } from '../origin-access/referer-secret';
+import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS as K } from '../aws/stack-interface';
 import { CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
 import { cdkDiffArgs } from './aws/cdk-runner';

@@ -1,5 +1,5 @@
 import type { StageConfig } from '../config/resolve-stage';
-import { secretNamesFor } from '../aws/secret-names';
+import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
 import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';

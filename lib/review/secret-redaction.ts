@@ -1,3 +1,5 @@
+import { secretHeaderNames } from '../origin-access';
+
 /**
  * Keeps secrets out of the review. A PR comment is public to everyone who can read the pull request, so a value is
  * printed only when nothing about its name, its position or its shape suggests it is a secret.
@@ -35,9 +37,9 @@ const SENSITIVE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'ALIYUN::RAM::User': ['LoginProfile'],
 };
 
-/** Request headers whose value authenticates the CDN to the origin (the referer-secret mode puts it in Referer). */
+/** Request headers whose value authenticates: the origin-access modes' (Referer in referer-secret), and the usual ones. */
 export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
-  'referer',
+  ...secretHeaderNames(),
   'authorization',
   'proxy-authorization',
   'cookie',

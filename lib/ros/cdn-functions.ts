@@ -21,27 +21,10 @@ export const originSni = (originHost: ArgValue) => fn('https_origin_sni', { enab
 /** Always fetch the origin over HTTPS on 443, whatever scheme the viewer used; the bucket policy denies plain HTTP. */
 export const forwardSchemeHttps = () => fn('forward_scheme', { enable: 'on', scheme_origin: 'https', scheme_origin_port: '443' });
 
-/**
- * Sets one back-to-origin request header, replacing any value the viewer sent (duplicate off), so a viewer-supplied
- * Referer never reaches S3.
- */
-export const originRequestHeader = (headerName: string, headerValue: ArgValue) =>
-  fn('origin_request_header', {
-    header_operation_type: 'add',
-    header_name: headerName,
-    header_value: headerValue,
-    duplicate: 'off',
-  });
-
-/** Signs origin requests to a private bucket with an AWS access key ("enabled" is "l2", not "on"). */
-export const awsS3BucketAuth = (args: { accessKeyId: ArgValue; secretAccessKey: ArgValue; region: ArgValue; bucketName: ArgValue }) =>
-  fn('aws_s3_bucket', {
-    enabled: 'l2',
-    accesskey: args.accessKeyId,
-    secretkey: args.secretAccessKey,
-    region: args.region,
-    bucketname: args.bucketName,
-  });
+// The origin-auth functions are defined with the modes that use them; they are listed here too so every function
+// the CDN stack sets can be found in this file.
+export { awsS3BucketAuth } from '../origin-access/signed';
+export { originRequestHeader } from '../origin-access/referer-modes';
 
 export const httpsForce = () => fn('https_force', { enable: 'on', https_rewrite: '301' });
 

@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as dns from '@alicloud/ros-cdk-dns';
 import type { SiteConfig } from '../config/resolve-stage';
+import { originAccessFor } from '../origin-access';
 import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
 import { CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
@@ -93,26 +94,15 @@ export class CdnStack extends ros.Stack {
     });
   }
 
-  /** How the CDN proves itself to S3, per origin-access mode. */
+  /** How the CDN proves itself to S3: the origin-access mode's functions, fed by its NoEcho parameters. */
   private originAuthFunctions(site: SiteConfig, origin: OriginParameters): CdnFunction[] {
-    const secret = (name: string, description: string) =>
-      new ros.RosParameter(this, name, { type: ros.RosParameterType.STRING, noEcho: true, description }).valueAsString;
-    switch (site.originAccess.mode) {
-      case 'signed':
-        return [
-          cdn.awsS3BucketAuth({
-            accessKeyId: secret(CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, 'Access key id of the read-only origin reader (from AWS Secrets Manager).'),
-            secretAccessKey: secret(CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey, 'Secret access key of the origin reader (from AWS Secrets Manager).'),
-            region: origin.bucketRegion,
-            bucketName: origin.bucketName,
-          }),
-        ];
-      case 'referer-secret':
-        // Replaces whatever Referer the viewer sent, so only the CDN can present the secret to S3.
-        return [cdn.originRequestHeader('Referer', secret(CDN_STACK_SECRET_PARAMETERS.refererSecret, 'Referer value the bucket policy accepts (from AWS Secrets Manager).'))];
-      case 'referer':
-        // The guide's mode: the bucket policy allows any request whose Referer starts with this value.
-        return [cdn.originRequestHeader('Referer', `https://${site.domain}/`)];
-    }
+    const mode = originAccessFor(site);
+    const secretParameters = Object.fromEntries(
+      mode.rosSecretParameters.map(({ name, description }) => [
+        name,
+        new ros.RosParameter(this, name, { type: ros.RosParameterType.STRING, noEcho: true, description }).valueAsString,
+      ]),
+    );
+    return mode.cdnAuthFunctions({ site, bucketName: origin.bucketName, bucketRegion: origin.bucketRegion, secretParameters });
   }
 }

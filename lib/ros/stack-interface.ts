@@ -1,3 +1,6 @@
+import { REFERER_SECRET_ROS_PARAMETERS } from '../origin-access/referer-secret';
+import { SIGNED_ROS_PARAMETERS } from '../origin-access/signed';
+
 /**
  * The CDN stack's interface with the outside: parameter and output names that the deploy command, the certificate
  * binding and the tests share.
@@ -18,9 +21,9 @@ export const CDN_STACK_PARAMETERS = {
  * Secrets Manager at deploy time, so they never appear in a template, the repository or a log.
  */
 export const CDN_STACK_SECRET_PARAMETERS = {
-  readerAccessKeyId: 'ReaderAccessKeyId',
-  readerSecretAccessKey: 'ReaderSecretAccessKey',
-  refererSecret: 'RefererSecret',
+  // The origin-access modes' parameters, declared with their modes (`rosSecretParameters`).
+  ...SIGNED_ROS_PARAMETERS,
+  ...REFERER_SECRET_ROS_PARAMETERS,
   certificatePem: 'CertificatePem',
   certificatePrivateKey: 'CertificatePrivateKey',
 } as const;

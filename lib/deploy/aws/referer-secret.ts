@@ -1,6 +1,6 @@
 import { CreateSecretCommand, GetRandomPasswordCommand } from '@aws-sdk/client-secrets-manager';
 import { describeAwsError, isAccessDenied, isAwsError } from '../../aws/aws-errors';
-import { REFERER_SECRET_FIELDS } from '../../aws/secret-names';
+import { REFERER_SECRET_FIELDS } from '../../origin-access/referer-secret';
 import {
   assertRefererSecretValue,
   describeSecret,
@@ -16,7 +16,7 @@ import {
 } from './secrets';
 
 /**
- * Zero-downtime rotation of the referer secret ({"current", "previous"}, see lib/aws/secret-names.ts). Order matters:
+ * Zero-downtime rotation of the referer secret ({"current", "previous"}, see lib/origin-access/referer-secret.ts). Order matters:
  *   1. beginRefererRotation: current = new value, previous = old value.
  *   2. deploy the origin stack: the bucket policy now accepts both values.
  *   3. deploy the CDN stack: the CDN sends the new value (the old one still works meanwhile).

@@ -7,14 +7,15 @@ import {
 import { timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describeAwsError, isAccessDenied, isAwsError } from '../../aws/aws-errors';
-import { READER_KEY_SECRET_FIELDS, REFERER_SECRET_FIELDS } from '../../aws/secret-names';
+import { REFERER_SECRET_FIELDS } from '../../origin-access/referer-secret';
+import { READER_KEY_SECRET_FIELDS } from '../../origin-access/secret-names';
 import { S3AlicdnError } from '../../errors';
 
 /*
  * The origin secrets as the deploy command handles them: a value wrapper that keeps them out of every output, their
  * JSON shapes, Secrets Manager reads and writes, and the stored reader key pair and referer secret. One module, so
  * that a secret value is only ever created, parsed or revealed here. Secret and field names are shared with the
- * origin stack and so live one layer down, in lib/aws/secret-names.ts.
+ * origin stack and so live one layer down, in lib/origin-access (secret-names.ts, referer-secret.ts).
  */
 
 export const REDACTED = '[redacted]';
