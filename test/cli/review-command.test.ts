@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addReviewCommand } from '../../lib/review/review-command';
+import { addReviewCommand } from '../../lib/cli/review-command';
 import type { RunReviewOptions } from '../../lib/review/run-review';
 
 async function parse(args: string[], exitCode = 0): Promise<RunReviewOptions[]> {
