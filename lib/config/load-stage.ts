@@ -102,7 +102,7 @@ function allowedKeysAt(keys: readonly PropertyKey[]): string {
 
 function unwrap(schema: unknown): unknown {
   let current = schema as { def?: { type?: string; innerType?: unknown } };
-  while (current?.def && ['optional', 'default', 'nullable'].includes(current.def.type ?? '')) {
+  while (current?.def && ['optional', 'default', 'prefault', 'nullable'].includes(current.def.type ?? '')) {
     current = current.def.innerType as typeof current;
   }
   return current;
