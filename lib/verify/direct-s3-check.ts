@@ -1,4 +1,4 @@
-import { s3PathStyleHost, s3VirtualHostedHost } from '../deploy/aws/s3-endpoints';
+import { s3PathStyleHost, s3VirtualHostedHost } from '../config/naming';
 import { encodeKey } from './cdn-fetch-check';
 import type { CheckResult } from './check-result';
 import { describeRequestError, httpGet, type HttpClientOptions } from './http-client';
