@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
-import { templatesIn } from './template-files';
 import { S3AlicdnError } from '../errors';
+import { templatesIn } from './template-files';
 import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 
 export const DEFAULT_AWS_OUTDIR = 'cdk.out';
