@@ -7,12 +7,13 @@
 import { App } from 'aws-cdk-lib';
 import { CiIdentityConfigError, CiIdentityInputs, ciIdentityConfigFromInputs } from '../lib/ci-identity/ci-identity-config';
 import { GithubOidcDeployRoleStack } from '../lib/ci-identity/github-oidc-deploy-role-stack';
+import { reportCommandFailure } from '../lib/cli/command-failure';
 
 const app = new App();
 const input = (key: keyof CiIdentityInputs): string | undefined => {
   const fromContext: unknown = app.node.tryGetContext(key);
   if (fromContext !== undefined) return String(fromContext);
-  return process.env[`CI_IDENTITY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+  return process.env[`CI_IDENTITY_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`];
 };
 
 function readConfig() {
@@ -29,10 +30,7 @@ function readConfig() {
     });
   } catch (error) {
     // A plain message: the stack trace of a validation error only hides the list of fixes.
-    if (error instanceof CiIdentityConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
+    if (error instanceof CiIdentityConfigError) process.exit(reportCommandFailure(error));
     throw error;
   }
 }

@@ -3,6 +3,8 @@
  * widen who may assume the deploy role (a `*` in a subject) or what it may touch, so every field is checked strictly.
  */
 
+import { S3AlicdnError } from '../errors';
+
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_OIDC_ISSUER = `https://${GITHUB_OIDC_HOST}`;
 export const AWS_STS_AUDIENCE = 'sts.amazonaws.com';
@@ -43,10 +45,9 @@ export const CI_IDENTITY_DEFAULTS = {
   roleName: 's3-alicdn-github-deploy',
 } as const;
 
-export class CiIdentityConfigError extends Error {
+export class CiIdentityConfigError extends S3AlicdnError {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid CI identity configuration:\n- ${problems.join('\n- ')}`);
-    this.name = 'CiIdentityConfigError';
+    super('CONFIG_INVALID', `invalid CI identity configuration:\n- ${problems.join('\n- ')}`);
   }
 }
 

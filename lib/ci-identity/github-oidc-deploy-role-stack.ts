@@ -1,4 +1,4 @@
-import { PROJECT_PREFIX } from '../config/naming';
+import { PROJECT_PREFIX, VERIFY_PROBE_PREFIX } from '../config/naming';
 /**
  * The AWS side of CI: GitHub's OIDC provider and the role the deploy workflow assumes. Deployed once by hand.
  * The role itself deploys nothing: CloudFormation changes go through the CDK bootstrap roles it may assume, so the
@@ -13,8 +13,6 @@ import { AWS_STS_AUDIENCE, CiIdentityConfig, GITHUB_OIDC_HOST, GITHUB_OIDC_ISSUE
 export interface GithubOidcDeployRoleStackProps extends StackProps {
   readonly config: CiIdentityConfig;
 }
-
-export const VERIFY_PROBE_PREFIX = 'verify-probe/';
 
 /** Reader users are named `<stack name>-ReaderUser...` by CloudFormation; stack names start with the project prefix. */
 const READER_USER_PREFIX = `${PROJECT_PREFIX}-`;

@@ -1,6 +1,6 @@
-import { ConfigError } from '../config/config-error';
 import { DEFAULT_STAGE, loadStage } from '../config/load-stage';
 import type { StageConfig } from '../config/resolve-stage';
+import { reportCommandFailure } from './command-failure';
 
 /**
  * Stage selection for the `cdk` / ROS entry points: S3ALICDN_STAGE, else `-c stage=<name>` (CDK passes context
@@ -17,12 +17,14 @@ export function stageFromEnvironment(env: NodeJS.ProcessEnv = process.env, fileC
   return typeof fileContext.stage === 'string' ? fileContext.stage : DEFAULT_STAGE;
 }
 
-/** Loads the stage or exits 1 with the config error, before any app (and so any output file) exists. */
-export function loadStageOrExit(stageName: string): StageConfig {
+/**
+ * Loads the stage or exits with the error's status (2 for a configuration error, as `npm run synth` does), before
+ * any app (and so any output file) exists. `exit` is a seam for tests.
+ */
+export function loadStageOrExit(stageName: string, projectDir = process.cwd(), exit: (status: number) => never = process.exit): StageConfig {
   try {
-    return loadStage(stageName);
+    return loadStage(stageName, projectDir);
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : String(error));
-    process.exit(1);
+    return exit(reportCommandFailure(error));
   }
 }

@@ -1,3 +1,4 @@
+import { assertStageName } from '../config/stage-name';
 import { outputsFilePath, readDeployOutputs } from '../deploy/deploy-outputs-file';
 
 export interface OutputsCommandOptions {
@@ -7,7 +8,7 @@ export interface OutputsCommandOptions {
 
 /** `outputs`: prints the last deploy's outputs of both clouds (never a secret: the file holds none). */
 export function runOutputs(options: OutputsCommandOptions, projectDir = process.cwd(), print: (text: string) => void = console.log): number {
-  const outputs = readDeployOutputs(outputsFilePath(options.stage, projectDir));
+  const outputs = readDeployOutputs(outputsFilePath(assertStageName(options.stage), projectDir));
   if (options.json) {
     print(JSON.stringify(outputs, null, 2));
     return 0;

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ConfigError } from '../config/config-error';
 import { loadStage } from '../config/load-stage';
 import type { StageConfig } from '../config/resolve-stage';
 import { ROTATION_TARGETS, type RotationTarget } from '../origin-access/origin-access-mode';
+import type { DeployDependencies } from '../deploy/deploy-stage';
+import { exitCodeOf, S3AlicdnError } from '../errors';
 import { selectSites } from '../synth/synthesize-stage';
+import { reportCommandFailure } from './command-failure';
+import { profileOption, regionOption, siteOption, stageOption } from './options';
 
 /**
  * deploy, diff, verify, destroy, outputs and rotate. Each action loads its implementation (and the cloud SDKs) only
- * when it runs. Exit codes: 0 success, 1 failure or declined, 2 bad flags or configuration.
+ * when it runs. Exit codes: 0 success, 1 failure or declined, 2 bad flags or configuration (lib/errors.ts).
  */
 interface CommonFlags {
   stage: string;
@@ -19,35 +22,33 @@ interface CommonFlags {
   ci?: boolean;
 }
 
-const stageOption = () => new Option('-s, --stage <name>', 'stage to use: config/<name>.json').env('S3ALICDN_STAGE').default('example');
-const siteOption = () => new Option('--site <id...>', 'only these sites (site id such as test-test-com, or its domain)');
-const profileOption = () => new Option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)');
-const regionOption = () => new Option('--region <region>', 'AWS region for account-wide calls (default: the first site\'s bucket region)');
+type DependencyFlags = CommonFlags & { recreateFailedStack?: boolean };
 
-function loadSelectedStage(flags: CommonFlags): StageConfig {
-  return selectSites(loadStage(flags.stage), flags.site);
+/** Where the commands run and what they talk to; the defaults are the working directory and the real clouds. */
+export interface StageCommandEnvironment {
+  readonly projectDir: string;
+  readonly dependencies: (stage: StageConfig, flags: DependencyFlags, projectDir: string) => Promise<DeployDependencies>;
+  readonly printError: (text: string) => void;
 }
 
-async function withStage(flags: CommonFlags, run: (stage: StageConfig) => Promise<number>): Promise<void> {
-  let stage: StageConfig;
+/** Loads the stage, runs the command and turns any failure into its exit status: 2 for bad flags or configuration. */
+async function withStage(flags: CommonFlags, environment: StageCommandEnvironment, run: (stage: StageConfig) => Promise<number>): Promise<void> {
   try {
     if (flags.profile) process.env.AWS_PROFILE = flags.profile;
-    stage = loadSelectedStage(flags);
+    const stage = selectSites(loadStage(flags.stage, environment.projectDir), flags.site);
+    process.exitCode = await run(stage);
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : (error as Error).message);
-    process.exitCode = 2;
-    return;
+    process.exitCode = reportCommandFailure(error, environment.printError);
   }
-  process.exitCode = await run(stage);
 }
 
-async function realDependencies(stage: StageConfig, flags: CommonFlags & { recreateFailedStack?: boolean }) {
+async function realDependencies(stage: StageConfig, flags: DependencyFlags, projectDir: string): Promise<DeployDependencies> {
   const { createReporter } = await import('../deploy/reporter');
   const { createRealDeployDependencies } = await import('../deploy/real-dependencies');
   const reporter = createReporter({ ci: Boolean(flags.ci) });
   return createRealDeployDependencies({
     stage,
-    projectDir: process.cwd(),
+    projectDir,
     reporter,
     profile: flags.profile,
     region: flags.region,
@@ -56,7 +57,10 @@ async function realDependencies(stage: StageConfig, flags: CommonFlags & { recre
   });
 }
 
-export function addStageCommands(program: Command): void {
+export function addStageCommands(program: Command, overrides: Partial<StageCommandEnvironment> = {}): void {
+  const environment: StageCommandEnvironment = { projectDir: process.cwd(), dependencies: realDependencies, printError: console.error, ...overrides };
+  const { projectDir } = environment;
+  const dependencies = (stage: StageConfig, flags: DependencyFlags) => environment.dependencies(stage, flags, projectDir);
   program
     .command('deploy')
     .description('Preflight, then the AWS origin stack (cdk deploy), then the Alibaba ROS CDN stack through a change set; writes deploy-outputs.<stage>.json.')
@@ -68,10 +72,10 @@ export function addStageCommands(program: Command): void {
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { recreateFailedStack?: boolean }) =>
-      withStage(flags, async (stage) => {
+      withStage(flags, environment, async (stage) => {
         const { deployStage } = await import('../deploy/deploy-stage');
-        const summary = await deployStage(stage, await realDependencies(stage, flags), { projectDir: process.cwd(), yes: Boolean(flags.yes), profile: flags.profile });
-        return summary.ok ? 0 : 1;
+        const summary = await deployStage(stage, await dependencies(stage, flags), { projectDir, yes: Boolean(flags.yes), profile: flags.profile });
+        return summary.ok ? 0 : exitCodeOf(summary.code ?? 'DEPLOY_FAILED');
       }),
     );
 
@@ -84,9 +88,9 @@ export function addStageCommands(program: Command): void {
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { fail?: boolean }) =>
-      withStage(flags, async (stage) => {
+      withStage(flags, environment, async (stage) => {
         const { diffStage } = await import('../deploy/diff-stage');
-        return diffStage(stage, await realDependencies(stage, flags), { projectDir: process.cwd(), profile: flags.profile, fail: flags.fail });
+        return diffStage(stage, await dependencies(stage, flags), { projectDir, profile: flags.profile, fail: flags.fail });
       }),
     );
 
@@ -99,10 +103,10 @@ export function addStageCommands(program: Command): void {
     .option('--ci', 'same as --json')
     .addOption(profileOption())
     .action((flags: CommonFlags & { json?: boolean }) =>
-      withStage(flags, async (stage) => {
+      withStage(flags, environment, async (stage) => {
         const { runVerifyCommand } = await import('./verify-command');
         const { createS3Client } = await import('../deploy/real-dependencies');
-        return runVerifyCommand(stage, { json: flags.json || flags.ci }, { s3: createS3Client, print: (text) => console.log(text) });
+        return runVerifyCommand(stage, { json: flags.json || flags.ci }, { s3: createS3Client, print: (text) => console.log(text) }, projectDir);
       }),
     );
 
@@ -117,11 +121,11 @@ export function addStageCommands(program: Command): void {
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { deleteData?: boolean }) =>
-      withStage(flags, async (stage) => {
+      withStage(flags, environment, async (stage) => {
         const { destroyStage } = await import('../deploy/destroy-stage');
         const { createS3Client } = await import('../deploy/real-dependencies');
-        const deps = await realDependencies(stage, flags);
-        return destroyStage(stage, { ...deps, s3: createS3Client }, { projectDir: process.cwd(), yes: Boolean(flags.yes), deleteData: Boolean(flags.deleteData), profile: flags.profile });
+        const deps = await dependencies(stage, flags);
+        return destroyStage(stage, { ...deps, s3: createS3Client }, { projectDir, yes: Boolean(flags.yes), deleteData: Boolean(flags.deleteData), profile: flags.profile });
       }),
     );
 
@@ -133,10 +137,9 @@ export function addStageCommands(program: Command): void {
     .action(async (flags: { stage: string; json?: boolean }) => {
       const { runOutputs } = await import('./outputs-command');
       try {
-        process.exitCode = runOutputs(flags);
+        process.exitCode = runOutputs(flags, projectDir);
       } catch (error) {
-        console.error((error as Error).message);
-        process.exitCode = 1;
+        process.exitCode = reportCommandFailure(error, environment.printError);
       }
     });
 
@@ -152,15 +155,14 @@ export function addStageCommands(program: Command): void {
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { target: RotationTarget; graceHours: string }) =>
-      withStage(flags, async (stage) => {
+      withStage(flags, environment, async (stage) => {
         const hours = Number(flags.graceHours);
         if (!Number.isFinite(hours) || hours < 0) {
-          console.error(`--grace-hours: "${flags.graceHours}" is not allowed; give a number of hours, 0 or more`);
-          return 2;
+          throw new S3AlicdnError('USAGE', `--grace-hours: "${flags.graceHours}" is not allowed; give a number of hours, 0 or more`);
         }
         const { rotateStage } = await import('../deploy/rotate-stage');
-        return rotateStage(stage, await realDependencies(stage, flags), {
-          projectDir: process.cwd(),
+        return rotateStage(stage, await dependencies(stage, flags), {
+          projectDir,
           yes: Boolean(flags.yes),
           profile: flags.profile,
           target: flags.target,

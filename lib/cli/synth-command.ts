@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigError } from '../config/config-error';
+import { errorMessage, exitCodeFor } from '../errors';
 import { loadStage } from '../config/load-stage';
 import { readRosProjectFile } from '../synth/ros-project-file';
 import { synthesizeStage } from '../synth/synthesize-stage';
@@ -13,7 +14,7 @@ export interface SynthCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** `synth`: validate the stage, then synthesize both apps. Returns the process exit code. */
+/** `synth`: validate the stage, then synthesize both apps. Returns the process exit status (2 for a bad stage or flag). */
 export function runSynth(options: SynthCommandOptions, projectDir = process.cwd()): number {
   const started = Date.now();
   try {
@@ -32,7 +33,7 @@ export function runSynth(options: SynthCommandOptions, projectDir = process.cwd(
     return 0;
   } catch (error) {
     // A ConfigError already names the file, the field, the value and what is allowed.
-    console.error(error instanceof ConfigError ? error.message : `Synth failed: ${(error as Error).message}`);
-    return 1;
+    console.error(error instanceof ConfigError ? error.message : `Synth failed: ${errorMessage(error)}`);
+    return exitCodeFor(error);
   }
 }

@@ -1,3 +1,5 @@
+import { S3AlicdnError } from '../errors';
+
 /** One problem with a configuration value: where it is, what it was, and what is allowed. */
 export interface ConfigIssue {
   readonly path: string;
@@ -9,12 +11,13 @@ export interface ConfigIssue {
  * Raised for any invalid configuration before anything is synthesized or written. The message lists every issue,
  * one per line, so a user fixes them all in one pass instead of one per run.
  */
-export class ConfigError extends Error {
+export class ConfigError extends S3AlicdnError {
   constructor(
     readonly source: string,
     readonly issues: readonly ConfigIssue[],
   ) {
     super(
+      'CONFIG_INVALID',
       `Invalid configuration in ${source}:\n` +
         issues
           .map((issue) =>
@@ -24,7 +27,6 @@ export class ConfigError extends Error {
           )
           .join('\n'),
     );
-    this.name = 'ConfigError';
   }
 }
 

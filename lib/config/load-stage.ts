@@ -5,9 +5,10 @@ import { ConfigError, ConfigIssue, formatPath } from './config-error';
 import { stageSchema } from './schema';
 import { resolveStage, StageConfig } from './resolve-stage';
 
-export const DEFAULT_STAGE = 'example';
+import { assertStageName, DEFAULT_STAGE } from './stage-name';
+
+export { DEFAULT_STAGE } from './stage-name';
 export const CONFIG_DIR = 'config';
-const STAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
 /** Path of a stage's single source of truth. */
 export function stageConfigPath(stage: string, projectDir = process.cwd()): string {
@@ -16,11 +17,7 @@ export function stageConfigPath(stage: string, projectDir = process.cwd()): stri
 
 /** Reads, validates and resolves `config/<stage>.json`. Throws ConfigError naming every bad field. */
 export function loadStage(stage: string = DEFAULT_STAGE, projectDir = process.cwd()): StageConfig {
-  if (!STAGE_NAME.test(stage)) {
-    throw new ConfigError('--stage', [
-      { path: 'stage', value: stage, allowed: 'use 1-20 lowercase letters, digits or hyphens, starting with a letter' },
-    ]);
-  }
+  assertStageName(stage);
   const file = stageConfigPath(stage, projectDir);
   const relative = path.relative(projectDir, file);
   let text: string;
@@ -105,7 +102,7 @@ function allowedKeysAt(keys: readonly PropertyKey[]): string {
 
 function unwrap(schema: unknown): unknown {
   let current = schema as { def?: { type?: string; innerType?: unknown } };
-  while (current?.def && ['optional', 'default', 'nullable'].includes(current.def.type ?? '')) {
+  while (current?.def && ['optional', 'default', 'prefault', 'nullable'].includes(current.def.type ?? '')) {
     current = current.def.innerType as typeof current;
   }
   return current;

@@ -25,11 +25,37 @@ export function stackNamesFor(stage: string, siteId: string): StackNames {
   return { origin: `${base}-origin`, cdn: `${base}-cdn`, route53: `${base}-dns` };
 }
 
+/**
+ * Where `verify` writes its probe objects. One prefix, so a lifecycle rule or a listing finds any probe a crash left
+ * behind, and so the CI role (lib/ci-identity) may write and delete there and nowhere else in the bucket.
+ */
+export const VERIFY_PROBE_PREFIX = 'verify-probe/';
+
 export type OriginUrlStyle = 'virtual-hosted' | 'path';
+
+export interface S3HostOptions {
+  /** The dual-stack (IPv4 and IPv6) endpoint, s3.dualstack.<region>... */
+  readonly dualStack?: boolean;
+}
+
+/** S3 User Guide, "Virtual hosting of buckets": the China regions live under their own domain. */
+export function s3DomainSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** The regional virtual-hosted-style S3 REST host of a bucket: <bucket>.s3.<region>.amazonaws.com. */
+export function s3VirtualHostedHost(bucket: string, region: string, options: S3HostOptions = {}): string {
+  return `${bucket}.${s3PathStyleHost(region, options)}`;
+}
+
+/** The regional path-style S3 REST host: s3.<region>.amazonaws.com (the bucket goes in the path). */
+export function s3PathStyleHost(region: string, options: S3HostOptions = {}): string {
+  return `s3.${options.dualStack ? 'dualstack.' : ''}${region}.${s3DomainSuffix(region)}`;
+}
 
 /** The S3 REST host the CDN fetches from; also the Host and SNI it must send, or S3 looks for the wrong bucket. */
 export function originHostFor(bucket: string, region: string, style: OriginUrlStyle): string {
-  return style === 'path' ? `s3.${region}.amazonaws.com` : `${bucket}.s3.${region}.amazonaws.com`;
+  return style === 'path' ? s3PathStyleHost(region) : s3VirtualHostedHost(bucket, region);
 }
 
 /** Path every viewer URL starts with: path-style origins need the bucket as the first segment. */

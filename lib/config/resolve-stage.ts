@@ -9,7 +9,7 @@ import {
   StackNames,
   stackNamesFor,
 } from './naming';
-import { DEFAULT_CDN_DOMAIN_QUOTA, ORIGIN_ACCESS_OPTION_MODES, type ParsedSite, type ParsedStage } from './schema';
+import { DEFAULT_CDN_DOMAIN_QUOTA, type DNS_PROVIDERS, ORIGIN_ACCESS_OPTION_MODES, type ParsedSite, type ParsedStage } from './schema';
 
 /** CloudFormation's limit; ROS allows 255, so the shorter one decides for names shared by both clouds. */
 const MAX_STACK_NAME_LENGTH = 128;
@@ -21,7 +21,7 @@ export interface SiteConfig extends Omit<ParsedSite, 'dns'> {
   readonly dns: {
     readonly zone: string;
     readonly recordName: string;
-    readonly provider: 'alidns' | 'route53' | 'none';
+    readonly provider: (typeof DNS_PROVIDERS)[number];
     readonly ttlSeconds: number;
     readonly route53HostedZoneId?: string;
   };
@@ -63,12 +63,12 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     } else firstIndexByBucket.set(site.bucket.name, index);
 
     const derived = defaultDnsFor(site.domain);
-    const zone = site.dns?.zone ?? derived.zone;
+    const zone = site.dns.zone ?? derived.zone;
     if (site.domain !== zone && !site.domain.endsWith(`.${zone}`)) {
       issues.push({ path: `${where}.dns.zone`, value: zone, allowed: `must be "${site.domain}" or a parent domain of it (a suffix after a dot)` });
     }
-    const recordName = site.dns?.recordName ?? recordNameFor(site.domain, zone);
-    if (site.dns?.recordName !== undefined && site.domain.endsWith(`.${zone}`) && recordName !== recordNameFor(site.domain, zone)) {
+    const recordName = site.dns.recordName ?? recordNameFor(site.domain, zone);
+    if (site.dns.recordName !== undefined && site.domain.endsWith(`.${zone}`) && recordName !== recordNameFor(site.domain, zone)) {
       issues.push({
         path: `${where}.dns.recordName`,
         value: recordName,
@@ -76,14 +76,14 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       });
     }
 
-    if (site.dns?.provider === 'route53') {
+    if (site.dns.provider === 'route53') {
       if (!site.dns.route53HostedZoneId) {
         issues.push({ path: `${where}.dns.route53HostedZoneId`, value: undefined, allowed: 'is required when dns.provider is "route53": the hosted zone id of dns.zone' });
       }
       if (recordName === '@') {
         issues.push({ path: `${where}.dns.provider`, value: 'route53', allowed: 'a CNAME cannot sit at the zone apex; use a subdomain, or "none" and an ALIAS/flattening record of your own' });
       }
-    } else if (site.dns?.route53HostedZoneId !== undefined) {
+    } else if (site.dns.route53HostedZoneId !== undefined) {
       issues.push({ path: `${where}.dns.route53HostedZoneId`, value: site.dns.route53HostedZoneId, allowed: 'only applies when dns.provider is "route53"' });
     }
     for (const [option, modes] of Object.entries(ORIGIN_ACCESS_OPTION_MODES)) {
@@ -111,9 +111,9 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       dns: {
         zone,
         recordName,
-        provider: site.dns?.provider ?? 'alidns',
-        ttlSeconds: site.dns?.ttlSeconds ?? 600,
-        route53HostedZoneId: site.dns?.route53HostedZoneId,
+        provider: site.dns.provider,
+        ttlSeconds: site.dns.ttlSeconds,
+        route53HostedZoneId: site.dns.route53HostedZoneId,
       },
       origin: { host: originHostFor(site.bucket.name, site.bucket.region, site.originUrlStyle), pathPrefix },
       serviceUrl: serviceUrlFor(site.domain, pathPrefix),

@@ -49,17 +49,18 @@ const awsRegion = z
     message: `must be an AWS commercial region: ${AWS_COMMERCIAL_REGIONS.join(', ')}`,
   });
 
-const ttlSeconds = z
-  .number({ error: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
-  .int({ message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
-  .min(1, { message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` })
-  .max(MAX_CDN_TTL_SECONDS, { message: `must be a whole number of seconds from 1 to ${MAX_CDN_TTL_SECONDS}` });
+/**
+ * A whole number from `min` to `max`. One message for every way a value can miss (not a number, a fraction, out of
+ * range), so the user reads the whole rule whichever check failed first.
+ */
+function wholeNumber(min: number, max: number, what = '', note = '') {
+  const message = `must be a whole number${what ? ` of ${what}` : ''} from ${min} to ${max}${note ? ` (${note})` : ''}`;
+  return z.number({ error: message }).int({ message }).min(min, { message }).max(max, { message });
+}
 
-const ruleWeight = z
-  .number({ error: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
-  .int({ message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
-  .min(1, { message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' })
-  .max(99, { message: 'must be a whole number from 1 to 99 (higher wins when rules overlap)' });
+const ttlSeconds = wholeNumber(1, MAX_CDN_TTL_SECONDS, 'seconds');
+
+const ruleWeight = wholeNumber(1, 99, '', 'higher wins when rules overlap');
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of: ${values.join(', ')}` });
@@ -138,7 +139,8 @@ export const siteSchema = z.strictObject(
   domain: domainName,
   dns: z
     .strictObject({
-      zone: domainName,
+      /** The DNS zone holding the record; derived when omitted: the domain minus its first label. */
+      zone: domainName.optional(),
       /** The record name inside the zone; derived from domain and zone when omitted ("@" for the apex). */
       recordName: z
         .string()
@@ -152,14 +154,9 @@ export const siteSchema = z.strictObject(
         .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
         .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
         .optional(),
-      ttlSeconds: z
-        .number({ error: 'must be a whole number of seconds from 60 to 86400' })
-        .int({ message: 'must be a whole number of seconds from 60 to 86400' })
-        .min(60, { message: 'must be a whole number of seconds from 60 to 86400' })
-        .max(86400, { message: 'must be a whole number of seconds from 60 to 86400' })
-        .default(600),
+      ttlSeconds: wholeNumber(60, 86400, 'seconds').default(600),
     })
-    .optional(),
+    .prefault({}),
   bucket: z.strictObject(
     {
       name: bucketName,
@@ -178,27 +175,23 @@ export const siteSchema = z.strictObject(
        */
       readerCanList: z.boolean({ error: 'must be true or false' }).default(false),
     })
-    .default({ mode: 'signed', readerCanList: false }),
+    // prefault: an omitted object is parsed as {}, so the field defaults above are the only statement of them.
+    .prefault({}),
   cdn: z
     .strictObject({
       /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */
       scope: oneOf(CDN_SCOPES).default('overseas'),
       type: oneOf(CDN_TYPES).default('web'),
-      hstsMaxAgeSeconds: z
-        .number({ error: 'must be a whole number of seconds from 0 to 63072000' })
-        .int({ message: 'must be a whole number of seconds from 0 to 63072000' })
-        .min(0, { message: 'must be a whole number of seconds from 0 to 63072000' })
-        .max(63_072_000, { message: 'must be a whole number of seconds from 0 to 63072000' })
-        .default(5_184_000),
+      hstsMaxAgeSeconds: wholeNumber(0, 63_072_000, 'seconds').default(5_184_000),
     })
-    .default({ scope: 'overseas', type: 'web', hstsMaxAgeSeconds: 5_184_000 }),
+    .prefault({}),
   certificate,
   cache: z
     .strictObject({
       byFileType: z.array(cacheByFileType).default([]),
       byPath: z.array(cacheByPath).default([]),
     })
-    .default({ byFileType: [], byPath: [] }),
+    .prefault({}),
   hotlinkProtection: hotlinkProtection.optional(),
   tags: tags.default({}),
   },
@@ -219,7 +212,7 @@ export const stageSchema = z.strictObject({
         .regex(/^[0-9]{12}$/, { message: 'must be a 12-digit AWS account id' })
         .optional(),
     })
-    .default({}),
+    .prefault({}),
   alibaba: z.strictObject(
     {
     /** Region of the ROS stack (CDN itself is global; this is where ROS keeps the stack). */

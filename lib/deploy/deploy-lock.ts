@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { S3AlicdnError } from '../errors';
 
 /**
  * One deploy per stage at a time on this machine. The lock is a file created with O_EXCL (atomic), holding who took
@@ -8,16 +9,16 @@ import * as path from 'node:path';
  * Across machines (CI), the workflow's concurrency group plays this role, and the ROS and CloudFormation stacks'
  * own *_IN_PROGRESS states refuse a second update.
  */
-export class DeployLockedError extends Error {
+export class DeployLockedError extends S3AlicdnError {
   constructor(
     readonly lockFile: string,
     readonly holder: LockHolder,
   ) {
     super(
+      'LOCKED',
       `Another deploy of stage "${holder.stage}" is running (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}). ` +
         `Wait for it to finish. If it is gone, delete ${lockFile} and re-run.`,
     );
-    this.name = 'DeployLockedError';
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { formatPath } from '../config/config-error';
+import { S3AlicdnError } from '../errors';
 
 /**
  * The one outputs file `deploy` writes for both clouds: `deploy-outputs.<stage>.json`. `outputs` prints it and
@@ -46,10 +47,9 @@ export function outputsFilePath(stage: string, projectDir = process.cwd()): stri
   return path.join(projectDir, `deploy-outputs.${stage}.json`);
 }
 
-export class OutputsFileError extends Error {
+export class OutputsFileError extends S3AlicdnError {
   constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'OutputsFileError';
+    super('BAD_FILE', `${file}: ${problem}`);
   }
 }
 

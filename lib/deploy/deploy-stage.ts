@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SiteConfig, StageConfig } from '../config/resolve-stage';
+import { errorMessage, isS3AlicdnError, S3AlicdnError, type ErrorCode } from '../errors';
 import { refererSecretVersionContextKey } from '../origin-access/referer-secret';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
 import { secretNamesFor } from '../origin-access/secret-names';
@@ -58,6 +59,8 @@ export interface DeploySummary {
   readonly stage: string;
   readonly ok: boolean;
   readonly failedStep?: DeployStep;
+  /** Why it failed; the command's exit status follows from it (`exitCodeOf`). */
+  readonly code?: ErrorCode;
   readonly error?: string;
   readonly preflight: readonly PreflightFinding[];
   readonly sites: readonly SiteDeploySummary[];
@@ -65,13 +68,13 @@ export interface DeploySummary {
 }
 
 /** A step failed; the message says what state the deploy left and how to go on. */
-export class DeployStepError extends Error {
+export class DeployStepError extends S3AlicdnError {
   constructor(
     readonly step: DeployStep,
     message: string,
+    options?: { readonly cause?: unknown; readonly code?: ErrorCode },
   ) {
-    super(message);
-    this.name = 'DeployStepError';
+    super(options?.code ?? 'DEPLOY_FAILED', message, options);
   }
 }
 
@@ -92,7 +95,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     reporter.step(`Preflight checks for stage "${stage.stage}" (${stage.sites.length} site${stage.sites.length === 1 ? '' : 's'})`);
     const preflight = await runPreflight(stage, deps.preflight, reporter);
     findings = preflight.findings;
-    if (!preflight.ok) throw new DeployStepError('preflight', 'Preflight failed; nothing was deployed. Fix the lines marked ✗ above and run the deploy again.');
+    if (!preflight.ok) {
+      throw new DeployStepError('preflight', 'Preflight failed; nothing was deployed. Fix the lines marked ✗ above and run the deploy again.', { code: 'PREFLIGHT_FAILED' });
+    }
 
     step = 'secrets';
     const awsContext: Record<string, string> = {};
@@ -146,7 +151,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         log: (line) => reporter.info(line),
       });
       reporter.info(ros.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${ros.action}`);
-      if (ros.action === 'cancelled') throw new DeployStepError('ros-cdn', `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`);
+      if (ros.action === 'cancelled') {
+        throw new DeployStepError('ros-cdn', `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`, { code: 'NOT_CONFIRMED' });
+      }
 
       let route53: 'deployed' | undefined;
       const cname = ros.outputs[CDN_STACK_OUTPUTS.cname];
@@ -191,8 +198,12 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     reporter.summary(summary, renderSuccess(summary, options.projectDir));
     return summary;
   } catch (error) {
-    const stepError = error instanceof DeployStepError ? error : new DeployStepError(step, `${(error as Error).message}\n${stepHint(step)}`);
-    const summary: DeploySummary = { stage: stage.stage, ok: false, failedStep: stepError.step, error: stepError.message, preflight: findings, sites };
+    // A cause that already knows what kind of failure it is (a declined prompt, a bad file) keeps its code.
+    const stepError =
+      error instanceof DeployStepError
+        ? error
+        : new DeployStepError(step, `${errorMessage(error)}\n${stepHint(step)}`, { cause: error, code: isS3AlicdnError(error) ? error.code : undefined });
+    const summary: DeploySummary = { stage: stage.stage, ok: false, failedStep: stepError.step, code: stepError.code, error: stepError.message, preflight: findings, sites };
     reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
     return summary;
   } finally {

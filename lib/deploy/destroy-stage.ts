@@ -1,4 +1,5 @@
 import type { StageConfig } from '../config/resolve-stage';
+import { exitCodeOf } from '../errors';
 import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
@@ -33,7 +34,7 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
   const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
   if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
     reporter.info('Nothing destroyed.');
-    return 1;
+    return exitCodeOf('NOT_CONFIRMED');
   }
   const lock = acquireDeployLock(stage.stage, 'destroy', options.projectDir);
   try {
@@ -51,7 +52,7 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
     const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: 'cdk.out' }), { profile: options.profile });
     if (result.exitCode !== 0) {
       reporter.warn(`cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`);
-      return 1;
+      return exitCodeOf('DEPLOY_FAILED');
     }
     for (const site of stage.sites) {
       if (options.deleteData) {

@@ -6,6 +6,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { StageConfig } from '../config/resolve-stage';
+import { S3AlicdnError } from '../errors';
 import { synthesizeStage } from '../synth/synthesize-stage';
 import type { AlibabaClientOptions } from './alibaba/client-config';
 import { resolveAlibabaCredentials } from './alibaba/credentials-verdict';
@@ -32,7 +33,7 @@ export interface EndpointOverrides {
 export function endpointOverridesFromEnvironment(env: NodeJS.ProcessEnv = process.env): EndpointOverrides {
   const protocol = env.S3ALICDN_ALIBABA_PROTOCOL;
   if (protocol !== undefined && protocol !== 'HTTPS' && protocol !== 'HTTP') {
-    throw new Error(`S3ALICDN_ALIBABA_PROTOCOL: "${protocol}" is not allowed; use HTTPS (default) or HTTP`);
+    throw new S3AlicdnError('USAGE', `S3ALICDN_ALIBABA_PROTOCOL: "${protocol}" is not allowed; use HTTPS (default) or HTTP`);
   }
   return {
     rosEndpoint: env.S3ALICDN_ROS_ENDPOINT,
@@ -130,7 +131,7 @@ export function createS3Client(region: string): S3Client {
 /** A y/N question on the terminal. Without a terminal there is nobody to ask: refuse rather than guess. */
 async function askYesNo(question: string, interactive: boolean): Promise<boolean> {
   if (!interactive || !process.stdin.isTTY) {
-    throw new Error(`${question} needs a yes: there is no terminal to ask on. Re-run with --yes to approve non-interactively.`);
+    throw new S3AlicdnError('NOT_CONFIRMED', `${question} needs a yes: there is no terminal to ask on. Re-run with --yes to approve non-interactively.`);
   }
   const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -1,10 +1,11 @@
 import type { StageConfig } from '../config/resolve-stage';
+import { exitCodeOf, S3AlicdnError } from '../errors';
 import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
 import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';
 import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
-import { deployStage, type DeployDependencies, type DeployOptions } from './deploy-stage';
+import { deployStage, type DeployDependencies, type DeployOptions, type DeploySummary } from './deploy-stage';
 
 export type RotationTarget = 'reader-key' | 'referer-secret';
 
@@ -27,7 +28,8 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
   const sites = stage.sites.filter((site) => site.originAccess.mode === mode);
   if (sites.length === 0) {
     deps.reporter.warn(`No site of stage "${stage.stage}" uses mode "${mode}", so there is no ${options.target} to rotate.`);
-    return 1;
+    // The stage cannot have what --target names: a request that does not fit, not a failed attempt.
+    return exitCodeOf('USAGE');
   }
   const scoped: StageConfig = { ...stage, sites };
   const { reporter } = deps;
@@ -38,14 +40,15 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
       const outputs = deployed.sites[site.id]?.aws.outputs ?? {};
       const userName = outputs[ORIGIN_STACK_OUTPUTS.readerUserName];
       const secretId = outputs[ORIGIN_STACK_OUTPUTS.readerSecretArn];
-      if (!userName || !secretId) throw new Error(`${site.domain}: no reader outputs in the deploy outputs file; deploy the stage first.`);
+      if (!userName || !secretId) throw new S3AlicdnError('BAD_FILE', `${site.domain}: no reader outputs in the deploy outputs file; deploy the stage first.`);
       return { site, userName, secretId, secretsManager: deps.secretsManager(site.bucket.region) };
     });
     for (const target of targets) {
       reporter.step(`${target.site.domain}: creating the next reader key`);
       reporter.info((await createNextReaderKey({ iam: deps.iam(), ...target })).message);
     }
-    if (!(await deployStage(scoped, deps, options)).ok) return 1;
+    const withNewKey = await deployStage(scoped, deps, options);
+    if (!withNewKey.ok) return failedDeployExitCode(withNewKey);
     for (const target of targets) {
       reporter.step(`${target.site.domain}: retiring the previous reader key`);
       const result = await retirePreviousReaderKeys({ iam: deps.iam(), ...target, gracePeriodMs: options.gracePeriodMs });
@@ -60,10 +63,16 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
     reporter.step(`${site.domain}: new referer secret value (the old one stays accepted)`);
     reporter.info((await beginRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
   }
-  if (!(await deployStage(scoped, deps, options)).ok) return 1;
+  const first = await deployStage(scoped, deps, options);
+  if (!first.ok) return failedDeployExitCode(first);
   for (const site of sites) {
     reporter.step(`${site.domain}: retiring the old referer secret value`);
     reporter.info((await finishRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
   }
-  return (await deployStage(scoped, deps, options)).ok ? 0 : 1;
+  const second = await deployStage(scoped, deps, options);
+  return second.ok ? 0 : failedDeployExitCode(second);
+}
+
+function failedDeployExitCode(summary: DeploySummary): number {
+  return exitCodeOf(summary.code ?? 'DEPLOY_FAILED');
 }

@@ -1,7 +1,6 @@
 /** Public surface of the pull-request review. */
-export { runReview, DEFAULT_STAGE } from './run-review';
+export { runReview } from './run-review';
 export type { RunReviewOptions } from './run-review';
-export { addReviewCommand } from './review-command';
 export { npmSynth, synthCommandLine } from './synth-runner';
 export type { SynthFunction, SynthRequest } from './synth-runner';
 export { diffOutputSets, diffStackSets } from './diff-output-sets';

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { assertStageName, DEFAULT_STAGE } from '../config/stage-name';
 import { diffStackSets } from './diff-output-sets';
 import {
   addDetachedWorktree,
@@ -24,7 +25,7 @@ import { npmSynth, SynthFunction } from './synth-runner';
 export interface RunReviewOptions {
   /** Git ref to compare against, e.g. `origin/main`. */
   readonly base: string;
-  /** @default 'example' */
+  /** @default DEFAULT_STAGE */
   readonly stage?: string;
   /** Markdown output, relative to `cwd`. @default 'review.md' */
   readonly out?: string;
@@ -40,16 +41,6 @@ export interface RunReviewOptions {
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_STAGE = 'example';
-
-export function validateStage(stage: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(stage)) {
-    throw new ReviewError(
-      `stage ${JSON.stringify(stage)} is not allowed: use 1-63 letters, digits, '-' or '_', starting with a letter or digit`,
-    );
-  }
-  return stage;
-}
 
 /**
  * The base worktree has no node_modules of its own; installing them would need the network. Linking head's means
@@ -77,7 +68,8 @@ async function synthAndLoad(synth: SynthFunction, dir: string, stage: string, si
 
 export async function runReview(options: RunReviewOptions): Promise<number> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const stage = validateStage(options.stage ?? DEFAULT_STAGE);
+  // The loader's rule: a name it would refuse can only fail later, after a worktree and two synths.
+  const stage = assertStageName(options.stage ?? DEFAULT_STAGE);
   const out = path.resolve(cwd, options.out ?? 'review.md');
   const synth = options.synth ?? npmSynth;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

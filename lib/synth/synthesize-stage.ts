@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
+import { S3AlicdnError } from '../errors';
 import { templatesIn } from './template-files';
 import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 
@@ -69,7 +70,7 @@ export function selectSites(stage: StageConfig, siteIds?: readonly string[]): St
   const known = stage.sites.map((site) => site.id);
   const unknown = siteIds.filter((id) => !known.includes(id) && !stage.sites.some((site) => site.domain === id));
   if (unknown.length > 0) {
-    throw new Error(`--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`);
+    throw new S3AlicdnError('USAGE', `--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`);
   }
   return { ...stage, sites: stage.sites.filter((site) => siteIds.includes(site.id) || siteIds.includes(site.domain)) };
 }

@@ -1,12 +1,11 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { describeAwsError, isAccessDenied } from '../aws/aws-errors';
+import { VERIFY_PROBE_PREFIX } from '../config/naming';
 
 export type S3Sender = Pick<S3Client, 'send'>;
 export type RandomBytes = (size: number) => Buffer;
 
-/** Probes live under one prefix so a lifecycle rule or a quick listing can find any that a crash left behind. */
-export const DEFAULT_PROBE_PREFIX = 'verify-probe/';
 const PROBE_SIZE = 1024;
 
 export interface ProbeObject {
@@ -15,7 +14,7 @@ export interface ProbeObject {
 }
 
 /** A random key (so no CDN cache can already hold it) with random content (so a match proves a real fetch). */
-export function newProbeObject(randomBytes: RandomBytes = cryptoRandomBytes, prefix: string = DEFAULT_PROBE_PREFIX): ProbeObject {
+export function newProbeObject(randomBytes: RandomBytes = cryptoRandomBytes, prefix: string = VERIFY_PROBE_PREFIX): ProbeObject {
   return { key: `${prefix}${randomBytes(16).toString('hex')}.bin`, body: randomBytes(PROBE_SIZE) };
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ConfigError } from '../../lib/config/config-error';
 import { loadStage, parseStage } from '../../lib/config/load-stage';
 import { BUCKET_RULE, DOMAIN_RULE } from '../../lib/config/schema';
+import { assertStageName, isStageName, STAGE_NAME_RULE } from '../../lib/config/stage-name';
 
 /** The example stage's site, which every bad-input case below mutates in one place. */
 function exampleStage(): any {
@@ -59,6 +60,29 @@ describe('derived values', () => {
     expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test' });
     const apex = parseStage(withSite((s) => ((s.domain = 'example.org'), delete s.dns)), 'example');
     expect(apex.sites[0].dns).toMatchObject({ zone: 'example.org', recordName: '@' });
+  });
+
+  test.each(['alidns', 'route53', 'none'])('dns.zone is optional with provider %s: it falls back to the domain minus its first label', (provider) => {
+    const stage = parseStage(
+      withSite((s) => (s.dns = { provider, ...(provider === 'route53' ? { route53HostedZoneId: 'Z0123456789ABCDEFGHIJ' } : {}) })),
+      'example',
+    );
+    expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test', provider, ttlSeconds: 600 });
+  });
+
+  test('dns.zone falls back for a deeper domain and an apex domain too', () => {
+    const deep = parseStage(withSite((s) => ((s.domain = 'img.cdn.example.org'), (s.dns = { provider: 'none' }))), 'example');
+    expect(deep.sites[0].dns).toMatchObject({ zone: 'cdn.example.org', recordName: 'img' });
+    const apex = parseStage(withSite((s) => ((s.domain = 'example.org'), (s.dns = { provider: 'none' }))), 'example');
+    expect(apex.sites[0].dns).toMatchObject({ zone: 'example.org', recordName: '@' });
+  });
+
+  test('a stage without an aws section or cache rules takes their defaults', () => {
+    const document = withSite((s) => delete s.cache);
+    delete document.aws;
+    const stage = parseStage(document, 'example');
+    expect(stage.aws).toEqual({});
+    expect(stage.sites[0].cache).toEqual({ byFileType: [], byPath: [] });
   });
 
   test('omitted optional fields take the secure defaults', () => {
@@ -132,6 +156,8 @@ describe('every bad value names the field, the value and what is allowed', () =>
     ],
     ['unknown key in a site', withSite((s) => (s.bukcet = {})), 'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags'],
     ['unknown key at the top', { ...exampleStage(), region: 'x' }, '  - region: "x" is not allowed: unknown key; allowed keys here: aws, alibaba, sites'],
+    ['unknown key in a defaulted object', withSite((s) => (s.cdn = { scope: 'overseas', hsts: 1 })), 'sites[0].cdn.hsts: 1 is not allowed: unknown key; allowed keys here: scope, type, hstsMaxAgeSeconds'],
+    ['fractional rule weight', withSite((s) => (s.cache.byPath[0].weight = 2.5)), 'sites[0].cache.byPath[0].weight: 2.5 is not allowed: must be a whole number from 1 to 99 (higher wins when rules overlap)'],
     ['missing bucket', withSite((s) => delete s.bucket), 'sites[0].bucket: missing; must be an object with "name" and "region"'],
     ['missing Alibaba section', (() => { const st = exampleStage(); delete st.alibaba; return st; })(), 'alibaba: missing; must be an object with "region", the Alibaba Cloud region of the ROS stacks'],
     ['no sites', { ...exampleStage(), sites: [] }, 'sites: [] is not allowed: must list at least one site'],
@@ -211,5 +237,16 @@ describe('loading stage files', () => {
 
   test('a stage name with path characters is refused before any file is read', () => {
     expect(() => loadStage('../etc', dir)).toThrow('stage: "../etc" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter');
+  });
+
+  test('one stage-name rule: what the loader refuses, the shared validator refuses with the same message', () => {
+    // Names the review's own rule used to accept: uppercase, underscores, a leading digit, more than 20 characters.
+    for (const name of ['Prod', 'prod_eu', '1st', 'a'.repeat(21)]) {
+      expect(isStageName(name)).toBe(false);
+      const message = `Invalid configuration in --stage:\n  - stage: ${JSON.stringify(name)} is not allowed: ${STAGE_NAME_RULE}`;
+      expect(() => assertStageName(name)).toThrow(message);
+      expect(() => loadStage(name, dir)).toThrow(message);
+    }
+    expect(assertStageName('prod-eu-2')).toBe('prod-eu-2');
   });
 });

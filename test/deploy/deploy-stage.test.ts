@@ -80,7 +80,7 @@ describe('a deploy stops before anything changes', () => {
   test('expired AWS credentials', async () => {
     mockClient(world.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
     const { summary, lines } = await deploy();
-    expect(summary).toMatchObject({ ok: false, failedStep: 'preflight' });
+    expect(summary).toMatchObject({ ok: false, failedStep: 'preflight', code: 'PREFLIGHT_FAILED' });
     expect(lines.some((l) => l.startsWith('warn: ✗ AWS credentials:'))).toBe(true);
     expect(summary.error).toContain('Preflight failed; nothing was deployed.');
     nothingChanged();
@@ -114,7 +114,7 @@ describe('a deploy stops before anything changes', () => {
   test('a malformed outputs file stops before the ROS stack, naming the file and key', async () => {
     world.outputsFileText = (stack) => JSON.stringify({ [stack]: { BucketName: 'ali-cdn-test' } });
     const { summary } = await deploy();
-    expect(summary).toMatchObject({ ok: false, failedStep: 'origin-outputs' });
+    expect(summary).toMatchObject({ ok: false, failedStep: 'origin-outputs', code: 'DEPLOY_FAILED' });
     expect(summary.error).toMatch(/origin-outputs\.json: stack "s3alicdn-example-test-test-com-origin" \(signed mode\): output "BucketRegion" is missing/);
     expect(summary.error).toContain('The AWS origin stack is deployed; the CDN stack was not touched.');
     expect(world.server.calls.filter((call) => call.action === 'CreateChangeSet')).toEqual([]);
@@ -123,14 +123,14 @@ describe('a deploy stops before anything changes', () => {
   test('a failed cdk deploy says what state it left and how to go on', async () => {
     world.cdkExitCode = 1;
     const { summary } = await deploy();
-    expect(summary).toMatchObject({ ok: false, failedStep: 'aws-origin' });
+    expect(summary).toMatchObject({ ok: false, failedStep: 'aws-origin', code: 'DEPLOY_FAILED' });
     expect(summary.error).toContain('cdk deploy exited with code 1.');
     expect(summary.error).toContain('Every step is safe to re-run');
   });
 
   test('without --yes and without a terminal, the ROS changes are not executed', async () => {
     const { summary } = await deploy(exampleStageWith(), false);
-    expect(summary).toMatchObject({ ok: false, failedStep: 'ros-cdn' });
+    expect(summary).toMatchObject({ ok: false, failedStep: 'ros-cdn', code: 'NOT_CONFIRMED' });
     expect(summary.error).toContain('Re-run with --yes to approve non-interactively.');
     expect(world.server.calls.filter((call) => call.action === 'ExecuteChangeSet')).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ConfigError } from '../../lib/config/config-error';
 import { runReview } from '../../lib/review/run-review';
 import type { SynthFunction, SynthRequest } from '../../lib/review/synth-runner';
 import { FIXTURES } from './fixture-templates';
@@ -158,7 +159,15 @@ test('a synth that writes no templates is an error naming the checkout', async (
 
 test('a bad stage is refused before anything runs', async () => {
   await expect(runReview({ base: baseCommit, stage: 'prod; rm -rf /', cwd: repo, synth: fixtureSynth, log: quiet })).rejects.toThrow(
-    'stage "prod; rm -rf /" is not allowed',
+    'stage: "prod; rm -rf /" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter',
   );
+  expect(calls).toEqual([]);
+});
+
+test('the review refuses a stage name the loader refuses, as a configuration error', async () => {
+  // Accepted by the review's own rule once; the loader would only have refused it after a worktree and a synth.
+  const refused = runReview({ base: baseCommit, stage: 'Prod_1', cwd: repo, synth: fixtureSynth, log: quiet });
+  await expect(refused).rejects.toThrow('Invalid configuration in --stage:\n  - stage: "Prod_1" is not allowed: use 1-20 lowercase letters');
+  await expect(refused).rejects.toBeInstanceOf(ConfigError);
   expect(calls).toEqual([]);
 });

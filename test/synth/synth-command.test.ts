@@ -41,15 +41,23 @@ describe('synth command', () => {
     ['bad bucket name', (s: any) => (s.bucket.name = 'Bad_Bucket'), 'sites[0].bucket.name: "Bad_Bucket" is not allowed'],
     ['unknown mode', (s: any) => (s.originAccess = { mode: 'open' }), 'sites[0].originAccess.mode: "open" is not allowed'],
     ['zone not a suffix', (s: any) => (s.dns.zone = 'example.org'), 'sites[0].dns.zone: "example.org" is not allowed'],
-  ])('a bad configuration (%s) exits 1, names the field and leaves the output folders untouched', (_name, change, expected) => {
+  ])('a bad configuration (%s) exits 2, names the field and leaves the output folders untouched', (_name, change, expected) => {
     const document = exampleStageDocument();
     change(document.sites[0]);
     const dir = projectWith(document);
     const before = snapshotOf(dir);
-    expect(runSynth(options, dir)).toBe(1);
+    expect(runSynth(options, dir)).toBe(2);
     expect(errors.join('\n')).toContain(expected);
     expect(snapshotOf(dir)).toEqual(before);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-'))).toEqual([]);
+  });
+
+  test('a failure while synthesizing exits 1 and says synth failed', () => {
+    const dir = projectWith(exampleStageDocument());
+    // An output folder inside a file: the configuration is fine, the run itself cannot complete.
+    fs.writeFileSync(path.join(dir, 'blocker'), 'not a folder');
+    expect(runSynth({ ...options, awsOut: 'blocker/cdk.out' }, dir)).toBe(1);
+    expect(errors.join('\n')).toMatch(/^Synth failed: /);
   });
 
   test('a good configuration replaces both output folders with the new templates', () => {
@@ -61,10 +69,10 @@ describe('synth command', () => {
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-') || name.includes('.old-'))).toEqual([]);
   });
 
-  test('an unknown --site is refused before anything is written', () => {
+  test('an unknown --site is refused (exit 2, a bad flag) before anything is written', () => {
     const dir = projectWith(exampleStageDocument());
     const before = snapshotOf(dir);
-    expect(runSynth({ ...options, site: ['nope'] }, dir)).toBe(1);
+    expect(runSynth({ ...options, site: ['nope'] }, dir)).toBe(2);
     expect(errors.join('\n')).toContain('--site: "nope" not in stage "example"; sites: test-test-com');
     expect(snapshotOf(dir)).toEqual(before);
   });
