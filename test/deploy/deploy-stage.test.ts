@@ -114,7 +114,7 @@ describe('a deploy stops before anything changes', () => {
   test('a malformed outputs file stops before the ROS stack, naming the file and key', async () => {
     world.outputsFileText = (stack) => JSON.stringify({ [stack]: { BucketName: 'ali-cdn-test' } });
     const { summary } = await deploy();
-    expect(summary).toMatchObject({ ok: false, failedStep: 'origin-outputs', code: 'DEPLOY_FAILED' });
+    expect(summary).toMatchObject({ ok: false, failedStep: 'origin-outputs', code: 'BAD_FILE' });
     expect(summary.error).toMatch(/origin-outputs\.json: stack "s3alicdn-example-test-test-com-origin" \(signed mode\): output "BucketRegion" is missing/);
     expect(summary.error).toContain('The AWS origin stack is deployed; the CDN stack was not touched.');
     expect(world.server.calls.filter((call) => call.action === 'CreateChangeSet')).toEqual([]);
