@@ -1,19 +1,8 @@
 import { RosTemplateFacts } from './ros-template-facts';
 
-/**
- * Documented ROS limits (CreateStack / CreateChangeSet, API 2019-09-10), checked before any call so a bad value
- * fails with a message naming it instead of a remote validation error after a change set was half made.
- */
-export const ROS_LIMITS = {
-  templateBodyMaxBytes: 524_288,
-  maxParameters: 200,
-  parameterValueMaxLength: 128,
-  stackNameMaxLength: 255,
-  timeoutInMinutes: { min: 10, max: 1440 },
-  maxTags: 20,
-  tagKeyMaxLength: 128,
-  tagValueMaxLength: 128,
-} as const;
+import { ROS_LIMITS } from '../../ros/ros-limits';
+
+export { ROS_LIMITS };
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 // The docs say "cannot start with aliyun or acs:" and "cannot contain http:// or https://". Checked without regard to
