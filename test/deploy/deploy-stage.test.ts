@@ -7,7 +7,7 @@ import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
-import { TEST_CREDENTIAL, trackUnhandledRejections } from './alibaba/ros-harness';
+import { TEST_CREDENTIAL, trackUnhandledRejections } from '../doubles/ros-harness';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { deploy, READER_USER, rosCalls, useStageWorld, world } from './stage-world';
 

@@ -1,6 +1,5 @@
-import { deployRosStack } from '../../../lib/deploy/alibaba/ros-stack-deployer';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -20,7 +19,7 @@ afterEach(async () => { await h.close(); });
 afterAll(() => { expect(rejections).toEqual([]); });
 
 function deploy(template = cdnTemplate()) {
-  return deployRosStack({ ...h.common, stackName: 'cdn-resume', templateBody: template, parameters: PARAMS, confirm: async () => true });
+  return h.deployment().deploy({ stackName: 'cdn-resume', templateBody: template, parameters: PARAMS, confirm: async () => true });
 }
 
 async function interruptedAfter(action: string, template = cdnTemplate()) {

@@ -1,6 +1,4 @@
-import { AlibabaApiError, classifyFailure } from '../../../lib/deploy/alibaba/api-error';
-import { withRetry } from '../../../lib/deploy/alibaba/retry';
-import { SecretRedactor } from '../../../lib/deploy/alibaba/secret-redactor';
+import { AlibabaApiError, classifyFailure, SecretRedactor, withRetry } from '../../../lib/deploy/ros/ros-client';
 
 const ctx = { service: 'ROS', action: 'GetStack', target: "stack 'cdn'" };
 
@@ -62,7 +60,7 @@ test('a non-retryable error passes through at once, wrapped with action, target 
   expect(waits).toEqual([]);
   expect(err).toBeInstanceOf(AlibabaApiError);
   expect(err.message).toBe("ROS GetStack for stack 'cdn' failed: Forbidden.RAM: denied");
-  expect(err).toMatchObject({ code: 'Forbidden.RAM', statusCode: 403, requestId: undefined, kind: 'client', attempts: 1 });
+  expect(err).toMatchObject({ code: 'CLOUD_API', apiCode: 'Forbidden.RAM', statusCode: 403, requestId: undefined, kind: 'client', attempts: 1 });
 });
 
 test('gives up after maxAttempts; a network error never carries the request URL', async () => {

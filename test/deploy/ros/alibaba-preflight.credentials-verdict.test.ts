@@ -3,8 +3,8 @@ import * as $ROS from '@alicloud/ros20190910';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { resolveAlibabaCredentials } from '../../../lib/deploy/alibaba/credentials-verdict';
-import { createRosClient } from '../../../lib/deploy/alibaba/ros-client';
+import { resolveAlibabaCredentials } from '../../../lib/deploy/ros/alibaba-preflight';
+import { createRosClient } from '../../../lib/deploy/ros/ros-client';
 import { AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
 
 const ENV_AK = { id: 'LTAI-test-env-key-0001', secret: 'env-secret-value-never-printed' };

@@ -1,7 +1,7 @@
-import { deployRosStack, previewRosStackChanges } from '../../../lib/deploy/alibaba/ros-stack-deployer';
+import type { RosDeployRequest } from '../../../lib/deploy/ros/ros-deployment';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS, SECRET_KEY } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -25,10 +25,10 @@ function expectNoSecrets(text: string) {
   for (const secret of [SECRET_KEY, ACCESS_KEY]) for (const form of FORMS(secret)) expect(text).not.toContain(form);
 }
 
-function deploy(extra: Partial<Parameters<typeof deployRosStack>[0]> = {}) {
+function deploy(extra: Partial<RosDeployRequest> = {}) {
   // S3SecretKey is NoEcho in the template; the access key id is declared secret by the caller.
-  return deployRosStack({
-    ...h.common, stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS, noEchoParameterKeys: ['S3AccessKeyId'],
+  return h.deployment().deploy({
+    stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS, noEchoParameterKeys: ['S3AccessKeyId'],
     confirm: async (p) => { h.logs.push(p.text); return true; }, ...extra,
   });
 }
@@ -36,7 +36,7 @@ function deploy(extra: Partial<Parameters<typeof deployRosStack>[0]> = {}) {
 test('create, update and diff print no NoEcho value, though the secret is in the template parameters', async () => {
   await deploy();
   await deploy({ parameters: { ...PARAMS, S3SecretKey: `${SECRET_KEY}2` } });
-  const diff = await previewRosStackChanges({ ...h.common, stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS });
+  const diff = await h.deployment().preview({ stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS });
   h.logs.push(diff.preview.text);
   expect(h.logs.join('\n')).toContain('CdnFunctions');
   expectNoSecrets(everythingPrinted());

@@ -1,10 +1,11 @@
 import Credential from '@alicloud/credentials';
-import { checkAlidnsZone, checkCasCertificate } from '../../../lib/deploy/alibaba/preflight-checks';
-import { AlidnsClient, CasClient, createAlidnsClient, createCasClient } from '../../../lib/deploy/alibaba/preflight-clients';
+import {
+  AlidnsClient, CasClient, checkAlidnsZone, checkCasCertificate, createAlidnsClient, createCasClient,
+} from '../../../lib/deploy/ros/alibaba-preflight';
 import { AlibabaRpcError, AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../../doubles/alidns-api-double';
 import { CasApiTestDouble, FAKE_PRIVATE_KEY } from '../../doubles/cas-api-double';
-import { TEST_CREDENTIAL, trackUnhandledRejections } from './ros-harness';
+import { TEST_CREDENTIAL, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let server: AlibabaRpcServerTestDouble;

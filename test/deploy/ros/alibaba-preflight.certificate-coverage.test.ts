@@ -1,4 +1,4 @@
-import { certificateNames, nameCovers, validUntilMs } from '../../../lib/deploy/alibaba/certificate-coverage';
+import { certificateNames, nameCovers, validUntilMs } from '../../../lib/deploy/ros/alibaba-preflight';
 
 test.each([
   ['test.test.com', 'test.test.com', true],

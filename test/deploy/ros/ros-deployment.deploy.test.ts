@@ -1,6 +1,6 @@
-import { deployRosStack, RosChangePreview } from '../../../lib/deploy/alibaba/ros-stack-deployer';
+import type { RosChangePreview } from '../../../lib/deploy/ros/change-sets';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -11,7 +11,7 @@ afterAll(() => { expect(rejections).toEqual([]); });
 const yes = async () => true;
 
 function deploy(stackName: string, template = cdnTemplate(), confirm: (p: RosChangePreview) => Promise<boolean> = yes) {
-  return deployRosStack({ ...h.common, stackName, templateBody: template, parameters: PARAMS, confirm });
+  return h.deployment().deploy({ stackName, templateBody: template, parameters: PARAMS, confirm });
 }
 
 test('first deploy creates the stack through a CREATE change set, streams events and returns outputs', async () => {
@@ -85,8 +85,8 @@ test('an update that changes a DomainConfig property is flagged as a replacement
 });
 
 test('timeoutInMinutes and tags reach the change set', async () => {
-  await deployRosStack({
-    ...h.common, stackName: 'cdn-tags', templateBody: cdnTemplate(), parameters: PARAMS, confirm: yes,
+  await h.deployment().deploy({
+    stackName: 'cdn-tags', templateBody: cdnTemplate(), parameters: PARAMS, confirm: yes,
     timeoutInMinutes: 30, tags: { project: 's3-alicdn', stage: 'example' },
   });
   expect(h.server.calls.find((c) => c.action === 'CreateChangeSet')!.params).toMatchObject({

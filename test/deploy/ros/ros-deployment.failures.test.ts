@@ -1,7 +1,8 @@
 import * as $ROS from '@alicloud/ros20190910';
-import { deployRosStack, RosDeployError } from '../../../lib/deploy/alibaba/ros-stack-deployer';
+import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
+import type { RosDeploymentOptions } from '../../../lib/deploy/ros/ros-deployment';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -11,11 +12,11 @@ afterAll(() => { expect(rejections).toEqual([]); });
 
 const ICP = 'The domain test.test.com has not completed ICP filing.';
 
-function deploy(extra: Partial<Parameters<typeof deployRosStack>[0]> = {}, template = cdnTemplate()) {
-  return deployRosStack({ ...h.common, stackName: 'cdn-fail', templateBody: template, parameters: PARAMS, confirm: async () => true, ...extra });
+function deploy(extra: Partial<RosDeploymentOptions> = {}, template = cdnTemplate()) {
+  return h.deployment(extra).deploy({ stackName: 'cdn-fail', templateBody: template, parameters: PARAMS, confirm: async () => true });
 }
 
-async function deployError(extra: Partial<Parameters<typeof deployRosStack>[0]> = {}, template = cdnTemplate()): Promise<RosDeployError> {
+async function deployError(extra: Partial<RosDeploymentOptions> = {}, template = cdnTemplate()): Promise<RosDeployError> {
   const err = await deploy(extra, template).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(RosDeployError);
   return err as RosDeployError;

@@ -1,5 +1,4 @@
-import { assertRosDeployInputs, RosInputError } from '../../../lib/deploy/alibaba/ros-input-limits';
-import { readTemplateFacts } from '../../../lib/deploy/alibaba/ros-template-facts';
+import { assertRosDeployInputs, readTemplateFacts, RosInputError } from '../../../lib/deploy/ros/stack-facts';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
 
 const facts = readTemplateFacts(cdnTemplate());

@@ -1,7 +1,7 @@
-import { AlibabaApiError, deployRosStack } from '../../../lib/deploy/alibaba/ros-stack-deployer';
+import { AlibabaApiError } from '../../../lib/deploy/ros/ros-client';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -10,7 +10,7 @@ afterEach(async () => { await h.close(); });
 afterAll(() => { expect(rejections).toEqual([]); });
 
 function deploy(stackName = 'cdn-faults') {
-  return deployRosStack({ ...h.common, stackName, templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true });
+  return h.deployment().deploy({ stackName, templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true });
 }
 
 function faultsSeen(action: string) {
@@ -67,7 +67,7 @@ test('an endpoint that never answers in time fails with an error naming the acti
   expect(err).toBeInstanceOf(AlibabaApiError);
   expect((err as AlibabaApiError).message).toBe(
     "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: RequestTimeout: the API endpoint did not answer within the read/connect timeout");
-  expect((err as AlibabaApiError).code).toBe('RequestTimeout');
+  expect((err as AlibabaApiError).apiCode).toBe('RequestTimeout');
   expect(h.server.callCount('ListStacks')).toBe(4);
 });
 
@@ -79,7 +79,7 @@ test('persistent throttling gives up after the bounded attempts with the throttl
 
 test('a non-retryable error passes through at once', async () => {
   h.server.handle('ListStacks', () => { throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.'); });
-  const err = (await deployRosStack({ ...h.common, stackName: 'cdn-faults', templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true })
+  const err = (await h.deployment().deploy({ stackName: 'cdn-faults', templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true })
     .catch((e: unknown) => e)) as AlibabaApiError;
   expect(err.message).toBe("ROS ListStacks for stack 'cdn-faults' failed: Forbidden.RAM: User not authorized to operate on the specified resource.");
   expect(err.statusCode).toBe(403);

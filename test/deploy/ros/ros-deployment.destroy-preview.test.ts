@@ -1,9 +1,7 @@
 import * as $ROS from '@alicloud/ros20190910';
-import {
-  deployRosStack, destroyRosStack, getRosStackOutputs, previewRosStackChanges, RosDeployError,
-} from '../../../lib/deploy/alibaba/ros-stack-deployer';
+import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from './ros-harness';
+import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -13,12 +11,12 @@ afterAll(() => { expect(rejections).toEqual([]); });
 
 const stackName = 'cdn-life';
 const deploy = (template = cdnTemplate()) =>
-  deployRosStack({ ...h.common, stackName, templateBody: template, parameters: PARAMS, confirm: async () => true });
+  h.deployment().deploy({ stackName, templateBody: template, parameters: PARAMS, confirm: async () => true });
 const preview = (template = cdnTemplate()) =>
-  previewRosStackChanges({ ...h.common, stackName, templateBody: template, parameters: PARAMS });
-const destroy = () => destroyRosStack({ ...h.common, stackName });
+  h.deployment().preview({ stackName, templateBody: template, parameters: PARAMS });
+const destroy = () => h.deployment().destroy({ stackName });
 
-describe('previewRosStackChanges (diff)', () => {
+describe('RosDeployment.preview (diff)', () => {
   test('a stack that does not exist yet is reported as all Add, without any write call', async () => {
     const res = await preview();
     expect(res.stackExists).toBe(false);
@@ -58,7 +56,7 @@ describe('previewRosStackChanges (diff)', () => {
   });
 });
 
-describe('destroyRosStack', () => {
+describe('RosDeployment.destroy', () => {
   test('deletes the stack, streaming events, and waits for DELETE_COMPLETE', async () => {
     await deploy();
     h.logs.length = 0;
@@ -93,11 +91,11 @@ describe('destroyRosStack', () => {
   });
 });
 
-describe('getRosStackOutputs', () => {
+describe('RosDeployment.outputs', () => {
   test('returns the outputs of a deployed stack and undefined for a missing one', async () => {
-    expect(await getRosStackOutputs({ ...h.common, stackName })).toBeUndefined();
+    expect(await h.deployment().outputs(stackName)).toBeUndefined();
     await deploy();
-    expect(await getRosStackOutputs({ ...h.common, stackName })).toEqual({
+    expect(await h.deployment().outputs(stackName)).toEqual({
       stackId: expect.any(String), status: 'CREATE_COMPLETE',
       outputs: { CdnCname: 'test.test.com.w.kunlunsl.com', ServiceDomain: 'test.test.com' },
     });
