@@ -46,6 +46,28 @@ describe('deploy, end to end against the test doubles', () => {
     expect(fs.readFileSync(outputsFilePath('example', world.dir), 'utf8')).not.toContain(secretKey);
   });
 
+  test('prints each ROS stack event and the change preview exactly once', async () => {
+    const { lines } = await deploy();
+    const stackName = 's3alicdn-example-test-test-com-cdn';
+
+    // One event line per event the ROS test double recorded for the stack, none repeated, none echoed as info.
+    const eventLines = lines.filter((line) => line.startsWith('event: '));
+    const recorded = world.ros.stackByName(stackName)!.events;
+    expect(eventLines).toHaveLength(recorded.length);
+    expect(new Set(eventLines).size).toBe(eventLines.length);
+    const shown = eventLines.map((line) => line.slice('event: '.length));
+    expect(lines.filter((line) => !line.startsWith('event: ') && shown.some((event) => line.endsWith(event)))).toEqual([]);
+
+    // The preview's header and each of its change lines appear once.
+    const header = lines.filter((line) => line.includes(`ROS stack '${stackName}' (CREATE):`));
+    expect(header).toHaveLength(1);
+    const previewLines = header[0].slice('info: '.length).split('\n');
+    expect(previewLines.length).toBeGreaterThan(1);
+    for (const previewLine of previewLines) {
+      expect(lines.filter((line) => line.includes(previewLine))).toHaveLength(1);
+    }
+  });
+
   test('a second deploy changes nothing, exits ok, and makes few ROS API calls', async () => {
     await deploy();
     const before = rosCalls();
