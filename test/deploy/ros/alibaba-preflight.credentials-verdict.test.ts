@@ -1,8 +1,8 @@
 import Credential from '@alicloud/credentials';
 import * as $ROS from '@alicloud/ros20190910';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveAlibabaCredentials } from '../../../lib/deploy/ros/alibaba-preflight';
 import { createRosClient } from '../../../lib/deploy/ros/ros-client';
 import { AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
@@ -13,7 +13,7 @@ let home: string;
 
 beforeEach(() => {
   saved = { ...process.env };
-  for (const k of Object.keys(process.env)) if (k.startsWith('ALIBABA_CLOUD_')) delete process.env[k];
+  for (const name of Object.keys(process.env)) if (name.startsWith('ALIBABA_CLOUD_')) delete process.env[name];
   home = mkdtempSync(join(tmpdir(), 'alicreds-'));
   // An empty home: no CLI profile, no credentials file; no ECS metadata outside ECS.
   process.env.HOME = home;
@@ -84,7 +84,7 @@ test('no source at all: the chain is named and the fix lists the ways to configu
 });
 
 test('a CLI config file whose content is broken is not quoted back', async () => {
-  const { mkdirSync } = await import('fs');
+  const { mkdirSync } = await import('node:fs');
   mkdirSync(join(home, '.aliyun'));
   writeFileSync(join(home, '.aliyun', 'config.json'), '{ "profiles": [ { "access_key_secret": "cli-secret-in-broken-file" ');
   const v = await resolveAlibabaCredentials();

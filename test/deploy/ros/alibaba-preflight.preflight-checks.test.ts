@@ -15,7 +15,7 @@ let alidnsClient: AlidnsClient;
 let casClient: CasClient;
 const fast = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } };
 const NOW = new Date('2026-06-01T00:00:00Z');
-const days = (n: number) => new Date(NOW.getTime() + n * 86_400_000);
+const days = (count: number) => new Date(NOW.getTime() + count * 86_400_000);
 
 beforeEach(async () => {
   server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
@@ -78,7 +78,7 @@ describe('checkCasCertificate', () => {
       message: "CAS certificate 101 ('site') covers 'test.test.com' (as test.test.com) and is valid until 2026-12-18 (200 days)",
     });
     expect((await check('WWW.test.test.com')).ok).toBe(true);
-    expect(server.calls.every((c) => c.action === 'GetUserCertificateDetail' && c.params.CertFilter === 'true')).toBe(true);
+    expect(server.calls.every((call) => call.action === 'GetUserCertificateDetail' && call.params.CertFilter === 'true')).toBe(true);
     expect(JSON.stringify(await check('test.test.com'))).not.toContain(FAKE_PRIVATE_KEY.slice(0, 20));
   });
 
@@ -105,6 +105,6 @@ describe('checkCasCertificate', () => {
   test('an unknown or invalid id fails with a fix', async () => {
     expect(await check('test.test.com', 999)).toMatchObject({ ok: false, message: 'CAS certificate 999 was not found for this account in the client\'s region', fix: expect.stringContaining('ap-southeast-1') });
     expect(await check('test.test.com', -1)).toMatchObject({ ok: false, message: 'certificate id -1 is not a CAS certificate id (a positive whole number)' });
-    expect(server.calls.filter((c) => c.params.CertId === '-1')).toEqual([]);
+    expect(server.calls.filter((call) => call.params.CertId === '-1')).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ export interface CdnTemplateKnobs {
   readonly description?: string;
 }
 
-export function cdnTemplate(k: CdnTemplateKnobs = {}): string {
+export function cdnTemplate(knobs: CdnTemplateKnobs = {}): string {
   const resources: Record<string, unknown> = {
     CdnDomain: {
       Type: 'ALIYUN::CDN::Domain',
@@ -35,17 +35,17 @@ export function cdnTemplate(k: CdnTemplateKnobs = {}): string {
             { ArgName: 'secretkey', ArgValue: { Ref: 'S3SecretKey' } }, { ArgName: 'region', ArgValue: 'ap-northeast-2' },
           ] },
           { FunctionName: 'HSTS', FunctionArgs: [
-            { ArgName: 'enabled', ArgValue: 'on' }, { ArgName: 'https_hsts_max_age', ArgValue: k.hstsMaxAge ?? '5184000' },
+            { ArgName: 'enabled', ArgValue: 'on' }, { ArgName: 'https_hsts_max_age', ArgValue: knobs.hstsMaxAge ?? '5184000' },
           ] },
         ],
       },
     },
     DnsRecord: {
       Type: 'ALIYUN::DNS::DomainRecord',
-      Properties: { DomainName: 'test.com', RR: 'test', Type: 'CNAME', Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] }, TTL: k.dnsTtl ?? 600 },
+      Properties: { DomainName: 'test.com', RR: 'test', Type: 'CNAME', Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] }, TTL: knobs.dnsTtl ?? 600 },
     },
   };
-  if (k.extraRecord) {
+  if (knobs.extraRecord) {
     resources.WwwRecord = {
       Type: 'ALIYUN::DNS::DomainRecord',
       Properties: { DomainName: 'test.com', RR: 'www', Type: 'CNAME', Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] } },
@@ -53,7 +53,7 @@ export function cdnTemplate(k: CdnTemplateKnobs = {}): string {
   }
   return JSON.stringify({
     ROSTemplateFormatVersion: '2015-09-01',
-    Description: k.description ?? 'S3 origin behind Alibaba Cloud CDN',
+    Description: knobs.description ?? 'S3 origin behind Alibaba Cloud CDN',
     Parameters: {
       OriginHost: { Type: 'String', Default: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com' },
       S3AccessKeyId: { Type: 'String' },

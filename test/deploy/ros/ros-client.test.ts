@@ -55,7 +55,7 @@ test('backoff is capped by maxDelayMs and honours the gateway retry-after', asyn
 test('a non-retryable error passes through at once, wrapped with action, target and code', async () => {
   const { waits, clock } = recordingSleep();
   const fn = sequence(forbidden());
-  const err = (await withRetry(ctx, fn, { clock }).catch((e: unknown) => e)) as AlibabaApiError;
+  const err = (await withRetry(ctx, fn, { clock }).catch((error: unknown) => error)) as AlibabaApiError;
   expect(fn).toHaveBeenCalledTimes(1);
   expect(waits).toEqual([]);
   expect(err).toBeInstanceOf(AlibabaApiError);
@@ -65,7 +65,7 @@ test('a non-retryable error passes through at once, wrapped with action, target 
 
 test('gives up after maxAttempts; a network error never carries the request URL', async () => {
   const fn = sequence(reset());
-  const err = (await withRetry(ctx, fn, { policy: { maxAttempts: 3 }, clock: { sleep: async () => undefined } }).catch((e: unknown) => e)) as AlibabaApiError;
+  const err = (await withRetry(ctx, fn, { policy: { maxAttempts: 3 }, clock: { sleep: async () => undefined } }).catch((error: unknown) => error)) as AlibabaApiError;
   expect(fn).toHaveBeenCalledTimes(3);
   expect(err.message).toBe("ROS GetStack for stack 'cdn' failed after 3 attempts: ECONNRESET: the connection to the API endpoint failed (connection reset or refused)");
   expect(err.message).not.toContain('s3cr3t');
@@ -73,7 +73,7 @@ test('gives up after maxAttempts; a network error never carries the request URL'
 
 test('server messages are redacted', async () => {
   const leaky = Object.assign(new Error('x'), { name: 'ClientError', code: 'InvalidParameter', statusCode: 400, data: { Message: 'value top-secret-value is invalid' } });
-  const err = (await withRetry(ctx, sequence(leaky), { redactor: new SecretRedactor(['top-secret-value']) }).catch((e: unknown) => e)) as Error;
+  const err = (await withRetry(ctx, sequence(leaky), { redactor: new SecretRedactor(['top-secret-value']) }).catch((error: unknown) => error)) as Error;
   expect(err.message).toBe("ROS GetStack for stack 'cdn' failed: InvalidParameter: value **** is invalid");
 });
 

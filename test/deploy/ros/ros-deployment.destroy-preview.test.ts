@@ -20,8 +20,8 @@ describe('RosDeployment.preview (diff)', () => {
   test('a stack that does not exist yet is reported as all Add, without any write call', async () => {
     const res = await preview();
     expect(res.stackExists).toBe(false);
-    expect(res.preview.changes.map((c) => `${c.action} ${c.logicalId}`)).toEqual(['Add CdnDomain', 'Add CdnFunctions', 'Add DnsRecord']);
-    expect(h.server.calls.map((c) => c.action)).toEqual(['ListStacks']);
+    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId}`)).toEqual(['Add CdnDomain', 'Add CdnFunctions', 'Add DnsRecord']);
+    expect(h.server.calls.map((call) => call.action)).toEqual(['ListStacks']);
   });
 
   test('an existing stack gets a change set that is read, deleted and never executed', async () => {
@@ -29,11 +29,11 @@ describe('RosDeployment.preview (diff)', () => {
     h.server.resetCalls();
     const res = await preview(cdnTemplate({ hstsMaxAge: '1', extraRecord: true }));
     expect(res.stackExists).toBe(true);
-    expect(res.preview.changes.map((c) => `${c.action} ${c.logicalId} ${c.replacement ?? ''}`.trim())).toEqual(['Modify CdnFunctions True', 'Add WwwRecord']);
+    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId} ${change.replacement ?? ''}`.trim())).toEqual(['Modify CdnFunctions True', 'Add WwwRecord']);
     expect(res.preview.text).toContain('REPLACE (delete and re-create)');
     expect(h.server.callCount('ExecuteChangeSet')).toBe(0);
     expect(h.server.callCount('DeleteChangeSet')).toBe(1);
-    expect(h.ros.changeSetsOf(stackName).filter((c) => c.type === 'UPDATE')).toEqual([]);
+    expect(h.ros.changeSetsOf(stackName).filter((changeSet) => changeSet.type === 'UPDATE')).toEqual([]);
     expect(h.ros.stackByName(stackName)?.resources.has('WwwRecord')).toBe(false);
   });
 
@@ -81,7 +81,7 @@ describe('RosDeployment.destroy', () => {
   test('a resource that cannot be deleted fails with the resource, the reason and the next step', async () => {
     await deploy();
     h.ros.failResource('DnsRecord', 'The DNS record is locked.', 'delete');
-    const err = (await destroy().catch((e: unknown) => e)) as RosDeployError;
+    const err = (await destroy().catch((error: unknown) => error)) as RosDeployError;
     expect(err).toBeInstanceOf(RosDeployError);
     expect(err.stackStatus).toBe('DELETE_FAILED');
     expect(err.message).toContain('  - DnsRecord (ALIYUN::DNS::DomainRecord) DELETE_FAILED: The DNS record is locked.');

@@ -17,7 +17,7 @@ function deploy(extra: Partial<RosDeploymentOptions> = {}, template = cdnTemplat
 }
 
 async function deployError(extra: Partial<RosDeploymentOptions> = {}, template = cdnTemplate()): Promise<RosDeployError> {
-  const err = await deploy(extra, template).then(() => undefined, (e: unknown) => e);
+  const err = await deploy(extra, template).then(() => undefined, (error: unknown) => error);
   expect(err).toBeInstanceOf(RosDeployError);
   return err as RosDeployError;
 }

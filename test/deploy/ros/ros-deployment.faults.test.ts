@@ -14,7 +14,7 @@ function deploy(stackName = 'cdn-faults') {
 }
 
 function faultsSeen(action: string) {
-  return h.server.calls.filter((c) => c.action === action && c.fault).map((c) => c.fault);
+  return h.server.calls.filter((call) => call.action === action && call.fault).map((call) => call.fault);
 }
 
 test('throttling is retried with backoff, then the deploy succeeds', async () => {
@@ -24,7 +24,7 @@ test('throttling is retried with backoff, then the deploy succeeds', async () =>
   expect(res.action).toBe('created');
   expect(faultsSeen('CreateChangeSet')).toEqual(['throttle']);
   expect(faultsSeen('GetStack')).toEqual(['throttle', 'throttle']);
-  expect(h.logs.filter((l) => /throttled failure, retrying/.test(l))).toHaveLength(3);
+  expect(h.logs.filter((line) => /throttled failure, retrying/.test(line))).toHaveLength(3);
   expect(h.ros.changeSetsOf('cdn-faults')).toHaveLength(1);
   expect(res.apiCalls).toBe(h.server.callCount());
 });
@@ -45,10 +45,10 @@ test('a connection reset that hides a successful CreateChangeSet does not create
   expect(res.action).toBe('created');
   expect(h.server.callCount('CreateChangeSet')).toBe(2);
   // Same ClientToken on the retry, so ROS answered with the change set the lost call had made.
-  const tokens = h.server.calls.filter((c) => c.action === 'CreateChangeSet').map((c) => c.params.ClientToken);
+  const tokens = h.server.calls.filter((call) => call.action === 'CreateChangeSet').map((call) => call.params.ClientToken);
   expect(new Set(tokens).size).toBe(1);
   expect(h.ros.changeSetsOf('cdn-faults')).toHaveLength(1);
-  expect(h.logs.some((l) => /network failure, retrying/.test(l))).toBe(true);
+  expect(h.logs.some((line) => /network failure, retrying/.test(line))).toBe(true);
 });
 
 test('a slow answer past the read timeout is retried; the ExecuteChangeSet it hid is not run twice', async () => {
@@ -56,14 +56,14 @@ test('a slow answer past the read timeout is retried; the ExecuteChangeSet it hi
   const res = await deploy();
   expect(res.action).toBe('created');
   expect(h.server.callCount('ExecuteChangeSet')).toBe(2);
-  expect(h.logs.some((l) => /ExecuteChangeSet .*timeout failure, retrying/.test(l))).toBe(true);
+  expect(h.logs.some((line) => /ExecuteChangeSet .*timeout failure, retrying/.test(line))).toBe(true);
   // One CREATE_IN_PROGRESS for the stack: executed once.
-  expect(h.events.filter((e) => e.isStack && e.status === 'CREATE_IN_PROGRESS')).toHaveLength(1);
+  expect(h.events.filter((event) => event.isStack && event.status === 'CREATE_IN_PROGRESS')).toHaveLength(1);
 });
 
 test('an endpoint that never answers in time fails with an error naming the action, the stack and the code', async () => {
   h.server.scheduleFault('ListStacks', { kind: 'slow', delayMs: 600 }, Infinity);
-  const err = await deploy().catch((e: unknown) => e);
+  const err = await deploy().catch((error: unknown) => error);
   expect(err).toBeInstanceOf(AlibabaApiError);
   expect((err as AlibabaApiError).message).toBe(
     "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: RequestTimeout: the API endpoint did not answer within the read/connect timeout");
@@ -80,7 +80,7 @@ test('persistent throttling gives up after the bounded attempts with the throttl
 test('a non-retryable error passes through at once', async () => {
   h.server.handle('ListStacks', () => { throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.'); });
   const err = (await h.deployment().deploy({ stackName: 'cdn-faults', templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true })
-    .catch((e: unknown) => e)) as AlibabaApiError;
+    .catch((error: unknown) => error)) as AlibabaApiError;
   expect(err.message).toBe("ROS ListStacks for stack 'cdn-faults' failed: Forbidden.RAM: User not authorized to operate on the specified resource.");
   expect(err.statusCode).toBe(403);
   expect(h.server.callCount('ListStacks')).toBe(1);

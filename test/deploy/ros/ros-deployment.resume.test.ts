@@ -37,7 +37,7 @@ test('a first deploy interrupted after CreateChangeSet: the re-run executes the 
   expect(res.action).toBe('created');
   expect(h.server.callCount('CreateChangeSet')).toBe(0);
   expect(h.ros.changeSetsOf('cdn-resume')).toEqual([expect.objectContaining({ type: 'CREATE', executionStatus: 'EXECUTE_COMPLETE' })]);
-  expect(h.logs.some((l) => /REVIEW_IN_PROGRESS with change set deploy-[0-9a-f]{24} from an earlier run; going on with it/.test(l))).toBe(true);
+  expect(h.logs.some((line) => /REVIEW_IN_PROGRESS with change set deploy-[0-9a-f]{24} from an earlier run; going on with it/.test(line))).toBe(true);
 });
 
 test('an update interrupted after CreateChangeSet: the re-run reuses the change set by name', async () => {
@@ -46,8 +46,8 @@ test('an update interrupted after CreateChangeSet: the re-run reuses the change 
 
   const res = await deploy(cdnTemplate({ dnsTtl: 300 }));
   expect(res.action).toBe('updated');
-  expect(h.logs.some((l) => /reusing UPDATE change set/.test(l))).toBe(true);
-  const updates = h.ros.changeSetsOf('cdn-resume').filter((c) => c.type === 'UPDATE');
+  expect(h.logs.some((line) => /reusing UPDATE change set/.test(line))).toBe(true);
+  const updates = h.ros.changeSetsOf('cdn-resume').filter((changeSet) => changeSet.type === 'UPDATE');
   expect(updates).toHaveLength(1);
   expect(h.ros.stackByName('cdn-resume')?.resources.get('DnsRecord')?.props.TTL).toBe(300);
 });
@@ -62,7 +62,7 @@ test('a deploy interrupted after ExecuteChangeSet: the re-run waits for that ope
   expect(h.server.callCount('ExecuteChangeSet')).toBe(0);
   expect(h.ros.stackByName('cdn-resume')?.status).toBe('CREATE_COMPLETE');
   // The re-run streamed the rest of the earlier run's events.
-  expect(h.logs.some((l) => /CREATE_COMPLETE DnsRecord/.test(l))).toBe(true);
+  expect(h.logs.some((line) => /CREATE_COMPLETE DnsRecord/.test(line))).toBe(true);
 });
 
 test('a re-run with different content after an interrupted first create replaces the stale REVIEW stack', async () => {
@@ -76,6 +76,6 @@ test('a re-run with different content after an interrupted first create replaces
 test('repeated no-op deploys stay no-op: names are reused but ClientTokens are per run', async () => {
   await deploy();
   for (let i = 0; i < 3; i++) expect((await deploy()).action).toBe('no-changes');
-  const tokens = h.server.calls.filter((c) => c.action === 'CreateChangeSet').map((c) => c.params.ClientToken);
+  const tokens = h.server.calls.filter((call) => call.action === 'CreateChangeSet').map((call) => call.params.ClientToken);
   expect(new Set(tokens).size).toBe(tokens.length);
 });

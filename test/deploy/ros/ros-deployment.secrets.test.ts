@@ -11,12 +11,12 @@ afterAll(() => { expect(rejections).toEqual([]); });
 
 const ACCESS_KEY = PARAMS.S3AccessKeyId;
 /** Every form a secret could take in text: raw, URL-encoded (SDK network errors quote the request URL), form-encoded. */
-const FORMS = (v: string) => [v, encodeURIComponent(v), encodeURIComponent(v).replace(/%20/g, '+')];
+const FORMS = (value: string) => [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')];
 
 function everythingPrinted(err?: unknown): string {
   return [
     ...h.logs,
-    ...h.events.map((e) => JSON.stringify(e)),
+    ...h.events.map((event) => JSON.stringify(event)),
     err instanceof Error ? `${err.message}\n${err.stack}\n${JSON.stringify(err)}` : String(err ?? ''),
   ].join('\n');
 }
@@ -29,7 +29,7 @@ function deploy(extra: Partial<RosDeployRequest> = {}) {
   // S3SecretKey is NoEcho in the template; the access key id is declared secret by the caller.
   return h.deployment().deploy({
     stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS, noEchoParameterKeys: ['S3AccessKeyId'],
-    confirm: async (p) => { h.logs.push(p.text); return true; }, ...extra,
+    confirm: async (preview) => { h.logs.push(preview.text); return true; }, ...extra,
   });
 }
 
@@ -44,28 +44,28 @@ test('create, update and diff print no NoEcho value, though the secret is in the
 
 test('a status reason that quotes the secret is masked in events, logs and the error', async () => {
   h.ros.failResource('CdnFunctions', `Invalid FunctionArgs: secretkey=${SECRET_KEY} accesskey=${ACCESS_KEY} rejected by CDN`);
-  const err = await deploy().catch((e: unknown) => e);
+  const err = await deploy().catch((error: unknown) => error);
   expect((err as Error).message).toContain('Invalid FunctionArgs: secretkey=**** accesskey=**** rejected by CDN');
   expectNoSecrets(everythingPrinted(err));
 });
 
 test('an API error message echoing a parameter value is masked', async () => {
-  h.server.handle('CreateChangeSet', (p) => {
-    const i = Object.keys(p).find((k) => p[k] === 'S3SecretKey')!.split('.')[1];
-    throw new AlibabaRpcError(400, 'InvalidParameter', `The parameter value ${p[`Parameters.${i}.ParameterValue`]} is invalid.`);
+  h.server.handle('CreateChangeSet', (params) => {
+    const i = Object.keys(params).find((key) => params[key] === 'S3SecretKey')!.split('.')[1];
+    throw new AlibabaRpcError(400, 'InvalidParameter', `The parameter value ${params[`Parameters.${i}.ParameterValue`]} is invalid.`);
   });
-  const err = await deploy().catch((e: unknown) => e);
+  const err = await deploy().catch((error: unknown) => error);
   expect((err as Error).message).toBe("ROS CreateChangeSet for stack 'cdn-secrets' failed: InvalidParameter: The parameter value **** is invalid.");
   expectNoSecrets(everythingPrinted(err));
 });
 
 test('network failures of a request that carries the secret in its URL do not leak it', async () => {
   h.server.scheduleFault('CreateChangeSet', { kind: 'connection-reset' }, Infinity);
-  const reset = await deploy().catch((e: unknown) => e);
+  const reset = await deploy().catch((error: unknown) => error);
   expect((reset as Error).message).toMatch(/^ROS CreateChangeSet for stack 'cdn-secrets' failed after 4 attempts: ECONNRESET/);
   h.server.clearFaults();
   h.server.scheduleFault('CreateChangeSet', { kind: 'slow', delayMs: 400 }, Infinity);
-  const slow = await deploy().catch((e: unknown) => e);
+  const slow = await deploy().catch((error: unknown) => error);
   expect((slow as Error).message).toMatch(/failed after 4 attempts: RequestTimeout/);
   expectNoSecrets(everythingPrinted(reset) + everythingPrinted(slow));
 });
@@ -74,7 +74,7 @@ test.each([
   ['aliyun-secret-value', 'starts with a reserved prefix'],
   ['abc/https://x', "contains 'http://' or 'https://'"],
 ])('a NoEcho value that breaks a ROS limit is reported by name, never by value (%s)', async (bad, what) => {
-  const err = await deploy({ parameters: { ...PARAMS, S3SecretKey: bad } }).catch((e: unknown) => e);
+  const err = await deploy({ parameters: { ...PARAMS, S3SecretKey: bad } }).catch((error: unknown) => error);
   expect((err as Error).message).toContain(`parameter 'S3SecretKey' value (NoEcho, not shown) ${what}`);
   expect((err as Error).message).not.toContain(bad);
   expect(h.server.callCount()).toBe(0);

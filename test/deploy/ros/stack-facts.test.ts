@@ -31,11 +31,11 @@ test.each([
 test('the NoEcho value never appears in the message', () => {
   const secret = 'https://secret-looking-value';
   expect(check({ parameters: { ...PARAMS, S3SecretKey: secret } })).toThrow("parameter 'S3SecretKey' value (NoEcho, not shown) contains");
-  try { check({ parameters: { ...PARAMS, S3SecretKey: secret } })(); } catch (e) { expect((e as Error).message).not.toContain(secret); }
+  try { check({ parameters: { ...PARAMS, S3SecretKey: secret } })(); } catch (error) { expect((error as Error).message).not.toContain(secret); }
 });
 
 test('more than 200 parameters and an oversized template are rejected', () => {
-  const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, 'v']));
+  const many = Object.fromEntries(Array.from({ length: 201 }, (_value, index) => [`P${index}`, 'v']));
   const loose = readTemplateFacts('not json: a YAML template');
   expect(check({ parameters: many }, loose)).toThrow('201 parameters given; ROS accepts at most 200 per stack');
   expect(check({ templateBody: 'x'.repeat(524_289) }, loose)).toThrow('templateBody is 524289 bytes; ROS accepts at most 524288 bytes in TemplateBody');
