@@ -17,7 +17,7 @@ import { acquireDeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
-import type { RosDeployResult, RosStackOperations } from './ros-stack-operations';
+import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
 
 /** Everything the deploy talks to, injected so tests can use test doubles and users get the real SDK clients. */
 export interface DeployDependencies {
@@ -26,7 +26,7 @@ export interface DeployDependencies {
   readonly cdk: CdkRunner;
   readonly secretsManager: (region: string) => SecretsManagerSender;
   readonly iam: () => IamSender;
-  readonly ros: RosStackOperations;
+  readonly ros: RosStackDeployment;
   /** Asks a yes/no question; only called when `yes` is false. */
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
@@ -143,12 +143,8 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         parameters,
         noEchoParameterKeys: noEcho,
         tags: site.tags,
-        confirm: async (previewText) => {
-          reporter.info(previewText);
-          return options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`);
-        },
-        onEvent: (line) => reporter.event(line),
-        log: (line) => reporter.info(line),
+        // The engine has already shown the preview (on the reporter it was built with); this only answers.
+        confirm: async () => options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`),
       });
       reporter.info(ros.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${ros.action}`);
       if (ros.action === 'cancelled') {

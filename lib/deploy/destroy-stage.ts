@@ -5,12 +5,12 @@ import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
 import { acquireDeployLock } from './deploy-lock';
 import type { Reporter } from './reporter';
-import type { RosStackOperations } from './ros-stack-operations';
+import type { RosStackDeployment } from './ros/ros-deployment';
 
 export interface DestroyDependencies {
   readonly synth: (stage: StageConfig, options: SynthOptions) => SynthResult;
   readonly cdk: CdkRunner;
-  readonly ros: RosStackOperations;
+  readonly ros: RosStackDeployment;
   readonly s3: (region: string) => S3BucketSender;
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
@@ -40,8 +40,8 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
   try {
     for (const site of stage.sites) {
       reporter.step(`Deleting Alibaba ROS stack ${site.stackNames.cdn}`);
-      const { deleted } = await deps.ros.destroy({ stackName: site.stackNames.cdn, onEvent: (line) => reporter.event(line), log: (line) => reporter.info(line) });
-      reporter.info(deleted ? 'deleted' : 'not found; nothing to delete');
+      const { action } = await deps.ros.destroy({ stackName: site.stackNames.cdn });
+      reporter.info(action === 'deleted' ? 'deleted' : 'not found; nothing to delete');
     }
     deps.synth(stage, { projectDir: options.projectDir });
     const awsStacks = [

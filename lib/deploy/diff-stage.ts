@@ -63,9 +63,8 @@ export async function diffStage(stage: StageConfig, deps: Pick<DeployDependencie
       templateBody: fs.readFileSync(template, 'utf8'),
       parameters,
       noEchoParameterKeys: Object.values(CDN_STACK_SECRET_PARAMETERS),
-      log: (line) => reporter.info(line),
     });
-    reporter.info(preview.hasChanges ? preview.text : 'no changes');
+    reporter.info(preview.hasChanges ? preview.preview.text : 'no changes');
     if (preview.destructive) reporter.warn('this change replaces or removes resources (see above)');
     changed ||= preview.hasChanges;
   }

@@ -8,16 +8,13 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
 import { synthesizeStage } from '../synth/synthesize-stage';
-import type { AlibabaClientOptions } from './alibaba/client-config';
-import { resolveAlibabaCredentials } from './alibaba/credentials-verdict';
-import { checkAlidnsZone, checkCasCertificate } from './alibaba/preflight-checks';
-import { createAlidnsClient, createCasClient } from './alibaba/preflight-clients';
-import { createRosClient } from './alibaba/ros-client';
-import { createRosOperations, type RosOperationsOptions } from './alibaba/ros-operations';
 import { checkAccountBlockPublicAccess, checkAwsCredentials } from './aws/aws-preflight';
 import { createCdkRunner, type CdkRunner } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import type { Reporter } from './reporter';
+import { checkAlidnsZone, checkCasCertificate, createAlidnsClient, createCasClient, resolveAlibabaCredentials } from './ros/alibaba-preflight';
+import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
+import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
 /**
  * Endpoint overrides, read from the environment in one place: a VPC endpoint, or a local test double in the
@@ -64,7 +61,7 @@ export interface RealDependencyOptions {
     readonly secretsManager?: (region: string) => SecretsManagerClient;
     readonly alibabaCredential?: Credential;
     readonly cdk?: CdkRunner;
-    readonly rosPolling?: Pick<RosOperationsOptions, 'pollIntervalMs' | 'maxWaitMs' | 'tuning'>;
+    readonly rosPolling?: Pick<RosDeploymentOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxWaitMs' | 'clock' | 'retry' | 'random'>;
   };
 }
 
@@ -112,9 +109,11 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       return client;
     },
     iam: () => iam,
-    ros: createRosOperations({
+    ros: new RosDeployment({
       client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
       regionId: stage.alibaba.region,
+      // The reporter is the one owner of progress output: the engine prints each event and the preview there, once.
+      progress: options.reporter,
       recreateFailedStack: options.recreateFailedStack,
       hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
       ...overrides.rosPolling,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROS_LIMITS } from '../deploy/alibaba/ros-input-limits';
+import { ROS_LIMITS } from '../ros/ros-limits';
 import { templatesIn } from './template-files';
 
 /**

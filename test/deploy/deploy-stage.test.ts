@@ -7,7 +7,7 @@ import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
-import { TEST_CREDENTIAL, trackUnhandledRejections } from './alibaba/ros-harness';
+import { TEST_CREDENTIAL, trackUnhandledRejections } from '../doubles/ros-harness';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { deploy, READER_USER, rosCalls, useStageWorld, world } from './stage-world';
 
@@ -44,6 +44,28 @@ describe('deploy, end to end against the test doubles', () => {
     expect(site.ros?.outputs.ServiceUrl).toBe('https://test.test.com/');
     expect(site.dns).toEqual({ provider: 'alidns', name: 'test.test.com', cnameTarget: site.ros!.outputs.CdnCname });
     expect(fs.readFileSync(outputsFilePath('example', world.dir), 'utf8')).not.toContain(secretKey);
+  });
+
+  test('prints each ROS stack event and the change preview exactly once', async () => {
+    const { lines } = await deploy();
+    const stackName = 's3alicdn-example-test-test-com-cdn';
+
+    // One event line per event the ROS test double recorded for the stack, none repeated, none echoed as info.
+    const eventLines = lines.filter((line) => line.startsWith('event: '));
+    const recorded = world.ros.stackByName(stackName)!.events;
+    expect(eventLines).toHaveLength(recorded.length);
+    expect(new Set(eventLines).size).toBe(eventLines.length);
+    const shown = eventLines.map((line) => line.slice('event: '.length));
+    expect(lines.filter((line) => !line.startsWith('event: ') && shown.some((event) => line.endsWith(event)))).toEqual([]);
+
+    // The preview's header and each of its change lines appear once.
+    const header = lines.filter((line) => line.includes(`ROS stack '${stackName}' (CREATE):`));
+    expect(header).toHaveLength(1);
+    const previewLines = header[0].slice('info: '.length).split('\n');
+    expect(previewLines.length).toBeGreaterThan(1);
+    for (const previewLine of previewLines) {
+      expect(lines.filter((line) => line.includes(previewLine))).toHaveLength(1);
+    }
   });
 
   test('a second deploy changes nothing, exits ok, and makes few ROS API calls', async () => {

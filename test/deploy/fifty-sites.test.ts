@@ -1,7 +1,7 @@
 import { outputsFilePath, readDeployOutputs } from '../../lib/deploy/deploy-outputs-file';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { FIFTY_SITES, fiftySiteStage, WILDCARD_CERTIFICATE_ID } from '../helpers/fifty-site-stage';
-import { trackUnhandledRejections } from './alibaba/ros-harness';
+import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
 import { deploy, useStageWorld, world } from './stage-world';
 
 const rejections = trackUnhandledRejections();

@@ -4,7 +4,7 @@ import { destroyStage } from '../../lib/deploy/destroy-stage';
 import { diffStage } from '../../lib/deploy/diff-stage';
 import { rotateStage } from '../../lib/deploy/rotate-stage';
 import { exampleStageWith } from '../helpers/stage-fixtures';
-import { trackUnhandledRejections } from './alibaba/ros-harness';
+import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
 import { deploy, READER_USER, useStageWorld, world, worldDependencies } from './stage-world';
 
 const rejections = trackUnhandledRejections();

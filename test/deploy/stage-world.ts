@@ -14,7 +14,7 @@ import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
-import { fakeClock, TEST_CREDENTIAL } from './alibaba/ros-harness';
+import { fakeClock, TEST_CREDENTIAL } from '../doubles/ros-harness';
 import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { memoizedSynthesizeStage } from '../helpers/synth-memo';
@@ -126,7 +126,7 @@ export function worldDependencies(stage: StageConfig, reporter = recordingReport
       secretsManager: () => world.secrets.client,
       alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
       cdk: fakeCdk(),
-      rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, tuning: { clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 } },
+      rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 },
     },
   });
   // The real synth, run once per distinct input in a test run (see synth-memo.ts); everything else is as users get it.

@@ -14,7 +14,7 @@ const KNOWN_SLOW_MS = {
   'test/aws/rule-packs.test.ts': 2200,
   'test/ci-identity/github-oidc-deploy-role-stack.test.ts': 1700,
   'test/review/run-review.test.ts': 1200,
-  'test/deploy/alibaba/ros-stack-faults.test.ts': 1000,
+  'test/deploy/ros/ros-deployment.faults.test.ts': 1000,
 };
 
 class SlowFirstSequencer extends Sequencer {
