@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { requireValue } from './property-checks';
+import { TypedRosResource } from './typed-ros-resource';
 
 export interface RosCasCertificateProps {
   /** PEM certificate chain; pass a NoEcho parameter, never a literal. */
@@ -15,12 +16,12 @@ export interface RosCasCertificateProps {
 const TYPE = 'ALIYUN::CAS::Certificate';
 
 /** `ALIYUN::CAS::Certificate`: uploads a PEM pair to Certificate Management Service. No property is editable. */
-export class RosCasCertificate extends ros.RosResource {
+export class RosCasCertificate extends TypedRosResource<RosCasCertificateProps> {
   public static readonly ROS_RESOURCE_TYPE_NAME = TYPE;
   public readonly attrCertId: ros.IResolvable;
 
-  constructor(scope: ros.Construct, id: string, readonly props: RosCasCertificateProps) {
-    super(scope, id, { type: TYPE, properties: props });
+  constructor(scope: ros.Construct, id: string, props: RosCasCertificateProps) {
+    super(scope, id, TYPE, props);
     requireValue(TYPE, 'Cert', props.cert);
     requireValue(TYPE, 'Key', props.key);
     requireValue(TYPE, 'Name', props.name);
@@ -33,15 +34,7 @@ export class RosCasCertificate extends ros.RosResource {
     this.attrCertId = this.getAtt('CertId');
   }
 
-  protected get rosProperties(): { [key: string]: any } {
-    return this.props;
-  }
-
-  protected renderProperties(props: { [key: string]: any }): { [key: string]: any } {
-    const p = props as RosCasCertificateProps;
-    const out: Record<string, unknown> = { Cert: p.cert, Key: p.key, Name: p.name };
-    if (p.lang !== undefined) out.Lang = p.lang;
-    if (p.sourceIp !== undefined) out.SourceIp = p.sourceIp;
-    return out;
+  protected templateProperties(props: RosCasCertificateProps): Record<string, unknown> {
+    return { Cert: props.cert, Key: props.key, Name: props.name, Lang: props.lang, SourceIp: props.sourceIp };
   }
 }

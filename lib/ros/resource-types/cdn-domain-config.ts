@@ -1,5 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import { dropUndefined } from './cdn-domain';
+import { dropUndefined, TypedRosResource } from './typed-ros-resource';
 import { RosPropertyError, isToken, requireValue } from './property-checks';
 
 /** One CDN feature function (BatchSetCdnDomainConfig). Every argument value is a string in ROS. */
@@ -22,23 +22,18 @@ const TYPE = 'ALIYUN::CDN::DomainConfig';
  * `ALIYUN::CDN::DomainConfig`. None of its properties is editable, so any change replaces the resource (delete then
  * create); the CDN stack therefore splits functions into small groups so a change replaces little. No attributes.
  */
-export class RosCdnDomainConfig extends ros.RosResource {
+export class RosCdnDomainConfig extends TypedRosResource<RosCdnDomainConfigProps> {
   public static readonly ROS_RESOURCE_TYPE_NAME = TYPE;
 
-  constructor(scope: ros.Construct, id: string, readonly props: RosCdnDomainConfigProps) {
-    super(scope, id, { type: TYPE, properties: props });
+  constructor(scope: ros.Construct, id: string, props: RosCdnDomainConfigProps) {
+    super(scope, id, TYPE, props);
     validateConfigProps(props);
   }
 
-  protected get rosProperties(): { [key: string]: any } {
-    return this.props;
-  }
-
-  protected renderProperties(props: { [key: string]: any }): { [key: string]: any } {
-    const p = props as RosCdnDomainConfigProps;
+  protected templateProperties(props: RosCdnDomainConfigProps): Record<string, unknown> {
     return {
-      DomainNames: p.domainNames,
-      FunctionList: p.functionList.map((fn) =>
+      DomainNames: props.domainNames,
+      FunctionList: props.functionList.map((fn) =>
         dropUndefined({
           FunctionName: fn.functionName,
           FunctionArgs: fn.functionArgs.map((arg) => ({ ArgName: arg.argName, ArgValue: arg.argValue })),

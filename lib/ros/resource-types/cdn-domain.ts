@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { requireOneOf, requireString, requireValue, RosPropertyError, isToken } from './property-checks';
+import { dropUndefined, TypedRosResource } from './typed-ros-resource';
 
 /** One origin server, as `ALIYUN::CDN::Domain.OriginServers` items (PascalCase in the template). */
 export interface CdnOriginServer {
@@ -33,31 +34,26 @@ const ORIGIN_TYPES = ['ipaddr', 'domain', 'oss', 'fc_domain'] as const;
  * `ALIYUN::CDN::Domain`, declared here because `@alicloud/ros-cdk-cdn` is not on the registry this project installs
  * from. Same constructor shape and attribute names as the generated class there, so it can be swapped in later.
  */
-export class RosCdnDomain extends ros.RosResource {
+export class RosCdnDomain extends TypedRosResource<RosCdnDomainProps> {
   public static readonly ROS_RESOURCE_TYPE_NAME = TYPE;
   /** The CNAME that the service domain's DNS record must point at. */
   public readonly attrCname: ros.IResolvable;
   public readonly attrDomainName: ros.IResolvable;
   public readonly attrArn: ros.IResolvable;
 
-  constructor(scope: ros.Construct, id: string, readonly props: RosCdnDomainProps) {
-    super(scope, id, { type: TYPE, properties: props });
+  constructor(scope: ros.Construct, id: string, props: RosCdnDomainProps) {
+    super(scope, id, TYPE, props);
     validateDomainProps(props);
     this.attrCname = this.getAtt('Cname');
     this.attrDomainName = this.getAtt('DomainName');
     this.attrArn = this.getAtt('Arn');
   }
 
-  protected get rosProperties(): { [key: string]: any } {
-    return this.props;
-  }
-
-  protected renderProperties(props: { [key: string]: any }): { [key: string]: any } {
-    const p = props as RosCdnDomainProps;
-    return dropUndefined({
-      CdnType: p.cdnType,
-      DomainName: p.domainName,
-      OriginServers: p.originServers?.map((origin) =>
+  protected templateProperties(props: RosCdnDomainProps): Record<string, unknown> {
+    return {
+      CdnType: props.cdnType,
+      DomainName: props.domainName,
+      OriginServers: props.originServers?.map((origin) =>
         dropUndefined({
           Type: origin.type,
           Content: origin.content,
@@ -66,11 +62,11 @@ export class RosCdnDomain extends ros.RosResource {
           Weight: origin.weight,
         }),
       ),
-      Scope: p.scope,
-      CheckUrl: p.checkUrl,
-      ResourceGroupId: p.resourceGroupId,
-      Tags: p.tags?.map((tag) => dropUndefined({ Key: tag.key, Value: tag.value })),
-    });
+      Scope: props.scope,
+      CheckUrl: props.checkUrl,
+      ResourceGroupId: props.resourceGroupId,
+      Tags: props.tags?.map((tag) => dropUndefined({ Key: tag.key, Value: tag.value })),
+    };
   }
 }
 
@@ -95,8 +91,4 @@ function validateDomainProps(props: RosCdnDomainProps): void {
     }
   });
   if ((props.tags?.length ?? 0) > 20) throw new RosPropertyError(TYPE, 'Tags', 'at most 20 tags');
-}
-
-export function dropUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
