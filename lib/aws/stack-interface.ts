@@ -31,11 +31,24 @@ interface OriginOutputsBase {
   readonly urlStyle: OriginUrlStyle;
 }
 
-/** One origin stack's outputs, validated (lib/deploy/aws/origin-outputs.ts reads them). */
-export type OriginOutputs =
-  | (OriginOutputsBase & { readonly mode: 'signed'; readonly readerSecretArn: string; readonly readerUserName: string })
-  | (OriginOutputsBase & { readonly mode: 'referer-secret'; readonly refererSecretArn: string })
-  | (OriginOutputsBase & { readonly mode: 'referer' });
+/**
+ * One origin stack's outputs, validated (lib/deploy/aws/origin-outputs.ts reads them): the four every mode has, by
+ * name, and the mode's own outputs (its `originOutputs`), each under `originOutputField(key)`. Which of those a mode
+ * has is the mode's to say, so the type does not list them per mode.
+ */
+export type OriginOutputs = OriginOutputsBase & { readonly mode: OriginAccessModeName } & ModeOutputValues;
+
+/** A mode's own outputs by field name; a field the mode does not have is absent. */
+export interface ModeOutputValues {
+  readonly [field: string]: string | undefined;
+}
+
+/**
+ * The field a validated output is kept under: its key with a lower-case first letter, the same rule the shared four
+ * follow (BucketName → bucketName), so a mode's output needs no second name.
+ */
+export function originOutputField(key: string): string {
+  return key.charAt(0).toLowerCase() + key.slice(1);
+}
 
 export type OriginOutputsByStack = Readonly<Record<string, OriginOutputs>>;
-export type OriginAccessMode = OriginAccessModeName;

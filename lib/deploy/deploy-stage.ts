@@ -1,20 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SiteConfig, StageConfig } from '../config/resolve-stage';
+import type { StageConfig } from '../config/resolve-stage';
 import { errorMessage, isS3AlicdnError, S3AlicdnError, type ErrorCode } from '../errors';
-import { refererSecretVersionContextKey } from '../origin-access/referer-secret';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
-import { secretNamesFor } from '../origin-access/secret-names';
-import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
-import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../ros/stack-interface';
+import { CDN_STACK_OUTPUTS } from '../ros/stack-interface';
 import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
 import { cdkDeployArgs, type CdkRunner, type RequireApproval } from './aws/cdk-runner';
-import { readOriginOutputs, type OriginOutputs } from './aws/origin-outputs';
-import { ensureReaderKey, type IamSender } from './aws/reader-key';
-import { ensureRefererSecret } from './aws/referer-secret';
-import { readReaderKeyPair, readRefererSecret, type SecretsManagerSender } from './aws/secrets';
+import { originOutputRecord, readOriginOutputs } from './aws/origin-outputs';
+import type { IamSender } from './aws/reader-key';
+import type { SecretsManagerSender } from './aws/secrets';
 import { acquireDeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
+import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
@@ -100,15 +97,8 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     }
 
     step = 'secrets';
-    const awsContext: Record<string, string> = {};
-    for (const site of stage.sites.filter((s) => s.originAccess.mode === 'referer-secret')) {
-      const secretsManager = deps.secretsManager(site.bucket.region);
-      const secretName = secretNamesFor(site).refererSecret;
-      const ensured = await ensureRefererSecret({ secretsManager, secretName, description: `Referer value Alibaba CDN sends to the S3 origin of ${site.domain}.` });
-      const stored = await readRefererSecret({ secretsManager, secretId: secretName });
-      awsContext[refererSecretVersionContextKey(site.id)] = stored.versionId;
-      reporter.info(`referer secret ${secretName}: ${ensured.action} (version ${stored.versionId})`);
-    }
+    const secretAccess: OriginSecretAccess = { purpose: 'deploy', secretsManager: deps.secretsManager, iam: deps.iam, reporter };
+    const awsContext = await pinnedSecretVersions(stage, secretAccess);
 
     step = 'synth';
     reporter.step('Synthesizing both apps');
@@ -131,7 +121,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     for (const site of stage.sites) {
       step = 'origin-outputs';
       const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[site.stackNames.origin];
-      const { parameters, noEcho } = await rosParametersFor(site, origin, deps);
+      // The same record the outputs file keeps, which is what `diff` later builds its parameters from.
+      const originOutputs = originOutputRecord(origin);
+      const { parameters, noEcho } = await rosParametersFor(site, originOutputs, secretAccess);
 
       step = 'ros-cdn';
       reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
@@ -170,7 +162,7 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       step = 'outputs-file';
       const entry: SiteDeployOutputs = {
         domain: site.domain,
-        aws: { stackName: site.stackNames.origin, outputs: originOutputRecord(origin) },
+        aws: { stackName: site.stackNames.origin, outputs: originOutputs },
         ros: ros.stackId ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId: stage.alibaba.region, outputs: { ...ros.outputs } } : existing.sites[site.id]?.ros,
         ...(route53 ? { route53: { stackName: site.stackNames.route53 } } : {}),
         ...(cname ? { dns: { provider: site.dns.provider, name: site.domain, cnameTarget: cname } } : {}),
@@ -215,46 +207,6 @@ function approvalFor(options: DeployOptions): RequireApproval {
 async function runCdkDeploy(deps: DeployDependencies, options: DeployOptions, args: string[], step: DeployStep, state: string): Promise<void> {
   const result = await deps.cdk.run(args, { profile: options.profile });
   if (result.exitCode !== 0) throw new DeployStepError(step, `cdk ${args[0]} exited with code ${result.exitCode}. ${state}`);
-}
-
-/** The ROS parameters for one site: the AWS outputs, and the mode's secrets read from Secrets Manager (NoEcho). */
-async function rosParametersFor(site: SiteConfig, origin: OriginOutputs, deps: DeployDependencies): Promise<{ parameters: Record<string, string>; noEcho: string[] }> {
-  const parameters: Record<string, string> = {
-    [CDN_STACK_PARAMETERS.bucketName]: origin.bucketName,
-    [CDN_STACK_PARAMETERS.bucketRegion]: origin.bucketRegion,
-    [CDN_STACK_PARAMETERS.originHost]: origin.originHost,
-    [CDN_STACK_PARAMETERS.originPathPrefix]: origin.originPathPrefix,
-  };
-  const noEcho: string[] = [];
-  const secretsManager = deps.secretsManager(site.bucket.region);
-  if (origin.mode === 'signed') {
-    const userName = origin.readerUserName;
-    const ensured = await ensureReaderKey({ iam: deps.iam(), secretsManager, userName, secretId: origin.readerSecretArn });
-    if (ensured.created) deps.reporter.info(`created the first reader access key ${ensured.accessKeyId} for ${userName}`);
-    const pair = await readReaderKeyPair({ secretsManager, secretId: origin.readerSecretArn });
-    parameters[CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId] = pair.accessKeyId;
-    parameters[CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey] = pair.secretAccessKey.reveal();
-    noEcho.push(CDN_STACK_SECRET_PARAMETERS.readerAccessKeyId, CDN_STACK_SECRET_PARAMETERS.readerSecretAccessKey);
-  } else if (origin.mode === 'referer-secret') {
-    // By name: the stack's output is a partial ARN (the secret is not a stack resource), and the name is exact.
-    const secret = await readRefererSecret({ secretsManager, secretId: secretNamesFor(site).refererSecret });
-    parameters[CDN_STACK_SECRET_PARAMETERS.refererSecret] = secret.current.reveal();
-    noEcho.push(CDN_STACK_SECRET_PARAMETERS.refererSecret);
-  }
-  return { parameters, noEcho };
-}
-
-/** The origin stack's outputs under their CloudFormation output names, as the outputs file documents them. */
-function originOutputRecord(origin: OriginOutputs): Record<string, string> {
-  const K = ORIGIN_STACK_OUTPUTS;
-  return {
-    [K.bucketName]: origin.bucketName,
-    [K.bucketRegion]: origin.bucketRegion,
-    [K.originHost]: origin.originHost,
-    [K.originPathPrefix]: origin.originPathPrefix,
-    ...(origin.mode === 'signed' ? { [K.readerSecretArn]: origin.readerSecretArn, [K.readerUserName]: origin.readerUserName } : {}),
-    ...(origin.mode === 'referer-secret' ? { [K.refererSecretArn]: origin.refererSecretArn } : {}),
-  };
 }
 
 function stepHint(step: DeployStep): string {

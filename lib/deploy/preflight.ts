@@ -1,4 +1,5 @@
 import type { StageConfig } from '../config/resolve-stage';
+import { originAccessFor, type OriginAccessModeName } from '../origin-access';
 import type { CredentialsCheckResult, PreflightVerdict } from './aws/aws-preflight';
 import type { Reporter } from './reporter';
 
@@ -6,7 +7,7 @@ import type { Reporter } from './reporter';
 export interface PreflightChecks {
   awsCredentials(): Promise<CredentialsCheckResult>;
   alibabaCredentials(): Promise<PreflightVerdict>;
-  accountBlockPublicAccess(accountId: string, mode: 'signed' | 'referer-secret' | 'referer'): Promise<PreflightVerdict>;
+  accountBlockPublicAccess(accountId: string, mode: OriginAccessModeName): Promise<PreflightVerdict>;
   dnsZone(zone: string): Promise<PreflightVerdict>;
   certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
 }
@@ -61,7 +62,10 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
   const needsAlibaba = async (run: () => Promise<PreflightVerdict>): Promise<PreflightVerdict> =>
     alibaba.ok ? run() : { ok: false, message: 'skipped: no working Alibaba Cloud credentials.', fix: 'fix the Alibaba Cloud credentials first.' };
 
-  const modes = [...new Set(stage.sites.map((site) => site.originAccess.mode))].filter((mode) => mode !== 'signed');
+  // Only a mode that needs account flags off has anything to check; the others would print a line that says nothing.
+  const modes = [...new Set(stage.sites.map((site) => originAccessFor(site)))]
+    .filter((mode) => mode.preflight.accountBlockPublicAccessOff.length > 0)
+    .map((mode) => mode.name);
   for (const mode of modes) {
     await record(`account Block Public Access (${mode} mode)`, async () =>
       accountId ? checks.accountBlockPublicAccess(accountId, mode) : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
@@ -70,7 +74,7 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
   for (const zone of [...new Set(stage.sites.filter((site) => site.dns.provider === 'alidns').map((site) => site.dns.zone))]) {
     await record(`Alibaba DNS zone ${zone}`, () => needsAlibaba(() => checks.dnsZone(zone)));
   }
-  for (const site of stage.sites.filter((s) => s.certificate.source === 'cas')) {
+  for (const site of stage.sites.filter((candidate) => candidate.certificate.source === 'cas')) {
     await record(`certificate for ${site.domain}`, () => needsAlibaba(() => checks.certificate(site)));
   }
   return { ok: findings.every((finding) => finding.ok), accountId, findings };

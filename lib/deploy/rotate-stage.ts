@@ -1,13 +1,12 @@
 import type { StageConfig } from '../config/resolve-stage';
 import { exitCodeOf, S3AlicdnError } from '../errors';
+import { modesRotating, originAccessFor, type RotationTarget } from '../origin-access';
 import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
 import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';
 import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
 import { deployStage, type DeployDependencies, type DeployOptions, type DeploySummary } from './deploy-stage';
-
-export type RotationTarget = 'reader-key' | 'referer-secret';
 
 export interface RotateOptions extends DeployOptions {
   readonly target: RotationTarget;
@@ -24,10 +23,10 @@ export interface RotateOptions extends DeployOptions {
  * A failure stops the sequence; re-running `rotate` picks up from the state it finds.
  */
 export async function rotateStage(stage: StageConfig, deps: DeployDependencies, options: RotateOptions): Promise<number> {
-  const mode = options.target === 'reader-key' ? 'signed' : 'referer-secret';
-  const sites = stage.sites.filter((site) => site.originAccess.mode === mode);
+  const sites = stage.sites.filter((site) => originAccessFor(site).rotationTarget === options.target);
   if (sites.length === 0) {
-    deps.reporter.warn(`No site of stage "${stage.stage}" uses mode "${mode}", so there is no ${options.target} to rotate.`);
+    const modes = modesRotating(options.target).map((mode) => `"${mode.name}"`).join(' or ');
+    deps.reporter.warn(`No site of stage "${stage.stage}" uses mode ${modes}, so there is no ${options.target} to rotate.`);
     // The stage cannot have what --target names: a request that does not fit, not a failed attempt.
     return exitCodeOf('USAGE');
   }

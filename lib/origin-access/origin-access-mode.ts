@@ -37,8 +37,14 @@ export interface AcknowledgedFinding {
   readonly reason: string;
 }
 
-/** The secrets a mode keeps in AWS Secrets Manager. Also what `rotate --target` accepts. */
-export const ROTATION_TARGETS = ['reader-key', 'referer-secret'] as const;
+/**
+ * The secrets a mode keeps in AWS Secrets Manager, by constant name: code that handles each kind (`lib/deploy`) names
+ * it through this table, since one kind is spelled like the mode that uses it.
+ */
+export const ORIGIN_SECRET_KINDS = { readerKey: 'reader-key', refererSecret: 'referer-secret' } as const;
+
+/** What `rotate --target` accepts: every secret kind. */
+export const ROTATION_TARGETS = [ORIGIN_SECRET_KINDS.readerKey, ORIGIN_SECRET_KINDS.refererSecret] as const;
 export type RotationTarget = (typeof ROTATION_TARGETS)[number];
 export type OriginSecretKind = RotationTarget;
 

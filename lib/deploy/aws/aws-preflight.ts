@@ -1,7 +1,7 @@
 import { GetPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName, describeAwsError, isAccessDenied, isAwsError } from '../../aws/aws-errors';
-import type { OriginAccessMode } from '../../aws/stack-interface';
+import { originAccessMode, type OriginAccessModeName, type PreflightNeeds } from '../../origin-access';
 
 /*
  * The AWS checks a deploy makes before it changes anything: whose credentials these are, and whether the account's
@@ -74,14 +74,14 @@ export interface PreflightVerdict {
 }
 
 export interface AccountBlockPublicAccessVerdict extends PreflightVerdict {
-  /** The settings read from the account; absent when they were not read (signed mode, or the read failed). */
+  /** The settings read from the account; absent when they were not read (the mode needs none off, or the read failed). */
   readonly settings?: AccountBlockPublicAccessSettings;
 }
 
 export interface CheckAccountBlockPublicAccessOptions {
   readonly s3control: Pick<S3ControlClient, 'send'>;
   readonly accountId: string;
-  readonly mode: OriginAccessMode;
+  readonly mode: OriginAccessModeName;
 }
 
 const ALL_OFF: AccountBlockPublicAccessSettings = {
@@ -93,24 +93,43 @@ const ALL_OFF: AccountBlockPublicAccessSettings = {
 
 export const ACCOUNT_BPA_READ_PERMISSION = 's3:GetAccountPublicAccessBlock';
 
+type AccountFlag = PreflightNeeds['accountBlockPublicAccessOff'][number];
+
+/** The flags as the S3 API and console name them. */
+const FLAG_NAMES: Readonly<Record<keyof AccountBlockPublicAccessSettings, string>> = {
+  blockPublicAcls: 'BlockPublicAcls',
+  ignorePublicAcls: 'IgnorePublicAcls',
+  blockPublicPolicy: 'BlockPublicPolicy',
+  restrictPublicBuckets: 'RestrictPublicBuckets',
+};
+
+/** What each flag a mode needs off does to that mode when it is on. */
+const FLAG_PROBLEMS: Readonly<Record<AccountFlag, (mode: string) => string>> = {
+  blockPublicPolicy: (mode) =>
+    `BlockPublicPolicy=true makes S3 reject the ${mode} bucket policy (it is public to S3 because it allows Principal "*" on aws:Referer), so the deploy fails with 403 Access Denied at PutBucketPolicy.`,
+  restrictPublicBuckets: () =>
+    `RestrictPublicBuckets=true blocks all anonymous access granted by a public bucket policy: the stack deploys, but every CDN fetch gets 403.`,
+};
+
 /**
- * Preflight for the referer modes: their bucket policy is `Principal: "*"` conditioned on `aws:Referer`, which S3
- * classifies as public, so account-level Block Public Access either rejects it at deploy (BlockPublicPolicy) or
- * silently turns every CDN fetch into a 403 (RestrictPublicBuckets). Synth cannot see account state, hence an API
- * read before `cdk deploy`.
+ * Preflight for a mode whose bucket policy S3 classifies as public (the referer modes: `Principal: "*"` conditioned on
+ * `aws:Referer`): account-level Block Public Access either rejects it at deploy (BlockPublicPolicy) or silently turns
+ * every CDN fetch into a 403 (RestrictPublicBuckets). The mode lists the flags that must be off; synth cannot see
+ * account state, hence an API read before `cdk deploy`.
  */
 export async function checkAccountBlockPublicAccess(
   options: CheckAccountBlockPublicAccessOptions,
 ): Promise<AccountBlockPublicAccessVerdict> {
-  const { s3control, accountId, mode } = options;
+  const { s3control, accountId } = options;
   if (!/^\d{12}$/.test(accountId)) {
     throw new Error(`accountId "${accountId}" is not a 12-digit AWS account id.`);
   }
-  if (mode === 'signed') {
+  const { name: mode, preflight } = originAccessMode(options.mode);
+  const mustBeOff = preflight.accountBlockPublicAccessOff;
+  if (mustBeOff.length === 0) {
     return {
       ok: true,
-      message:
-        'Account-level S3 Block Public Access does not affect signed mode: its bucket stays private and needs no public policy.',
+      message: `Account-level S3 Block Public Access does not affect ${mode} mode: its bucket stays private and needs no public policy.`,
     };
   }
 
@@ -132,28 +151,18 @@ export async function checkAccountBlockPublicAccess(
     };
   }
 
-  const problems: string[] = [];
-  if (settings.blockPublicPolicy) {
-    problems.push(
-      `BlockPublicPolicy=true makes S3 reject the ${mode} bucket policy (it is public to S3 because it allows Principal "*" on aws:Referer), so the deploy fails with 403 Access Denied at PutBucketPolicy.`,
-    );
-  }
-  if (settings.restrictPublicBuckets) {
-    problems.push(
-      `RestrictPublicBuckets=true blocks all anonymous access granted by a public bucket policy: the stack deploys, but every CDN fetch gets 403.`,
-    );
-  }
+  const problems = mustBeOff.filter((flag) => settings[flag]).map((flag) => FLAG_PROBLEMS[flag](mode));
   if (problems.length === 0) {
     return {
       ok: true,
-      message: `Account ${accountId} allows the public bucket policy that ${mode} mode needs (BlockPublicPolicy=false, RestrictPublicBuckets=false).`,
+      message: `Account ${accountId} allows the public bucket policy that ${mode} mode needs (${mustBeOff.map((flag) => `${FLAG_NAMES[flag]}=false`).join(', ')}).`,
       settings,
     };
   }
   return {
     ok: false,
     message: `Account ${accountId} has S3 Block Public Access settings that break ${mode} mode. ${problems.join(' ')}`,
-    fix: accountFix(accountId, settings),
+    fix: accountFix(accountId, settings, mustBeOff),
     settings,
   };
 }
@@ -178,19 +187,16 @@ async function readAccountSettings(
   }
 }
 
-function accountFix(accountId: string, settings: AccountBlockPublicAccessSettings): string {
-  // Keep whatever ACL protection the account has; only the two policy flags must go.
-  const flags = [
-    `BlockPublicAcls=${settings.blockPublicAcls}`,
-    `IgnorePublicAcls=${settings.ignorePublicAcls}`,
-    'BlockPublicPolicy=false',
-    'RestrictPublicBuckets=false',
-  ].join(',');
+function accountFix(accountId: string, settings: AccountBlockPublicAccessSettings, mustBeOff: readonly AccountFlag[]): string {
+  // Keep whatever protection the account has; only the flags the mode needs off must go.
+  const flags = (Object.keys(FLAG_NAMES) as (keyof AccountBlockPublicAccessSettings)[])
+    .map((flag) => `${FLAG_NAMES[flag]}=${(mustBeOff as readonly string[]).includes(flag) ? false : settings[flag]}`)
+    .join(',');
   return [
     'Either switch originAccess to "signed" (recommended: the bucket stays private and account BPA can stay on),',
-    'or turn off the two policy settings for the whole account (this affects every bucket in it):',
+    `or turn off ${mustBeOff.map((flag) => FLAG_NAMES[flag]).join(' and ')} for the whole account (this affects every bucket in it):`,
     `aws s3control put-public-access-block --account-id ${accountId} --public-access-block-configuration ${flags}`,
-    '(console: S3 > Block Public Access settings for this account > Edit > clear the two "bucket or access point policies" boxes).',
+    `(console: S3 > Block Public Access settings for this account > Edit > clear the matching "bucket or access point policies" box${mustBeOff.length === 1 ? '' : 'es'}).`,
     'If an AWS Organizations S3 policy manages these settings, that command returns 403 and the change must be made in the organization policy.',
   ].join(' ');
 }

@@ -1,13 +1,9 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { originHostFor, type OriginUrlStyle } from '../../config/naming';
-import {
-  ORIGIN_STACK_OUTPUTS,
-  type OriginAccessMode,
-  type OriginOutputs,
-  type OriginOutputsByStack,
-} from '../../aws/stack-interface';
+import { ORIGIN_STACK_OUTPUTS, originOutputField, type OriginOutputs, type OriginOutputsByStack } from '../../aws/stack-interface';
 import { S3AlicdnError } from '../../errors';
+import { originAccessMode, type OriginAccessMode, type OriginAccessModeName, type OriginOutput } from '../../origin-access';
 
 export type { OriginOutputs, OriginOutputsByStack } from '../../aws/stack-interface';
 
@@ -22,7 +18,7 @@ export interface ParseOriginOutputsOptions {
   /** Shown in every error so the user knows which file to look at. */
   readonly file: string;
   readonly stacks: readonly string[];
-  readonly mode: OriginAccessMode;
+  readonly mode: OriginAccessModeName;
 }
 
 export interface ReadOriginOutputsOptions extends ParseOriginOutputsOptions {
@@ -67,15 +63,16 @@ const baseShape = {
   [K.originPathPrefix]: outputField(PATH_PREFIX, EXPECTED.pathPrefix),
 };
 
-const SCHEMAS = {
-  signed: z.object({
-    ...baseShape,
-    [K.readerSecretArn]: outputField(SECRET_ARN, EXPECTED.secretArn),
-    [K.readerUserName]: outputField(IAM_USER_NAME, EXPECTED.iamUserName),
-  }),
-  'referer-secret': z.object({ ...baseShape, [K.refererSecretArn]: outputField(SECRET_ARN, EXPECTED.secretArn) }),
-  referer: z.object(baseShape),
-} as const;
+/** How each output shape a mode may declare is validated; a new shape fails the type check here until it has one. */
+const SHAPE_FIELDS: Readonly<Record<OriginOutput['shape'], () => z.ZodString>> = {
+  'secret-arn': () => outputField(SECRET_ARN, EXPECTED.secretArn),
+  'iam-user-name': () => outputField(IAM_USER_NAME, EXPECTED.iamUserName),
+};
+
+/** The shared outputs plus the mode's own, each validated by its declared shape. */
+function schemaFor(mode: OriginAccessMode) {
+  return z.object({ ...baseShape, ...Object.fromEntries(mode.originOutputs.map((output) => [output.key, SHAPE_FIELDS[output.shape]()])) });
+}
 
 /** Reads and validates the outputs file that `cdk deploy --outputs-file` wrote. */
 export async function readOriginOutputs(options: ReadOriginOutputsOptions): Promise<OriginOutputsByStack> {
@@ -120,7 +117,7 @@ export function parseOriginOutputs(text: string, options: ParseOriginOutputsOpti
     if (!isPlainObject(outputs)) {
       throw new OriginOutputsError(`${file}: stack "${stackName}": expected an object of outputs, got ${jsonKind(outputs)}.`);
     }
-    result[stackName] = parseStackOutputs(outputs, { file, stackName, mode });
+    result[stackName] = parseStackOutputs(outputs, { file, stackName, mode: originAccessMode(mode) });
   }
   return result;
 }
@@ -129,31 +126,44 @@ function parseStackOutputs(
   outputs: Record<string, unknown>,
   where: { file: string; stackName: string; mode: OriginAccessMode },
 ): OriginOutputs {
-  const parsed = SCHEMAS[where.mode].safeParse(outputs);
+  const { mode } = where;
+  const parsed = schemaFor(mode).safeParse(outputs);
   if (!parsed.success) {
     throw new OriginOutputsError(
       parsed.error.issues
-        .map((issue) => `${where.file}: stack "${where.stackName}" (${where.mode} mode): output "${String(issue.path[0])}" ${issue.message}`)
+        .map((issue) => `${where.file}: stack "${where.stackName}" (${mode.name} mode): output "${String(issue.path[0])}" ${issue.message}`)
         .join('\n'),
     );
   }
   const values = parsed.data as Record<string, string>;
-  const base = {
+  return {
     stackName: where.stackName,
+    mode: mode.name,
     bucketName: values[K.bucketName],
     bucketRegion: values[K.bucketRegion],
     originHost: values[K.originHost],
     originPathPrefix: values[K.originPathPrefix],
     urlStyle: originUrlStyle(values, where),
+    ...Object.fromEntries(mode.originOutputs.map(({ key }) => [originOutputField(key), values[key]])),
   };
-  switch (where.mode) {
-    case 'signed':
-      return { ...base, mode: 'signed', readerSecretArn: values[K.readerSecretArn], readerUserName: values[K.readerUserName] };
-    case 'referer-secret':
-      return { ...base, mode: 'referer-secret', refererSecretArn: values[K.refererSecretArn] };
-    case 'referer':
-      return { ...base, mode: 'referer' };
+}
+
+/**
+ * The origin stack's outputs under their CloudFormation output keys, the inverse of parsing: what the deploy outputs
+ * file keeps and what a mode's `rosParameterValues` reads.
+ */
+export function originOutputRecord(origin: OriginOutputs): Record<string, string> {
+  const record: Record<string, string> = {
+    [K.bucketName]: origin.bucketName,
+    [K.bucketRegion]: origin.bucketRegion,
+    [K.originHost]: origin.originHost,
+    [K.originPathPrefix]: origin.originPathPrefix,
+  };
+  for (const { key } of originAccessMode(origin.mode).originOutputs) {
+    const value = origin[originOutputField(key)];
+    if (value !== undefined) record[key] = value;
   }
+  return record;
 }
 
 /** The host and the path prefix must describe the same bucket in the same URL style, or verify and the CDN would disagree. */
