@@ -5,7 +5,7 @@
  */
 
 import { App } from 'aws-cdk-lib';
-import { CiIdentityConfigError, CiIdentityInputs, ciIdentityConfigFromInputs } from '../lib/ci-identity/ci-identity-config';
+import { CiIdentityConfigError, type CiIdentityInputs, ciIdentityConfigFromInputs } from '../lib/ci-identity/ci-identity-config';
 import { GithubOidcDeployRoleStack } from '../lib/ci-identity/github-oidc-deploy-role-stack';
 import { reportCommandFailure } from '../lib/cli/command-failure';
 

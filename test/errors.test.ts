@@ -39,9 +39,19 @@ describe('exit status by error code', () => {
     expect(config.message).toBe('Invalid configuration in config/prod.json:\n  - sites: missing; must list at least one site');
     expect(exitCodeFor(config)).toBe(2);
     expect(new ReviewError('no base')).toMatchObject({ code: 'REVIEW_FAILED', name: 'ReviewError', message: 'no base' });
-    expect(new DeployStepError('aws-origin', 'cdk failed')).toMatchObject({ code: 'DEPLOY_FAILED', step: 'aws-origin', name: 'DeployStepError' });
+    expect(new DeployStepError('aws-origin', 'cdk failed')).toMatchObject({
+      code: 'DEPLOY_FAILED',
+      step: 'aws-origin',
+      name: 'DeployStepError',
+    });
     expect(new DeployStepError('preflight', 'no', { code: 'PREFLIGHT_FAILED' }).code).toBe('PREFLIGHT_FAILED');
-    const locked = new DeployLockedError('/x/.deploy-lock-prod.json', { stage: 'prod', pid: 1, host: 'h', command: 'deploy', startedAt: 't' });
+    const locked = new DeployLockedError('/x/.deploy-lock-prod.json', {
+      stage: 'prod',
+      pid: 1,
+      host: 'h',
+      command: 'deploy',
+      startedAt: 't',
+    });
     expect(locked).toMatchObject({ code: 'LOCKED', name: 'DeployLockedError' });
     expect(isS3AlicdnError(locked)).toBe(true);
     expect(isS3AlicdnError(new Error('x'))).toBe(false);

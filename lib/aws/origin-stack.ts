@@ -1,5 +1,5 @@
-import { CfnElement, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { type CfnElement, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { type Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
 import { originAccessFor } from '../origin-access';
 import { OriginReader } from '../origin-access/signed';

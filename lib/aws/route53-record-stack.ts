@@ -1,6 +1,6 @@
-import { CfnParameter, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
 
 /** The parameter the deploy command fills with the ROS stack's CdnCname output. */

@@ -54,8 +54,8 @@ export class CiIdentityConfigError extends S3AlicdnError {
 const list = (value: string | undefined): string[] =>
   (value ?? '')
     .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
@@ -83,11 +83,19 @@ export function ciIdentityConfigFromInputs(inputs: CiIdentityInputs): CiIdentity
   );
   const environments = list(inputs.environment);
   for (const env of environments) {
-    check(problems, ENVIRONMENT.test(env), `environment ${JSON.stringify(env)} is not allowed: use letters, digits, '.', '_' or '-' (no wildcards or ':')`);
+    check(
+      problems,
+      ENVIRONMENT.test(env),
+      `environment ${JSON.stringify(env)} is not allowed: use letters, digits, '.', '_' or '-' (no wildcards or ':')`,
+    );
   }
   const branches = list(inputs.branch);
   for (const branch of branches) {
-    check(problems, BRANCH.test(branch), `branch ${JSON.stringify(branch)} is not allowed: use a plain branch name such as main (no wildcards)`);
+    check(
+      problems,
+      BRANCH.test(branch),
+      `branch ${JSON.stringify(branch)} is not allowed: use a plain branch name such as main (no wildcards)`,
+    );
   }
   check(
     problems,
@@ -95,9 +103,17 @@ export function ciIdentityConfigFromInputs(inputs: CiIdentityInputs): CiIdentity
     'give at least one GitHub environment (-c environment=prod) or branch (-c branch=main) that may assume the role',
   );
   const bucketNames = list(inputs.buckets);
-  check(problems, bucketNames.length > 0, "buckets is required: this project's bucket names, comma-separated, e.g. -c buckets=ali-cdn-test");
+  check(
+    problems,
+    bucketNames.length > 0,
+    "buckets is required: this project's bucket names, comma-separated, e.g. -c buckets=ali-cdn-test",
+  );
   for (const bucket of bucketNames) {
-    check(problems, BUCKET.test(bucket), `bucket ${JSON.stringify(bucket)} is not a valid S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'`);
+    check(
+      problems,
+      BUCKET.test(bucket),
+      `bucket ${JSON.stringify(bucket)} is not a valid S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'`,
+    );
   }
   const secretNamePrefix = inputs.secretPrefix ?? CI_IDENTITY_DEFAULTS.secretPrefix;
   check(
@@ -114,9 +130,17 @@ export function ciIdentityConfigFromInputs(inputs: CiIdentityInputs): CiIdentity
     );
   }
   const cdkQualifier = inputs.qualifier ?? CI_IDENTITY_DEFAULTS.qualifier;
-  check(problems, QUALIFIER.test(cdkQualifier), `qualifier ${JSON.stringify(cdkQualifier)} is not a CDK bootstrap qualifier: 1-10 of a-z, 0-9, '_' or '-'`);
+  check(
+    problems,
+    QUALIFIER.test(cdkQualifier),
+    `qualifier ${JSON.stringify(cdkQualifier)} is not a CDK bootstrap qualifier: 1-10 of a-z, 0-9, '_' or '-'`,
+  );
   const roleName = inputs.roleName ?? CI_IDENTITY_DEFAULTS.roleName;
-  check(problems, ROLE_NAME.test(roleName), `roleName ${JSON.stringify(roleName)} is not a valid IAM role name: 1-64 of letters, digits and + = , . @ _ -`);
+  check(
+    problems,
+    ROLE_NAME.test(roleName),
+    `roleName ${JSON.stringify(roleName)} is not a valid IAM role name: 1-64 of letters, digits and + = , . @ _ -`,
+  );
 
   if (problems.length > 0) throw new CiIdentityConfigError(problems);
   return { repository, environments, branches, existingOidcProviderArn, bucketNames, secretNamePrefix, cdkQualifier, roleName };

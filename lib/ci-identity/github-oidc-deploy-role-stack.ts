@@ -5,10 +5,10 @@ import { PROJECT_PREFIX, VERIFY_PROBE_PREFIX } from '../config/naming';
  * remaining permissions are only what the deploy tool calls directly (preflight, secrets for ROS parameters, verify).
  */
 
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { AWS_STS_AUDIENCE, CiIdentityConfig, GITHUB_OIDC_HOST, GITHUB_OIDC_ISSUER, trustedSubjects } from './ci-identity-config';
+import { AWS_STS_AUDIENCE, type CiIdentityConfig, GITHUB_OIDC_HOST, GITHUB_OIDC_ISSUER, trustedSubjects } from './ci-identity-config';
 
 export interface GithubOidcDeployRoleStackProps extends StackProps {
   readonly config: CiIdentityConfig;

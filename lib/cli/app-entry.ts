@@ -21,7 +21,11 @@ export function stageFromEnvironment(env: NodeJS.ProcessEnv = process.env, fileC
  * Loads the stage or exits with the error's status (2 for a configuration error, as `npm run synth` does), before
  * any app (and so any output file) exists. `exit` is a seam for tests.
  */
-export function loadStageOrExit(stageName: string, projectDir = process.cwd(), exit: (status: number) => never = process.exit): StageConfig {
+export function loadStageOrExit(
+  stageName: string,
+  projectDir = process.cwd(),
+  exit: (status: number) => never = process.exit,
+): StageConfig {
   try {
     return loadStage(stageName, projectDir);
   } catch (error) {

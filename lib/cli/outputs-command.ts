@@ -7,7 +7,11 @@ export interface OutputsCommandOptions {
 }
 
 /** `outputs`: prints the last deploy's outputs of both clouds (never a secret: the file holds none). */
-export function runOutputs(options: OutputsCommandOptions, projectDir = process.cwd(), print: (text: string) => void = console.log): number {
+export function runOutputs(
+  options: OutputsCommandOptions,
+  projectDir = process.cwd(),
+  print: (text: string) => void = console.log,
+): number {
   const outputs = readDeployOutputs(outputsFilePath(assertStageName(options.stage), projectDir));
   if (options.json) {
     print(JSON.stringify(outputs, null, 2));

@@ -25,7 +25,9 @@ export function buildProgram(): Command {
 export function addSynthCommand(program: Command): Command {
   return program
     .command('synth')
-    .description('Synthesize both apps for a stage: AWS templates to cdk.out, ROS templates to ros.out. Needs no credentials. Exit 2 for a bad configuration.')
+    .description(
+      'Synthesize both apps for a stage: AWS templates to cdk.out, ROS templates to ros.out. Needs no credentials. Exit 2 for a bad configuration.',
+    )
     .addOption(stageOption())
     .addOption(siteOption())
     .option('--aws-out <dir>', 'output folder of the AWS app', 'cdk.out')

@@ -1,6 +1,6 @@
 /** Adds `review` to the project CLI (commander). The program owns the command line; this owns the review's flags. */
 
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { RunReviewOptions } from '../review/run-review';
 import { reportCommandFailure } from './command-failure';
 import { stageOption } from './options';
@@ -21,7 +21,7 @@ export function addReviewCommand(
   return program
     .command('review')
     .description(
-      'Synthesize the base ref and the working tree without credentials and write a markdown diff of both clouds\' templates for a pull-request comment. ' +
+      "Synthesize the base ref and the working tree without credentials and write a markdown diff of both clouds' templates for a pull-request comment. " +
         'Exit 2 for a bad stage or flag, 1 when the review fails (or, with --fail-on-destructive, finds a replacement or deletion).',
     )
     .requiredOption('--base <ref>', 'git ref to compare against, e.g. origin/main')

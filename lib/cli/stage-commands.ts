@@ -32,7 +32,11 @@ export interface StageCommandEnvironment {
 }
 
 /** Loads the stage, runs the command and turns any failure into its exit status: 2 for bad flags or configuration. */
-async function withStage(flags: CommonFlags, environment: StageCommandEnvironment, run: (stage: StageConfig) => Promise<number>): Promise<void> {
+async function withStage(
+  flags: CommonFlags,
+  environment: StageCommandEnvironment,
+  run: (stage: StageConfig) => Promise<number>,
+): Promise<void> {
   try {
     if (flags.profile) process.env.AWS_PROFILE = flags.profile;
     const stage = selectSites(loadStage(flags.stage, environment.projectDir), flags.site);
@@ -58,12 +62,19 @@ async function realDependencies(stage: StageConfig, flags: DependencyFlags, proj
 }
 
 export function addStageCommands(program: Command, overrides: Partial<StageCommandEnvironment> = {}): void {
-  const environment: StageCommandEnvironment = { projectDir: process.cwd(), dependencies: realDependencies, printError: console.error, ...overrides };
+  const environment: StageCommandEnvironment = {
+    projectDir: process.cwd(),
+    dependencies: realDependencies,
+    printError: console.error,
+    ...overrides,
+  };
   const { projectDir } = environment;
   const dependencies = (stage: StageConfig, flags: DependencyFlags) => environment.dependencies(stage, flags, projectDir);
   program
     .command('deploy')
-    .description('Preflight, then the AWS origin stack (cdk deploy), then the Alibaba ROS CDN stack through a change set; writes deploy-outputs.<stage>.json.')
+    .description(
+      'Preflight, then the AWS origin stack (cdk deploy), then the Alibaba ROS CDN stack through a change set; writes deploy-outputs.<stage>.json.',
+    )
     .addOption(stageOption())
     .addOption(siteOption())
     .option('-y, --yes', 'approve every change without asking (CI)')
@@ -74,7 +85,11 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .action((flags: CommonFlags & { recreateFailedStack?: boolean }) =>
       withStage(flags, environment, async (stage) => {
         const { deployStage } = await import('../deploy/deploy-stage');
-        const summary = await deployStage(stage, await dependencies(stage, flags), { projectDir, yes: Boolean(flags.yes), profile: flags.profile });
+        const summary = await deployStage(stage, await dependencies(stage, flags), {
+          projectDir,
+          yes: Boolean(flags.yes),
+          profile: flags.profile,
+        });
         return summary.ok ? 0 : exitCodeOf(summary.code ?? 'DEPLOY_FAILED');
       }),
     );
@@ -96,7 +111,9 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
 
   program
     .command('verify')
-    .description('After a deploy: DNS CNAME, a probe object through the CDN over HTTPS, HTTP->HTTPS redirect, direct S3 refused. Exit 1 on any failure.')
+    .description(
+      'After a deploy: DNS CNAME, a probe object through the CDN over HTTPS, HTTP->HTTPS redirect, direct S3 refused. Exit 1 on any failure.',
+    )
     .addOption(stageOption())
     .addOption(siteOption())
     .option('--json', 'print the report as JSON')
@@ -106,7 +123,12 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
       withStage(flags, environment, async (stage) => {
         const { runVerifyCommand } = await import('./verify-command');
         const { createS3Client } = await import('../deploy/real-dependencies');
-        return runVerifyCommand(stage, { json: flags.json || flags.ci }, { s3: createS3Client, print: (text) => console.log(text) }, projectDir);
+        return runVerifyCommand(
+          stage,
+          { json: flags.json || flags.ci },
+          { s3: createS3Client, print: (text) => console.log(text) },
+          projectDir,
+        );
       }),
     );
 
@@ -125,7 +147,11 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
         const { destroyStage } = await import('../deploy/destroy-stage');
         const { createS3Client } = await import('../deploy/real-dependencies');
         const deps = await dependencies(stage, flags);
-        return destroyStage(stage, { ...deps, s3: createS3Client }, { projectDir, yes: Boolean(flags.yes), deleteData: Boolean(flags.deleteData), profile: flags.profile });
+        return destroyStage(
+          stage,
+          { ...deps, s3: createS3Client },
+          { projectDir, yes: Boolean(flags.yes), deleteData: Boolean(flags.deleteData), profile: flags.profile },
+        );
       }),
     );
 

@@ -20,7 +20,12 @@ export interface VerifyDependencies {
  * `verify`: after a deploy, for every site of the stage: DNS CNAME to the CDN, a probe object served through the CDN
  * over HTTPS with the same bytes, HTTP redirected to HTTPS, and direct S3 requests refused. Exit 1 on any failure.
  */
-export async function runVerifyCommand(stage: StageConfig, options: VerifyCommandOptions, deps: VerifyDependencies, projectDir = process.cwd()): Promise<number> {
+export async function runVerifyCommand(
+  stage: StageConfig,
+  options: VerifyCommandOptions,
+  deps: VerifyDependencies,
+  projectDir = process.cwd(),
+): Promise<number> {
   const outputs = readDeployOutputs(outputsFilePath(stage.stage, projectDir));
   let exitCode: 0 | 1 = 0;
   const reports: Record<string, unknown> = {};
@@ -28,7 +33,9 @@ export async function runVerifyCommand(stage: StageConfig, options: VerifyComman
     const deployed = outputs.sites[site.id];
     const cdnCname = deployed?.ros?.outputs.CdnCname;
     if (!deployed || !cdnCname) {
-      deps.print(`${site.domain}: not deployed yet (no CDN Cname in ${outputsFilePath(stage.stage, projectDir)}); run \`npm run deploy -- --stage ${stage.stage}\` first.`);
+      deps.print(
+        `${site.domain}: not deployed yet (no CDN Cname in ${outputsFilePath(stage.stage, projectDir)}); run \`npm run deploy -- --stage ${stage.stage}\` first.`,
+      );
       exitCode = 1;
       continue;
     }

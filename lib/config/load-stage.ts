@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { ConfigError, ConfigIssue, formatPath } from './config-error';
+import { ConfigError, type ConfigIssue, formatPath } from './config-error';
 import { stageSchema } from './schema';
-import { resolveStage, StageConfig } from './resolve-stage';
+import { resolveStage, type StageConfig } from './resolve-stage';
 
 import { assertStageName, DEFAULT_STAGE } from './stage-name';
 
@@ -33,9 +33,7 @@ export function loadStage(stage: string = DEFAULT_STAGE, projectDir = process.cw
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(relative, [
-      { path: '(file)', value: relative, allowed: `must be valid JSON (${(error as Error).message})` },
-    ]);
+    throw new ConfigError(relative, [{ path: '(file)', value: relative, allowed: `must be valid JSON (${(error as Error).message})` }]);
   }
   return parseStage(raw, stage, relative);
 }
@@ -97,7 +95,11 @@ function allowedKeysAt(keys: readonly PropertyKey[]): string {
     else return '(see README)';
   }
   const shape = (unwrap(schema) as { def?: { shape?: Record<string, unknown> } }).def?.shape;
-  return shape ? Object.keys(shape).filter((k) => k !== '$schema').join(', ') : '(see README)';
+  return shape
+    ? Object.keys(shape)
+        .filter((key) => key !== '$schema')
+        .join(', ')
+    : '(see README)';
 }
 
 function unwrap(schema: unknown): unknown {

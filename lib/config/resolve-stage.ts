@@ -1,4 +1,4 @@
-import { ConfigError, ConfigIssue } from './config-error';
+import { ConfigError, type ConfigIssue } from './config-error';
 import {
   defaultDnsFor,
   originHostFor,
@@ -6,7 +6,7 @@ import {
   recordNameFor,
   serviceUrlFor,
   siteIdFor,
-  StackNames,
+  type StackNames,
   stackNamesFor,
 } from './naming';
 import { DEFAULT_CDN_DOMAIN_QUOTA, type DNS_PROVIDERS, ORIGIN_ACCESS_OPTION_MODES, type ParsedSite, type ParsedStage } from './schema';
@@ -50,7 +50,11 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     const where = `sites[${index}]`;
     const seenDomain = firstIndexByDomain.get(site.domain);
     if (seenDomain !== undefined) {
-      issues.push({ path: `${where}.domain`, value: site.domain, allowed: `duplicate site: sites[${seenDomain}] already serves this domain` });
+      issues.push({
+        path: `${where}.domain`,
+        value: site.domain,
+        allowed: `duplicate site: sites[${seenDomain}] already serves this domain`,
+      });
     } else firstIndexByDomain.set(site.domain, index);
 
     const seenBucket = firstIndexByBucket.get(site.bucket.name);
@@ -65,7 +69,11 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     const derived = defaultDnsFor(site.domain);
     const zone = site.dns.zone ?? derived.zone;
     if (site.domain !== zone && !site.domain.endsWith(`.${zone}`)) {
-      issues.push({ path: `${where}.dns.zone`, value: zone, allowed: `must be "${site.domain}" or a parent domain of it (a suffix after a dot)` });
+      issues.push({
+        path: `${where}.dns.zone`,
+        value: zone,
+        allowed: `must be "${site.domain}" or a parent domain of it (a suffix after a dot)`,
+      });
     }
     const recordName = site.dns.recordName ?? recordNameFor(site.domain, zone);
     if (site.dns.recordName !== undefined && site.domain.endsWith(`.${zone}`) && recordName !== recordNameFor(site.domain, zone)) {
@@ -78,24 +86,42 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
 
     if (site.dns.provider === 'route53') {
       if (!site.dns.route53HostedZoneId) {
-        issues.push({ path: `${where}.dns.route53HostedZoneId`, value: undefined, allowed: 'is required when dns.provider is "route53": the hosted zone id of dns.zone' });
+        issues.push({
+          path: `${where}.dns.route53HostedZoneId`,
+          value: undefined,
+          allowed: 'is required when dns.provider is "route53": the hosted zone id of dns.zone',
+        });
       }
       if (recordName === '@') {
-        issues.push({ path: `${where}.dns.provider`, value: 'route53', allowed: 'a CNAME cannot sit at the zone apex; use a subdomain, or "none" and an ALIAS/flattening record of your own' });
+        issues.push({
+          path: `${where}.dns.provider`,
+          value: 'route53',
+          allowed: 'a CNAME cannot sit at the zone apex; use a subdomain, or "none" and an ALIAS/flattening record of your own',
+        });
       }
     } else if (site.dns.route53HostedZoneId !== undefined) {
-      issues.push({ path: `${where}.dns.route53HostedZoneId`, value: site.dns.route53HostedZoneId, allowed: 'only applies when dns.provider is "route53"' });
+      issues.push({
+        path: `${where}.dns.route53HostedZoneId`,
+        value: site.dns.route53HostedZoneId,
+        allowed: 'only applies when dns.provider is "route53"',
+      });
     }
     for (const [option, modes] of Object.entries(ORIGIN_ACCESS_OPTION_MODES)) {
       if (site.originAccess[option as keyof typeof ORIGIN_ACCESS_OPTION_MODES] && !modes.includes(site.originAccess.mode)) {
         const allowedModes = modes.map((mode) => `"${mode}"`).join(' or ');
-        issues.push({ path: `${where}.originAccess.${option}`, value: true, allowed: `only applies to mode ${allowedModes}; remove it or set it to false` });
+        issues.push({
+          path: `${where}.originAccess.${option}`,
+          value: true,
+          allowed: `only applies to mode ${allowedModes}; remove it or set it to false`,
+        });
       }
     }
 
     const id = siteIdFor(site.domain);
     const stackNames = stackNamesFor(stage, id);
-    const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((a, b) => (b.length > a.length ? b : a));
+    const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((accumulator, text) =>
+      text.length > accumulator.length ? text : accumulator,
+    );
     if (longest.length > MAX_STACK_NAME_LENGTH) {
       issues.push({
         path: `${where}.domain`,

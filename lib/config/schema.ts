@@ -35,13 +35,15 @@ const domainName = z
 export const BUCKET_RULE =
   'use 3-63 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit ' +
   '(no uppercase, dots or underscores; no xn--, sthree- or amzn-s3-demo- prefix; no -s3alias, --ol-s3, --x-s3 or --table-s3 suffix)';
-const bucketName = z.string({ error: `must be a string; ${BUCKET_RULE}` }).refine(
-  (value) =>
-    /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(value) &&
-    !/^(xn--|sthree-|amzn-s3-demo-)/.test(value) &&
-    !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(value),
-  { message: BUCKET_RULE },
-);
+const bucketName = z
+  .string({ error: `must be a string; ${BUCKET_RULE}` })
+  .refine(
+    (value) =>
+      /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(value) &&
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(value) &&
+      !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(value),
+    { message: BUCKET_RULE },
+  );
 
 const awsRegion = z
   .string({ error: 'must be a string naming an AWS commercial region, e.g. ap-northeast-2' })
@@ -78,7 +80,8 @@ const tags = z
     const keys = Object.keys(record);
     if (keys.length > 20) ctx.addIssue({ code: 'custom', message: `has ${keys.length} tags; at most 20 (an Alibaba CDN domain limit)` });
     for (const key of keys) {
-      if (badTagText(key, 1)) ctx.addIssue({ code: 'custom', path: [key], message: `the tag key ${JSON.stringify(key)} breaks the rule: ${TAG_RULE}` });
+      if (badTagText(key, 1))
+        ctx.addIssue({ code: 'custom', path: [key], message: `the tag key ${JSON.stringify(key)} breaks the rule: ${TAG_RULE}` });
       else if (badTagText(record[key], 0)) ctx.addIssue({ code: 'custom', path: [key], message: TAG_RULE });
     }
   });
@@ -86,10 +89,9 @@ const tags = z
 const cacheByFileType = z.strictObject({
   /** File extensions without dots, case-sensitive as the CDN matches them, e.g. ["jpg", "png"]. */
   fileTypes: z
-    .array(
-      z.string().regex(/^[A-Za-z0-9]{1,16}$/, { message: 'a file type is 1-16 letters or digits without a dot, e.g. jpg' }),
-      { error: 'must be a list of file extensions, e.g. ["jpg", "png"]' },
-    )
+    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, { message: 'a file type is 1-16 letters or digits without a dot, e.g. jpg' }), {
+      error: 'must be a list of file extensions, e.g. ["jpg", "png"]',
+    })
     .min(1, { message: 'must list at least one file extension' }),
   ttlSeconds,
   weight: ruleWeight.optional(),
@@ -125,9 +127,7 @@ const certificate = z.discriminatedUnion(
 const hotlinkProtection = z.strictObject({
   /** Viewer Referer domains allowed through the CDN (referer_white_list_set); wildcards like *.example.com allowed. */
   allowedReferers: z
-    .array(
-      z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, { message: 'a referer domain looks like example.com or *.example.com' }),
-    )
+    .array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, { message: 'a referer domain looks like example.com or *.example.com' }))
     .min(1, { message: 'must list at least one referer domain' }),
   /** Whether requests without a Referer (direct visits, many apps) are served. */
   allowEmptyReferer: z.boolean({ error: 'must be true or false' }).default(true),
@@ -135,65 +135,65 @@ const hotlinkProtection = z.strictObject({
 
 export const siteSchema = z.strictObject(
   {
-  /** The service (acceleration) domain viewers use, e.g. test.test.com. */
-  domain: domainName,
-  dns: z
-    .strictObject({
-      /** The DNS zone holding the record; derived when omitted: the domain minus its first label. */
-      zone: domainName.optional(),
-      /** The record name inside the zone; derived from domain and zone when omitted ("@" for the apex). */
-      recordName: z
-        .string()
-        .regex(/^(@|[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)$/, {
-          message: 'must be "@" or a relative record name such as "cdn" or "img.cdn"',
-        })
-        .optional(),
-      provider: oneOf(DNS_PROVIDERS).default('alidns'),
-      /** route53 only: the public hosted zone id of dns.zone (found in the Route 53 console). */
-      route53HostedZoneId: z
-        .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
-        .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
-        .optional(),
-      ttlSeconds: wholeNumber(60, 86400, 'seconds').default(600),
-    })
-    .prefault({}),
-  bucket: z.strictObject(
-    {
-      name: bucketName,
-      region: awsRegion,
-    },
-    { error: 'must be an object with "name" and "region"' },
-  ),
-  /** virtual-hosted (default, recommended by AWS) or path (the guide's style; the URL then carries the bucket name). */
-  originUrlStyle: oneOf(ORIGIN_URL_STYLES).default('virtual-hosted'),
-  originAccess: z
-    .strictObject({
-      mode: oneOf(ORIGIN_ACCESS_MODES).default('signed'),
-      /**
-       * signed mode: also grant the reader s3:ListBucket, so a missing key answers 404 instead of 403. It lets the
-       * CDN (and anyone holding the reader key) learn which keys exist, so it is off by default.
-       */
-      readerCanList: z.boolean({ error: 'must be true or false' }).default(false),
-    })
-    // prefault: an omitted object is parsed as {}, so the field defaults above are the only statement of them.
-    .prefault({}),
-  cdn: z
-    .strictObject({
-      /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */
-      scope: oneOf(CDN_SCOPES).default('overseas'),
-      type: oneOf(CDN_TYPES).default('web'),
-      hstsMaxAgeSeconds: wholeNumber(0, 63_072_000, 'seconds').default(5_184_000),
-    })
-    .prefault({}),
-  certificate,
-  cache: z
-    .strictObject({
-      byFileType: z.array(cacheByFileType).default([]),
-      byPath: z.array(cacheByPath).default([]),
-    })
-    .prefault({}),
-  hotlinkProtection: hotlinkProtection.optional(),
-  tags: tags.default({}),
+    /** The service (acceleration) domain viewers use, e.g. test.test.com. */
+    domain: domainName,
+    dns: z
+      .strictObject({
+        /** The DNS zone holding the record; derived when omitted: the domain minus its first label. */
+        zone: domainName.optional(),
+        /** The record name inside the zone; derived from domain and zone when omitted ("@" for the apex). */
+        recordName: z
+          .string()
+          .regex(/^(@|[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)$/, {
+            message: 'must be "@" or a relative record name such as "cdn" or "img.cdn"',
+          })
+          .optional(),
+        provider: oneOf(DNS_PROVIDERS).default('alidns'),
+        /** route53 only: the public hosted zone id of dns.zone (found in the Route 53 console). */
+        route53HostedZoneId: z
+          .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
+          .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
+          .optional(),
+        ttlSeconds: wholeNumber(60, 86400, 'seconds').default(600),
+      })
+      .prefault({}),
+    bucket: z.strictObject(
+      {
+        name: bucketName,
+        region: awsRegion,
+      },
+      { error: 'must be an object with "name" and "region"' },
+    ),
+    /** virtual-hosted (default, recommended by AWS) or path (the guide's style; the URL then carries the bucket name). */
+    originUrlStyle: oneOf(ORIGIN_URL_STYLES).default('virtual-hosted'),
+    originAccess: z
+      .strictObject({
+        mode: oneOf(ORIGIN_ACCESS_MODES).default('signed'),
+        /**
+         * signed mode: also grant the reader s3:ListBucket, so a missing key answers 404 instead of 403. It lets the
+         * CDN (and anyone holding the reader key) learn which keys exist, so it is off by default.
+         */
+        readerCanList: z.boolean({ error: 'must be true or false' }).default(false),
+      })
+      // prefault: an omitted object is parsed as {}, so the field defaults above are the only statement of them.
+      .prefault({}),
+    cdn: z
+      .strictObject({
+        /** overseas needs no ICP filing; domestic and global serve mainland China and need one. */
+        scope: oneOf(CDN_SCOPES).default('overseas'),
+        type: oneOf(CDN_TYPES).default('web'),
+        hstsMaxAgeSeconds: wholeNumber(0, 63_072_000, 'seconds').default(5_184_000),
+      })
+      .prefault({}),
+    certificate,
+    cache: z
+      .strictObject({
+        byFileType: z.array(cacheByFileType).default([]),
+        byPath: z.array(cacheByPath).default([]),
+      })
+      .prefault({}),
+    hotlinkProtection: hotlinkProtection.optional(),
+    tags: tags.default({}),
   },
   { error: 'must be an object describing one site (domain, bucket, certificate, ...)' },
 );
@@ -215,20 +215,20 @@ export const stageSchema = z.strictObject({
     .prefault({}),
   alibaba: z.strictObject(
     {
-    /** Region of the ROS stack (CDN itself is global; this is where ROS keeps the stack). */
-    region: z
-      .string({ error: 'must be an Alibaba Cloud region id such as ap-southeast-1' })
-      .regex(/^[a-z]{2}-[a-z]+(-[0-9]+)?$/, { message: 'must be an Alibaba Cloud region id such as ap-southeast-1' }),
-    /**
-     * CDN domains the account may hold. Alibaba's default is 50 (AddCdnDomain); it can be raised in Quota Center.
-     * Synth refuses a stage with more sites than this, instead of a deploy failing at the 51st domain.
-     */
-    cdnDomainQuota: z
-      .number({ error: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
-      .int({ message: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
-      .min(1, { message: 'must be at least 1' })
-      .max(100_000, { message: 'must be at most 100000' })
-      .default(DEFAULT_CDN_DOMAIN_QUOTA),
+      /** Region of the ROS stack (CDN itself is global; this is where ROS keeps the stack). */
+      region: z
+        .string({ error: 'must be an Alibaba Cloud region id such as ap-southeast-1' })
+        .regex(/^[a-z]{2}-[a-z]+(-[0-9]+)?$/, { message: 'must be an Alibaba Cloud region id such as ap-southeast-1' }),
+      /**
+       * CDN domains the account may hold. Alibaba's default is 50 (AddCdnDomain); it can be raised in Quota Center.
+       * Synth refuses a stage with more sites than this, instead of a deploy failing at the 51st domain.
+       */
+      cdnDomainQuota: z
+        .number({ error: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
+        .int({ message: 'must be a whole number: the CDN domain quota of the Alibaba Cloud account' })
+        .min(1, { message: 'must be at least 1' })
+        .max(100_000, { message: 'must be at most 100000' })
+        .default(DEFAULT_CDN_DOMAIN_QUOTA),
     },
     { error: 'must be an object with "region", the Alibaba Cloud region of the ROS stacks' },
   ),

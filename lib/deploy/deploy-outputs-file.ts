@@ -27,7 +27,9 @@ const stringMap = z.record(z.string(), z.string());
 const siteOutputsSchema = z.strictObject({
   domain: z.string().min(1),
   aws: z.strictObject({ stackName: z.string().min(1), outputs: stringMap }),
-  ros: z.strictObject({ stackName: z.string().min(1), stackId: z.string().min(1), regionId: z.string().min(1), outputs: stringMap }).optional(),
+  ros: z
+    .strictObject({ stackName: z.string().min(1), stackId: z.string().min(1), regionId: z.string().min(1), outputs: stringMap })
+    .optional(),
   route53: z.strictObject({ stackName: z.string().min(1) }).optional(),
   dns: z
     .strictObject({ provider: z.enum(['alidns', 'route53', 'none']), name: z.string().min(1), cnameTarget: z.string().min(1) })
@@ -59,7 +61,10 @@ export function readDeployOutputs(file: string): DeployOutputsFile {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OutputsFileError(file, code === 'ENOENT' ? 'not found; run `npm run deploy` first' : `not valid JSON (${(error as Error).message})`);
+    throw new OutputsFileError(
+      file,
+      code === 'ENOENT' ? 'not found; run `npm run deploy` first' : `not valid JSON (${(error as Error).message})`,
+    );
   }
   const result = outputsFileSchema.safeParse(raw);
   if (!result.success) {

@@ -75,7 +75,8 @@ export class DeployStepError extends S3AlicdnError {
   }
 }
 
-const RESUME = 'Every step is safe to re-run: fix the cause and run the same deploy command again; finished steps are skipped or change nothing.';
+const RESUME =
+  'Every step is safe to re-run: fix the cause and run the same deploy command again; finished steps are skipped or change nothing.';
 
 /**
  * `deploy`: preflight, origin secrets, synth, the AWS origin stacks (cdk deploy of the synthesized assembly), their
@@ -93,7 +94,11 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     const preflight = await runPreflight(stage, deps.preflight, reporter);
     findings = preflight.findings;
     if (!preflight.ok) {
-      throw new DeployStepError('preflight', 'Preflight failed; nothing was deployed. Fix the lines marked ✗ above and run the deploy again.', { code: 'PREFLIGHT_FAILED' });
+      throw new DeployStepError(
+        'preflight',
+        'Preflight failed; nothing was deployed. Fix the lines marked ✗ above and run the deploy again.',
+        { code: 'PREFLIGHT_FAILED' },
+      );
     }
 
     step = 'secrets';
@@ -110,17 +115,25 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     const originStacks = stage.sites.map((site) => site.stackNames.origin);
     reporter.step(`Deploying AWS origin stack${originStacks.length === 1 ? '' : 's'}: ${originStacks.join(', ')}`);
     const originOutputsFile = path.join(options.projectDir, awsOutdir, 'origin-outputs.json');
-    await runCdkDeploy(deps, options, cdkDeployArgs({
-      stacks: originStacks,
-      outputsFile: originOutputsFile,
-      requireApproval: approvalFor(options),
-      app: awsOutdir,
-    }), 'aws-origin', `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`);
+    await runCdkDeploy(
+      deps,
+      options,
+      cdkDeployArgs({
+        stacks: originStacks,
+        outputsFile: originOutputsFile,
+        requireApproval: approvalFor(options),
+        app: awsOutdir,
+      }),
+      'aws-origin',
+      `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`,
+    );
 
     const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
     for (const site of stage.sites) {
       step = 'origin-outputs';
-      const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[site.stackNames.origin];
+      const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[
+        site.stackNames.origin
+      ];
       // The same record the outputs file keeps, which is what `diff` later builds its parameters from.
       const originOutputs = originOutputRecord(origin);
       const { parameters, noEcho } = await rosParametersFor(site, originOutputs, secretAccess);
@@ -128,7 +141,8 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       step = 'ros-cdn';
       reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
       const templateFile = synthResult.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`);
-      if (!templateFile) throw new DeployStepError('ros-cdn', `No synthesized ROS template for ${site.stackNames.cdn}; run \`npm run synth\` to see why.`);
+      if (!templateFile)
+        throw new DeployStepError('ros-cdn', `No synthesized ROS template for ${site.stackNames.cdn}; run \`npm run synth\` to see why.`);
       const ros = await deps.ros.deploy({
         stackName: site.stackNames.cdn,
         templateBody: fs.readFileSync(templateFile, 'utf8'),
@@ -140,22 +154,36 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       });
       reporter.info(ros.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${ros.action}`);
       if (ros.action === 'cancelled') {
-        throw new DeployStepError('ros-cdn', `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`, { code: 'NOT_CONFIRMED' });
+        throw new DeployStepError(
+          'ros-cdn',
+          `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`,
+          { code: 'NOT_CONFIRMED' },
+        );
       }
 
       let route53: 'deployed' | undefined;
       const cname = ros.outputs[CDN_STACK_OUTPUTS.cname];
       if (site.dns.provider === 'route53') {
         step = 'route53';
-        if (!cname) throw new DeployStepError('route53', `The ROS stack ${site.stackNames.cdn} has no ${CDN_STACK_OUTPUTS.cname} output; cannot create the Route 53 record.`);
+        if (!cname)
+          throw new DeployStepError(
+            'route53',
+            `The ROS stack ${site.stackNames.cdn} has no ${CDN_STACK_OUTPUTS.cname} output; cannot create the Route 53 record.`,
+          );
         reporter.step(`Deploying Route 53 record stack ${site.stackNames.route53}`);
-        await runCdkDeploy(deps, options, cdkDeployArgs({
-          stacks: [site.stackNames.route53],
-          outputsFile: path.join(options.projectDir, awsOutdir, 'route53-outputs.json'),
-          requireApproval: approvalFor(options),
-          app: awsOutdir,
-          parameters: [{ stack: site.stackNames.route53, name: ROUTE53_STACK_CNAME_PARAMETER, value: cname }],
-        }), 'route53', `Both CDN stacks are deployed; only the Route 53 record is missing. ${RESUME}`);
+        await runCdkDeploy(
+          deps,
+          options,
+          cdkDeployArgs({
+            stacks: [site.stackNames.route53],
+            outputsFile: path.join(options.projectDir, awsOutdir, 'route53-outputs.json'),
+            requireApproval: approvalFor(options),
+            app: awsOutdir,
+            parameters: [{ stack: site.stackNames.route53, name: ROUTE53_STACK_CNAME_PARAMETER, value: cname }],
+          }),
+          'route53',
+          `Both CDN stacks are deployed; only the Route 53 record is missing. ${RESUME}`,
+        );
         route53 = 'deployed';
       }
 
@@ -163,7 +191,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       const entry: SiteDeployOutputs = {
         domain: site.domain,
         aws: { stackName: site.stackNames.origin, outputs: originOutputs },
-        ros: ros.stackId ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId: stage.alibaba.region, outputs: { ...ros.outputs } } : existing.sites[site.id]?.ros,
+        ros: ros.stackId
+          ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId: stage.alibaba.region, outputs: { ...ros.outputs } }
+          : existing.sites[site.id]?.ros,
         ...(route53 ? { route53: { stackName: site.stackNames.route53 } } : {}),
         ...(cname ? { dns: { provider: site.dns.provider, name: site.domain, cnameTarget: cname } } : {}),
       };
@@ -190,8 +220,19 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     const stepError =
       error instanceof DeployStepError
         ? error
-        : new DeployStepError(step, `${errorMessage(error)}\n${stepHint(step)}`, { cause: error, code: isS3AlicdnError(error) ? error.code : undefined });
-    const summary: DeploySummary = { stage: stage.stage, ok: false, failedStep: stepError.step, code: stepError.code, error: stepError.message, preflight: findings, sites };
+        : new DeployStepError(step, `${errorMessage(error)}\n${stepHint(step)}`, {
+            cause: error,
+            code: isS3AlicdnError(error) ? error.code : undefined,
+          });
+    const summary: DeploySummary = {
+      stage: stage.stage,
+      ok: false,
+      failedStep: stepError.step,
+      code: stepError.code,
+      error: stepError.message,
+      preflight: findings,
+      sites,
+    };
     reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
     return summary;
   } finally {
@@ -204,7 +245,13 @@ function approvalFor(options: DeployOptions): RequireApproval {
   return options.yes ? 'never' : 'any-change';
 }
 
-async function runCdkDeploy(deps: DeployDependencies, options: DeployOptions, args: string[], step: DeployStep, state: string): Promise<void> {
+async function runCdkDeploy(
+  deps: DeployDependencies,
+  options: DeployOptions,
+  args: string[],
+  step: DeployStep,
+  state: string,
+): Promise<void> {
   const result = await deps.cdk.run(args, { profile: options.profile });
   if (result.exitCode !== 0) throw new DeployStepError(step, `cdk ${args[0]} exited with code ${result.exitCode}. ${state}`);
 }
@@ -225,7 +272,9 @@ function stepHint(step: DeployStep): string {
 }
 
 function renderSuccess(summary: DeploySummary, projectDir: string): string {
-  const lines = [`✓ Deployed stage "${summary.stage}". Outputs: ${path.relative(projectDir, summary.outputsFile ?? '') || summary.outputsFile}`];
+  const lines = [
+    `✓ Deployed stage "${summary.stage}". Outputs: ${path.relative(projectDir, summary.outputsFile ?? '') || summary.outputsFile}`,
+  ];
   for (const site of summary.sites) {
     lines.push(`  ${site.domain}: ${site.serviceUrl ?? '(no service URL yet)'} (CDN ${site.rosCdn})`);
     if (site.cnameToCreate) lines.push(`    create DNS record: ${site.cnameToCreate.name} CNAME ${site.cnameToCreate.value}`);

@@ -51,7 +51,9 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
     reporter.step(`Deleting AWS stacks: ${awsStacks.join(', ')}`);
     const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: 'cdk.out' }), { profile: options.profile });
     if (result.exitCode !== 0) {
-      reporter.warn(`cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`);
+      reporter.warn(
+        `cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`,
+      );
       return exitCodeOf('DEPLOY_FAILED');
     }
     for (const site of stage.sites) {

@@ -17,7 +17,11 @@ export interface DiffOptions {
  * `diff`: both stacks against what is deployed, without changing anything. AWS: `cdk diff` of the synthesized
  * assembly. ROS: a change set that is created, read and deleted, never executed.
  */
-export async function diffStage(stage: StageConfig, deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>, options: DiffOptions): Promise<number> {
+export async function diffStage(
+  stage: StageConfig,
+  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  options: DiffOptions,
+): Promise<number> {
   const { reporter } = deps;
   // The same functions the deploy uses, read-only: what is previewed is what a deploy would pass.
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
@@ -25,8 +29,13 @@ export async function diffStage(stage: StageConfig, deps: Pick<DeployDependencie
   const synth = deps.synth(stage, { projectDir: options.projectDir, awsContext });
 
   reporter.step('AWS stacks (cdk diff)');
-  const awsStacks = stage.sites.flatMap((site) => [site.stackNames.origin, ...(site.dns.provider === 'route53' ? [site.stackNames.route53] : [])]);
-  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: 'cdk.out', failOnChange: options.fail }), { profile: options.profile });
+  const awsStacks = stage.sites.flatMap((site) => [
+    site.stackNames.origin,
+    ...(site.dns.provider === 'route53' ? [site.stackNames.route53] : []),
+  ]);
+  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: 'cdk.out', failOnChange: options.fail }), {
+    profile: options.profile,
+  });
   let changed = aws.exitCode !== 0;
 
   const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);

@@ -60,13 +60,18 @@ export async function pinnedSecretVersions(stage: StageConfig, access: OriginSec
     if (secret?.ensure !== 'before-synth') continue;
     const handler = SECRET_HANDLERS[secret.kind];
     if (!handler.versionContextKey) {
-      throw new S3AlicdnError('DEPLOY_FAILED', `${mode.name} mode pins its ${secret.kind} before synth, but the deploy has no context key to pin a ${secret.kind} under.`);
+      throw new S3AlicdnError(
+        'DEPLOY_FAILED',
+        `${mode.name} mode pins its ${secret.kind} before synth, but the deploy has no context key to pin a ${secret.kind} under.`,
+      );
     }
     const secretContext = { site, mode, secret, secretsManager: access.secretsManager(site.bucket.region), originOutputs: {} };
-    const stored = access.purpose === 'deploy' ? await ensureAndRead(handler, secretContext, access) : await readIfPresent(handler, secretContext);
+    const stored =
+      access.purpose === 'deploy' ? await ensureAndRead(handler, secretContext, access) : await readIfPresent(handler, secretContext);
     if (!stored) continue;
     context[handler.versionContextKey(site.id)] = stored.versionId;
-    if (access.purpose === 'deploy') access.reporter.info(`${secret.secretName(site)}: version ${stored.versionId} pinned into the origin template`);
+    if (access.purpose === 'deploy')
+      access.reporter.info(`${secret.secretName(site)}: version ${stored.versionId} pinned into the origin template`);
   }
   return context;
 }
@@ -76,7 +81,11 @@ export async function pinnedSecretVersions(stage: StageConfig, access: OriginSec
  * configured values stand in for a stack not deployed yet), and the values of the mode's `rosSecretParameters`, which
  * the mode computes from its secret. Every one of the mode's parameters is NoEcho whether or not it could be filled.
  */
-export async function rosParametersFor(site: SiteConfig, originOutputs: Readonly<Record<string, string>>, access: OriginSecretAccess): Promise<RosParameters> {
+export async function rosParametersFor(
+  site: SiteConfig,
+  originOutputs: Readonly<Record<string, string>>,
+  access: OriginSecretAccess,
+): Promise<RosParameters> {
   const mode = originAccessFor(site);
   const parameters: Record<string, string> = {
     [CDN_STACK_PARAMETERS.bucketName]: originOutputs[K.bucketName] ?? site.bucket.name,
@@ -163,7 +172,11 @@ const SECRET_HANDLERS: { readonly [Kind in OriginSecretKind]: SecretHandler<Kind
     // By name: the deploy creates this secret (not the stack), so the stack's output is only a partial ARN.
     async ensure({ site, secret, secretsManager }, access) {
       const secretName = secret.secretName(site);
-      const ensured = await ensureRefererSecret({ secretsManager, secretName, description: `Referer value Alibaba CDN sends to the S3 origin of ${site.domain}.` });
+      const ensured = await ensureRefererSecret({
+        secretsManager,
+        secretName,
+        description: `Referer value Alibaba CDN sends to the S3 origin of ${site.domain}.`,
+      });
       access.reporter.info(`referer secret ${secretName}: ${ensured.action}`);
     },
     async read({ site, secret, secretsManager }) {
@@ -174,19 +187,33 @@ const SECRET_HANDLERS: { readonly [Kind in OriginSecretKind]: SecretHandler<Kind
   },
 };
 
-async function ensureAndRead<Kind extends OriginSecretKind>(handler: SecretHandler<Kind>, context: SecretContext, access: DeployAccess): Promise<StoredSecret<Kind>> {
+async function ensureAndRead<Kind extends OriginSecretKind>(
+  handler: SecretHandler<Kind>,
+  context: SecretContext,
+  access: DeployAccess,
+): Promise<StoredSecret<Kind>> {
   await handler.ensure(context, access);
   return requireRead(handler, context);
 }
 
-async function requireRead<Kind extends OriginSecretKind>(handler: SecretHandler<Kind>, context: SecretContext): Promise<StoredSecret<Kind>> {
+async function requireRead<Kind extends OriginSecretKind>(
+  handler: SecretHandler<Kind>,
+  context: SecretContext,
+): Promise<StoredSecret<Kind>> {
   const stored = await handler.read(context);
-  if (!stored) throw new S3AlicdnError('DEPLOY_FAILED', `${context.site.domain}: cannot locate the ${context.secret.kind} secret; the origin stack's outputs do not name it.`);
+  if (!stored)
+    throw new S3AlicdnError(
+      'DEPLOY_FAILED',
+      `${context.site.domain}: cannot locate the ${context.secret.kind} secret; the origin stack's outputs do not name it.`,
+    );
   return stored;
 }
 
 /** A secret that does not exist yet means "not deployed yet": a preview goes on without it. */
-async function readIfPresent<Kind extends OriginSecretKind>(handler: SecretHandler<Kind>, context: SecretContext): Promise<StoredSecret<Kind> | undefined> {
+async function readIfPresent<Kind extends OriginSecretKind>(
+  handler: SecretHandler<Kind>,
+  context: SecretContext,
+): Promise<StoredSecret<Kind> | undefined> {
   try {
     return await handler.read(context);
   } catch (error) {
@@ -203,6 +230,10 @@ function outputOfShape(context: SecretContext, shape: OriginOutput['shape']): st
 
 function requiredOutput(context: SecretContext, shape: OriginOutput['shape']): string {
   const value = outputOfShape(context, shape);
-  if (!value) throw new S3AlicdnError('DEPLOY_FAILED', `${context.site.domain}: the origin stack has no ${shape} output for its ${context.secret.kind}; deploy the origin stack first.`);
+  if (!value)
+    throw new S3AlicdnError(
+      'DEPLOY_FAILED',
+      `${context.site.domain}: the origin stack has no ${shape} output for its ${context.secret.kind}; deploy the origin stack first.`,
+    );
   return value;
 }

@@ -60,7 +60,9 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
   });
   const alibaba = await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
   const needsAlibaba = async (run: () => Promise<PreflightVerdict>): Promise<PreflightVerdict> =>
-    alibaba.ok ? run() : { ok: false, message: 'skipped: no working Alibaba Cloud credentials.', fix: 'fix the Alibaba Cloud credentials first.' };
+    alibaba.ok
+      ? run()
+      : { ok: false, message: 'skipped: no working Alibaba Cloud credentials.', fix: 'fix the Alibaba Cloud credentials first.' };
 
   // Only a mode that needs account flags off has anything to check; the others would print a line that says nothing.
   const modes = [...new Set(stage.sites.map((site) => originAccessFor(site)))]
@@ -68,7 +70,9 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     .map((mode) => mode.name);
   for (const mode of modes) {
     await record(`account Block Public Access (${mode} mode)`, async () =>
-      accountId ? checks.accountBlockPublicAccess(accountId, mode) : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
+      accountId
+        ? checks.accountBlockPublicAccess(accountId, mode)
+        : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
     );
   }
   for (const zone of [...new Set(stage.sites.filter((site) => site.dns.provider === 'alidns').map((site) => site.dns.zone))]) {

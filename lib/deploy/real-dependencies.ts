@@ -12,7 +12,13 @@ import { checkAccountBlockPublicAccess, checkAwsCredentials } from './aws/aws-pr
 import { createCdkRunner, type CdkRunner } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import type { Reporter } from './reporter';
-import { checkAlidnsZone, checkCasCertificate, createAlidnsClient, createCasClient, resolveAlibabaCredentials } from './ros/alibaba-preflight';
+import {
+  checkAlidnsZone,
+  checkCasCertificate,
+  createAlidnsClient,
+  createCasClient,
+  resolveAlibabaCredentials,
+} from './ros/alibaba-preflight';
 import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
 import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
@@ -87,10 +93,13 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       awsCredentials: () => checkAwsCredentials({ sts, profile: options.profile ?? process.env.AWS_PROFILE }),
       alibabaCredentials: async () => {
         const verdict = await resolveAlibabaCredentials({ credential: overrides.alibabaCredential });
-        return verdict.ok ? { ok: true, message: `${verdict.provider} (${verdict.source})` } : { ok: false, message: verdict.message, fix: verdict.fix };
+        return verdict.ok
+          ? { ok: true, message: `${verdict.provider} (${verdict.source})` }
+          : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
-      dnsZone: (zone) => checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
+      dnsZone: (zone) =>
+        checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
       certificate: (site) => {
         if (site.certificate.source !== 'cas') return Promise.resolve({ ok: true, message: 'uploaded with the stack' });
         return checkCasCertificate({
@@ -130,7 +139,10 @@ export function createS3Client(region: string): S3Client {
 /** A y/N question on the terminal. Without a terminal there is nobody to ask: refuse rather than guess. */
 async function askYesNo(question: string, interactive: boolean): Promise<boolean> {
   if (!interactive || !process.stdin.isTTY) {
-    throw new S3AlicdnError('NOT_CONFIRMED', `${question} needs a yes: there is no terminal to ask on. Re-run with --yes to approve non-interactively.`);
+    throw new S3AlicdnError(
+      'NOT_CONFIRMED',
+      `${question} needs a yes: there is no terminal to ask on. Re-run with --yes to approve non-interactively.`,
+    );
   }
   const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {

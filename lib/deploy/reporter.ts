@@ -44,13 +44,13 @@ export function recordingReporter(): Reporter & { lines: string[]; summaries: ob
   return {
     lines,
     summaries,
-    step: (m) => void lines.push(`step: ${m}`),
-    info: (m) => void lines.push(`info: ${m}`),
-    warn: (m) => void lines.push(`warn: ${m}`),
-    event: (m) => void lines.push(`event: ${m}`),
-    summary: (s, t) => {
-      summaries.push(s);
-      lines.push(`summary: ${t}`);
+    step: (message) => void lines.push(`step: ${message}`),
+    info: (message) => void lines.push(`info: ${message}`),
+    warn: (message) => void lines.push(`warn: ${message}`),
+    event: (line) => void lines.push(`event: ${line}`),
+    summary: (summary, text) => {
+      summaries.push(summary);
+      lines.push(`summary: ${text}`);
     },
   };
 }

@@ -25,7 +25,9 @@ export interface RotateOptions extends DeployOptions {
 export async function rotateStage(stage: StageConfig, deps: DeployDependencies, options: RotateOptions): Promise<number> {
   const sites = stage.sites.filter((site) => originAccessFor(site).rotationTarget === options.target);
   if (sites.length === 0) {
-    const modes = modesRotating(options.target).map((mode) => `"${mode.name}"`).join(' or ');
+    const modes = modesRotating(options.target)
+      .map((mode) => `"${mode.name}"`)
+      .join(' or ');
     deps.reporter.warn(`No site of stage "${stage.stage}" uses mode ${modes}, so there is no ${options.target} to rotate.`);
     // The stage cannot have what --target names: a request that does not fit, not a failed attempt.
     return exitCodeOf('USAGE');
@@ -39,7 +41,8 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
       const outputs = deployed.sites[site.id]?.aws.outputs ?? {};
       const userName = outputs[ORIGIN_STACK_OUTPUTS.readerUserName];
       const secretId = outputs[ORIGIN_STACK_OUTPUTS.readerSecretArn];
-      if (!userName || !secretId) throw new S3AlicdnError('BAD_FILE', `${site.domain}: no reader outputs in the deploy outputs file; deploy the stage first.`);
+      if (!userName || !secretId)
+        throw new S3AlicdnError('BAD_FILE', `${site.domain}: no reader outputs in the deploy outputs file; deploy the stage first.`);
       return { site, userName, secretId, secretsManager: deps.secretsManager(site.bucket.region) };
     });
     for (const target of targets) {
@@ -52,7 +55,9 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
       reporter.step(`${target.site.domain}: retiring the previous reader key`);
       const result = await retirePreviousReaderKeys({ iam: deps.iam(), ...target, gracePeriodMs: options.gracePeriodMs });
       for (const retired of result.retired) {
-        reporter.info(`${retired.accessKeyId}: ${retired.action}${'deleteAfter' in retired ? ` (deleted by a rotate after ${retired.deleteAfter.toISOString()})` : ''}`);
+        reporter.info(
+          `${retired.accessKeyId}: ${retired.action}${'deleteAfter' in retired ? ` (deleted by a rotate after ${retired.deleteAfter.toISOString()})` : ''}`,
+        );
       }
     }
     return 0;
@@ -60,13 +65,27 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
 
   for (const site of sites) {
     reporter.step(`${site.domain}: new referer secret value (the old one stays accepted)`);
-    reporter.info((await beginRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
+    reporter.info(
+      (
+        await beginRefererRotation({
+          secretsManager: deps.secretsManager(site.bucket.region),
+          secretId: secretNamesFor(site).refererSecret,
+        })
+      ).message,
+    );
   }
   const first = await deployStage(scoped, deps, options);
   if (!first.ok) return failedDeployExitCode(first);
   for (const site of sites) {
     reporter.step(`${site.domain}: retiring the old referer secret value`);
-    reporter.info((await finishRefererRotation({ secretsManager: deps.secretsManager(site.bucket.region), secretId: secretNamesFor(site).refererSecret })).message);
+    reporter.info(
+      (
+        await finishRefererRotation({
+          secretsManager: deps.secretsManager(site.bucket.region),
+          secretId: secretNamesFor(site).refererSecret,
+        })
+      ).message,
+    );
   }
   const second = await deployStage(scoped, deps, options);
   return second.ok ? 0 : failedDeployExitCode(second);

@@ -18,7 +18,10 @@ export const ORIGIN_ACCESS: Readonly<Record<OriginAccessModeName, OriginAccessMo
 /** The mode called `name`; throws for a name the schema would have refused (e.g. from an outputs file or a flag). */
 export function originAccessMode(name: string): OriginAccessMode {
   if (!Object.hasOwn(ORIGIN_ACCESS, name)) {
-    throw new OriginAccessError('CONFIG_INVALID', `origin-access mode "${name}" is not known; use one of ${ORIGIN_ACCESS_MODES.join(', ')}`);
+    throw new OriginAccessError(
+      'CONFIG_INVALID',
+      `origin-access mode "${name}" is not known; use one of ${ORIGIN_ACCESS_MODES.join(', ')}`,
+    );
   }
   return ORIGIN_ACCESS[name as OriginAccessModeName];
 }

@@ -1,4 +1,10 @@
-import { type AcknowledgedFinding, type BlockPublicAccessFlags, type CdnArgValue, cdnFunction, type PreflightNeeds } from './origin-access-mode';
+import {
+  type AcknowledgedFinding,
+  type BlockPublicAccessFlags,
+  type CdnArgValue,
+  cdnFunction,
+  type PreflightNeeds,
+} from './origin-access-mode';
 
 /**
  * What the two referer modes share: the CDN sets Referer on every origin request, and the bucket policy grants

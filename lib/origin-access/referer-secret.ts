@@ -3,7 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
 import { type BucketArns, OriginAccessError, type OriginAccessMode } from './origin-access-mode';
-import { originRequestHeader, PUBLIC_POLICY_ACCOUNT_NEEDS, PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS, PUBLIC_POLICY_FINDING, REFERER_HEADER } from './referer-modes';
+import {
+  originRequestHeader,
+  PUBLIC_POLICY_ACCOUNT_NEEDS,
+  PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
+  PUBLIC_POLICY_FINDING,
+  REFERER_HEADER,
+} from './referer-modes';
 import { secretNamesFor } from './secret-names';
 
 /**
@@ -92,9 +98,7 @@ export class RefererSecret extends Construct {
    * that makes CloudFormation resolve the references again.
    */
   acceptedValues(): string[] {
-    return (['current', 'previous'] as const).map((field) =>
-      refererSecretDynamicReference(this.secretName, field, this.versionId),
-    );
+    return (['current', 'previous'] as const).map((field) => refererSecretDynamicReference(this.secretName, field, this.versionId));
   }
 }
 
@@ -113,17 +117,31 @@ export const refererSecret: OriginAccessMode = {
       construct: secret,
     };
   },
-  originOutputs: [{ key: REFERER_SECRET_OUTPUTS.refererSecretArn, description: 'Secrets Manager secret holding the Referer value.', shape: 'secret-arn' }],
+  originOutputs: [
+    { key: REFERER_SECRET_OUTPUTS.refererSecretArn, description: 'Secrets Manager secret holding the Referer value.', shape: 'secret-arn' },
+  ],
 
   rosSecretParameters: [
-    { name: REFERER_SECRET_ROS_PARAMETERS.refererSecret, description: 'Referer value the bucket policy accepts (from AWS Secrets Manager).' },
+    {
+      name: REFERER_SECRET_ROS_PARAMETERS.refererSecret,
+      description: 'Referer value the bucket policy accepts (from AWS Secrets Manager).',
+    },
   ],
   // Replaces whatever Referer the viewer sent, so only the CDN can present the secret to S3.
-  cdnAuthFunctions: ({ secretParameters }) => [originRequestHeader(REFERER_HEADER, secretParameters[REFERER_SECRET_ROS_PARAMETERS.refererSecret])],
+  cdnAuthFunctions: ({ secretParameters }) => [
+    originRequestHeader(REFERER_HEADER, secretParameters[REFERER_SECRET_ROS_PARAMETERS.refererSecret]),
+  ],
   rosParameterValues({ secrets }) {
     const secret = secrets['referer-secret'];
-    if (!secret) throw new OriginAccessError('DEPLOY_FAILED', 'referer-secret mode: the referer secret was not read, so the CDN has no Referer to send.');
-    return { parameters: { [REFERER_SECRET_ROS_PARAMETERS.refererSecret]: secret.current }, noEcho: [REFERER_SECRET_ROS_PARAMETERS.refererSecret] };
+    if (!secret)
+      throw new OriginAccessError(
+        'DEPLOY_FAILED',
+        'referer-secret mode: the referer secret was not read, so the CDN has no Referer to send.',
+      );
+    return {
+      parameters: { [REFERER_SECRET_ROS_PARAMETERS.refererSecret]: secret.current },
+      noEcho: [REFERER_SECRET_ROS_PARAMETERS.refererSecret],
+    };
   },
 
   preflight: {

@@ -1,6 +1,12 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { BucketArns, OriginAccessMode } from './origin-access-mode';
-import { originRequestHeader, PUBLIC_POLICY_ACCOUNT_NEEDS, PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS, PUBLIC_POLICY_FINDING, REFERER_HEADER } from './referer-modes';
+import {
+  originRequestHeader,
+  PUBLIC_POLICY_ACCOUNT_NEEDS,
+  PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
+  PUBLIC_POLICY_FINDING,
+  REFERER_HEADER,
+} from './referer-modes';
 
 /**
  * `referer` (the guide's): the bucket policy allows anonymous GetObject when Referer matches the service domain, and
@@ -35,7 +41,10 @@ export const referer: OriginAccessMode = {
   name: 'referer',
   blockPublicAccess: PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
   bucketFindings: [PUBLIC_POLICY_FINDING],
-  addOriginResources: ({ site, arns }) => ({ bucketStatements: [allowGetObjectByServiceDomainReferer(arns, site.domain)], outputValues: {} }),
+  addOriginResources: ({ site, arns }) => ({
+    bucketStatements: [allowGetObjectByServiceDomainReferer(arns, site.domain)],
+    outputValues: {},
+  }),
   originOutputs: [],
   rosSecretParameters: [],
   cdnAuthFunctions: ({ site }) => [originRequestHeader(REFERER_HEADER, cdnReferer(site.domain))],

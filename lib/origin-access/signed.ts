@@ -3,13 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../config/resolve-stage';
-import {
-  type BucketArns,
-  type CdnArgValue,
-  cdnFunction,
-  OriginAccessError,
-  type OriginAccessMode,
-} from './origin-access-mode';
+import { type BucketArns, type CdnArgValue, cdnFunction, OriginAccessError, type OriginAccessMode } from './origin-access-mode';
 import { secretNamesFor } from './secret-names';
 
 /**
@@ -54,7 +48,12 @@ export function readerStatements(arns: BucketArns, canList: boolean): iam.Policy
 }
 
 /** Signs origin requests to a private bucket with an AWS access key ("enabled" is "l2", not "on"). */
-export const awsS3BucketAuth = (args: { accessKeyId: CdnArgValue; secretAccessKey: CdnArgValue; region: CdnArgValue; bucketName: CdnArgValue }) =>
+export const awsS3BucketAuth = (args: {
+  accessKeyId: CdnArgValue;
+  secretAccessKey: CdnArgValue;
+  region: CdnArgValue;
+  bucketName: CdnArgValue;
+}) =>
   cdnFunction('aws_s3_bucket', {
     enabled: 'l2',
     accesskey: args.accessKeyId,
@@ -122,8 +121,14 @@ export const signed: OriginAccessMode = {
   ],
 
   rosSecretParameters: [
-    { name: SIGNED_ROS_PARAMETERS.readerAccessKeyId, description: 'Access key id of the read-only origin reader (from AWS Secrets Manager).' },
-    { name: SIGNED_ROS_PARAMETERS.readerSecretAccessKey, description: 'Secret access key of the origin reader (from AWS Secrets Manager).' },
+    {
+      name: SIGNED_ROS_PARAMETERS.readerAccessKeyId,
+      description: 'Access key id of the read-only origin reader (from AWS Secrets Manager).',
+    },
+    {
+      name: SIGNED_ROS_PARAMETERS.readerSecretAccessKey,
+      description: 'Secret access key of the origin reader (from AWS Secrets Manager).',
+    },
   ],
   cdnAuthFunctions: ({ bucketName, bucketRegion, secretParameters }) => [
     awsS3BucketAuth({
@@ -135,9 +140,16 @@ export const signed: OriginAccessMode = {
   ],
   rosParameterValues({ secrets }) {
     const pair = secrets['reader-key'];
-    if (!pair) throw new OriginAccessError('DEPLOY_FAILED', 'signed mode: the reader key pair was not read, so the CDN cannot sign origin requests.');
+    if (!pair)
+      throw new OriginAccessError(
+        'DEPLOY_FAILED',
+        'signed mode: the reader key pair was not read, so the CDN cannot sign origin requests.',
+      );
     return {
-      parameters: { [SIGNED_ROS_PARAMETERS.readerAccessKeyId]: pair.accessKeyId, [SIGNED_ROS_PARAMETERS.readerSecretAccessKey]: pair.secretAccessKey },
+      parameters: {
+        [SIGNED_ROS_PARAMETERS.readerAccessKeyId]: pair.accessKeyId,
+        [SIGNED_ROS_PARAMETERS.readerSecretAccessKey]: pair.secretAccessKey,
+      },
       noEcho: [SIGNED_ROS_PARAMETERS.readerAccessKeyId, SIGNED_ROS_PARAMETERS.readerSecretAccessKey],
     };
   },

@@ -5,7 +5,7 @@
 
 import { deepEqual } from '@aws-cdk/cloudformation-diff';
 import type { ArgChange, FunctionChange } from './review-model';
-import { isSensitiveName, Redactor, SENSITIVE_HEADERS } from './secret-redaction';
+import { isSensitiveName, type Redactor, SENSITIVE_HEADERS } from './secret-redaction';
 
 interface CdnFunction {
   readonly name: string;
@@ -41,12 +41,12 @@ function parseFunctionList(value: unknown): CdnFunction[] | undefined {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return undefined;
   const parsed = value.map(parseFunction);
-  return parsed.every((f): f is CdnFunction => f !== undefined) ? parsed : undefined;
+  return parsed.every((cdnFunction): cdnFunction is CdnFunction => cdnFunction !== undefined) ? parsed : undefined;
 }
 
-function matchingArgCount(a: CdnFunction, b: CdnFunction): number {
+function matchingArgCount(left: CdnFunction, right: CdnFunction): number {
   let count = 0;
-  for (const [name, value] of a.args) if (b.args.has(name) && deepEqual(value, b.args.get(name))) count++;
+  for (const [name, value] of left.args) if (right.args.has(name) && deepEqual(value, right.args.get(name))) count++;
   return count;
 }
 
@@ -97,14 +97,18 @@ export function diffFunctionLists(before: unknown, after: unknown, redactor: Red
   const afterList = parseFunctionList(after);
   if (!beforeList || !afterList) return undefined;
 
-  const remainingAfter = afterList.filter((a) => !beforeList.some((b) => deepEqual(a.raw, b.raw)));
-  const remainingBefore = beforeList.filter((b) => !afterList.some((a) => deepEqual(a.raw, b.raw)));
+  const remainingAfter = afterList.filter(
+    (afterFunction) => !beforeList.some((beforeFunction) => deepEqual(afterFunction.raw, beforeFunction.raw)),
+  );
+  const remainingBefore = beforeList.filter(
+    (beforeFunction) => !afterList.some((afterFunction) => deepEqual(afterFunction.raw, beforeFunction.raw)),
+  );
   const changes: FunctionChange[] = [];
 
   for (const old of remainingBefore) {
-    const candidates = remainingAfter.filter((a) => groupKey(a) === groupKey(old));
+    const candidates = remainingAfter.filter((cdnFunction) => groupKey(cdnFunction) === groupKey(old));
     const best = candidates.reduce<CdnFunction | undefined>(
-      (chosen, c) => (!chosen || matchingArgCount(old, c) > matchingArgCount(old, chosen) ? c : chosen),
+      (chosen, candidate) => (!chosen || matchingArgCount(old, candidate) > matchingArgCount(old, chosen) ? candidate : chosen),
       undefined,
     );
     const pairable = best && (best.args.size === 0 || old.args.size === 0 || matchingArgCount(old, best) > 0 || candidates.length === 1);

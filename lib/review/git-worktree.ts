@@ -14,7 +14,7 @@ async function git(cwd: string, args: string[]) {
 
 /** Refuses refs git would read as options, and anything with whitespace or control characters. */
 export function validateRef(ref: string): void {
-  if (ref === '' || ref.startsWith('-') || /[\s\x00-\x1f\x7f]/.test(ref)) {
+  if (ref === '' || ref.startsWith('-') || /\s/.test(ref) || [...ref].some(isControlCharacter)) {
     throw new ReviewError(
       `base ref ${JSON.stringify(ref)} is not allowed: give a branch, tag or commit such as origin/main (no leading '-', no spaces)`,
     );
@@ -59,4 +59,9 @@ export async function removeWorktree(cwd: string, dir: string): Promise<void> {
 
 export function projectDirIn(worktree: string, prefix: string): string {
   return prefix === '' ? worktree : path.join(worktree, prefix);
+}
+
+function isControlCharacter(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code <= 0x1f || code === 0x7f;
 }

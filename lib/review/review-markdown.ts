@@ -6,17 +6,17 @@
 
 import { code, shorten } from './markdown-text';
 import {
-  Cloud,
+  type Cloud,
   destructiveChanges,
-  EntryChange,
-  FunctionChange,
+  type EntryChange,
+  type FunctionChange,
   hasChanges,
-  Impact,
+  type Impact,
   isDestructive,
-  ResourceChange,
-  ReviewReport,
-  StackReview,
-  ValueChange,
+  type ResourceChange,
+  type ReviewReport,
+  type StackReview,
+  type ValueChange,
 } from './review-model';
 
 export const REVIEW_MARKER = '<!-- s3-alicdn-review -->';
@@ -51,23 +51,23 @@ function stackTitle(stack: StackReview): string {
   return `${code(stack.stackName)} (${CLOUD_LABEL[stack.cloud]})`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function summaryLine(stack: StackReview): string {
   const title = stackTitle(stack);
   if (stack.status === 'unchanged') return `- ${title}: no changes`;
-  const count = (kind: string) => stack.resources.filter((r) => r.kind === kind).length;
+  const count = (kind: string) => stack.resources.filter((resource) => resource.kind === kind).length;
   const parts: string[] = [];
   if (stack.status === 'added') parts.push(`**new stack** with ${plural(count('added'), 'resource')}`);
   else if (stack.status === 'removed') parts.push(`**stack removed**, ${plural(count('removed'), 'resource')} deleted`);
   else {
-    const counts = (['added', 'removed', 'modified'] as const).filter((k) => count(k) > 0).map((k) => `${count(k)} ${k}`);
+    const counts = (['added', 'removed', 'modified'] as const).filter((key) => count(key) > 0).map((key) => `${count(key)} ${key}`);
     if (counts.length > 0) parts.push(counts.join(', '));
   }
-  const replaced = stack.resources.filter((r) => r.impact === 'replace' || r.impact === 'may-replace').length;
-  const deleted = stack.resources.filter((r) => r.impact === 'destroy').length;
+  const replaced = stack.resources.filter((resource) => resource.impact === 'replace' || resource.impact === 'may-replace').length;
+  const deleted = stack.resources.filter((resource) => resource.impact === 'destroy').length;
   if (replaced > 0) parts.push(`**${plural(replaced, 'replacement')}**`);
   if (deleted > 0 && stack.status !== 'removed') parts.push(`**${plural(deleted, 'deletion')}**`);
   if (stack.security.length > 0) parts.push(`${stack.security.length} security-relevant`);
@@ -90,8 +90,10 @@ function securitySection(report: ReviewReport): string[] {
 /** Names what forces the replacement, e.g. the FunctionList functions or the non-editable properties. */
 function replacementCause(resource: ResourceChange): string {
   if (resource.kind !== 'modified') return '';
-  const properties = [...new Set(resource.properties.filter((p) => isDestructive(p.impact)).map((p) => p.property))];
-  const functions = [...new Set(resource.functions.map((f) => f.functionName))];
+  const properties = [
+    ...new Set(resource.properties.filter((property) => isDestructive(property.impact)).map((property) => property.property)),
+  ];
+  const functions = [...new Set(resource.functions.map((functionChange) => functionChange.functionName))];
   const causes = [...properties.map(code), ...(functions.length > 0 ? [`FunctionList (${functions.map(code).join(', ')})`] : [])];
   return causes.length > 0 ? `, caused by ${causes.join(', ')}` : '';
 }
@@ -123,10 +125,10 @@ function valueChangeLine(change: ValueChange, showImpact: boolean): string {
 
 function functionLines(fn: FunctionChange): string[] {
   const head = `  - function ${code(fn.functionName)} ${fn.kind}`;
-  const args = fn.args.map((a) => {
-    if (fn.kind === 'added') return `    - ${code(a.argName)}: ${value(a.after)}`;
-    if (fn.kind === 'removed') return `    - ${code(a.argName)}: ${value(a.before)}`;
-    return `    - ${code(a.argName)}: ${value(a.before)} → ${value(a.after)}`;
+  const args = fn.args.map((arg) => {
+    if (fn.kind === 'added') return `    - ${code(arg.argName)}: ${value(arg.after)}`;
+    if (fn.kind === 'removed') return `    - ${code(arg.argName)}: ${value(arg.before)}`;
+    return `    - ${code(arg.argName)}: ${value(arg.before)} → ${value(arg.after)}`;
   });
   return [head, ...args];
 }
@@ -136,7 +138,7 @@ function resourceLines(resource: ResourceChange): string[] {
   const showImpact = resource.kind === 'modified';
   return [
     heading,
-    ...resource.properties.map((p) => valueChangeLine(p, showImpact)),
+    ...resource.properties.map((property) => valueChangeLine(property, showImpact)),
     ...resource.functions.flatMap(functionLines),
   ];
 }
@@ -146,10 +148,10 @@ function entryLines(title: string, entries: readonly EntryChange[]): string[] {
   return [
     `${title}:`,
     '',
-    ...entries.map((e) => {
-      if (e.kind === 'added') return `- + ${code(e.name)}: ${value(e.after)}`;
-      if (e.kind === 'removed') return `- - ${code(e.name)}: ${value(e.before)}`;
-      return `- ~ ${code(e.name)}: ${value(e.before)} → ${value(e.after)}`;
+    ...entries.map((entry) => {
+      if (entry.kind === 'added') return `- + ${code(entry.name)}: ${value(entry.after)}`;
+      if (entry.kind === 'removed') return `- - ${code(entry.name)}: ${value(entry.before)}`;
+      return `- ~ ${code(entry.name)}: ${value(entry.before)} → ${value(entry.after)}`;
     }),
     '',
   ];
@@ -184,9 +186,7 @@ export function renderReviewMarkdown(report: ReviewReport, context: RenderContex
   const changed = report.stacks.filter(hasChanges);
   const top = [
     ...header(context),
-    ...(changed.length === 0
-      ? ['**No changes.** The synthesized templates are identical to the base for every stack.', '']
-      : []),
+    ...(changed.length === 0 ? ['**No changes.** The synthesized templates are identical to the base for every stack.', ''] : []),
     '### Summary',
     '',
     ...report.stacks.map(summaryLine),

@@ -87,7 +87,7 @@ export function isDestructive(impact: Impact): boolean {
 
 export function destructiveChanges(report: ReviewReport): { stack: StackReview; resource: ResourceChange }[] {
   return report.stacks.flatMap((stack) =>
-    stack.resources.filter((r) => isDestructive(r.impact)).map((resource) => ({ stack, resource })),
+    stack.resources.filter((resource) => isDestructive(resource.impact)).map((resource) => ({ stack, resource })),
   );
 }
 

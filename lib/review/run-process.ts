@@ -40,6 +40,6 @@ export function runProcess(command: string, args: readonly string[], options: Pr
 
 /** The last lines of a failed command's output: enough to see the error without flooding the message. */
 export function outputTail(result: ProcessResult, lines = 25): string {
-  const all = `${result.stdout}\n${result.stderr}`.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const all = `${result.stdout}\n${result.stderr}`.split(/\r?\n/).filter((line) => line.trim() !== '');
   return all.slice(-lines).join('\n');
 }

@@ -8,19 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertStageName, DEFAULT_STAGE } from '../config/stage-name';
 import { diffStackSets } from './diff-output-sets';
-import {
-  addDetachedWorktree,
-  headCommit,
-  projectDirIn,
-  projectPrefix,
-  removeWorktree,
-  resolveCommit,
-} from './git-worktree';
-import { loadOutputSet, OUTPUT_DIRS, SynthesizedStack } from './output-set';
+import { addDetachedWorktree, headCommit, projectDirIn, projectPrefix, removeWorktree, resolveCommit } from './git-worktree';
+import { loadOutputSet, OUTPUT_DIRS, type SynthesizedStack } from './output-set';
 import { ReviewError } from './review-error';
 import { renderReviewMarkdown } from './review-markdown';
 import { destructiveChanges, hasChanges } from './review-model';
-import { npmSynth, SynthFunction } from './synth-runner';
+import { npmSynth, type SynthFunction } from './synth-runner';
 
 export interface RunReviewOptions {
   /** Git ref to compare against, e.g. `origin/main`. */
@@ -41,7 +34,6 @@ export interface RunReviewOptions {
   readonly log?: (line: string) => void;
 }
 
-
 /**
  * The base worktree has no node_modules of its own; installing them would need the network. Linking head's means
  * the base is synthesized with head's dependency versions: a PR that only bumps a dependency shows no difference
@@ -50,7 +42,11 @@ export interface RunReviewOptions {
 async function linkNodeModules(headDir: string, baseDir: string): Promise<void> {
   const source = path.join(headDir, 'node_modules');
   const target = path.join(baseDir, 'node_modules');
-  const exists = (p: string) => fs.access(p).then(() => true, () => false);
+  const exists = (filePath: string) =>
+    fs.access(filePath).then(
+      () => true,
+      () => false,
+    );
   if (!(await exists(source)) || (await exists(target))) return;
   await fs.symlink(await fs.realpath(source), target, process.platform === 'win32' ? 'junction' : 'dir');
 }

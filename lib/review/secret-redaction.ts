@@ -70,10 +70,10 @@ const MIN_TOKEN_LENGTH = 20;
 const RANDOM_TRANSITION_RATIO = 0.25;
 
 type CharClass = 'u' | 'l' | 'd' | undefined;
-function charClass(c: string): CharClass {
-  if (c >= 'A' && c <= 'Z') return 'u';
-  if (c >= 'a' && c <= 'z') return 'l';
-  if (c >= '0' && c <= '9') return 'd';
+function charClass(char: string): CharClass {
+  if (char >= 'A' && char <= 'Z') return 'u';
+  if (char >= 'a' && char <= 'z') return 'l';
+  if (char >= '0' && char <= '9') return 'd';
   return undefined;
 }
 
@@ -143,7 +143,7 @@ export class Redactor {
   /** @param knownSecrets literal values known to be secret, e.g. NoEcho parameter defaults. */
   constructor(knownSecrets: Iterable<string> = []) {
     // Very short values would blank out unrelated text; a real secret is never that short.
-    this.knownSecrets = [...knownSecrets].filter((s) => s.length >= 4);
+    this.knownSecrets = [...knownSecrets].filter((knownSecret) => knownSecret.length >= 4);
   }
 
   /** Collects NoEcho parameter defaults from any number of templates. */
@@ -165,7 +165,7 @@ export class Redactor {
 
   private scrub(value: unknown, sensitive: boolean, allowUrls: boolean): unknown {
     if (isReference(value)) return value;
-    if (Array.isArray(value)) return value.map((v) => this.scrub(v, sensitive, allowUrls));
+    if (Array.isArray(value)) return value.map((item) => this.scrub(item, sensitive, allowUrls));
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k] = this.scrub(v, sensitive || isSensitiveName(k), allowUrls);

@@ -80,7 +80,7 @@ export const SECURITY_FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 function listPaths(change: ResourceChange, limit = 3): string {
-  const paths = [...new Set(change.properties.map((p) => p.path))];
+  const paths = [...new Set(change.properties.map((property) => property.path))];
   const shown = paths.slice(0, limit).join(', ');
   return paths.length > limit ? `${shown} and ${paths.length - limit} more` : shown;
 }
@@ -94,7 +94,7 @@ function functionNotes(change: ResourceChange): SecurityNote[] {
       reason: SECURITY_FUNCTIONS[fn.functionName],
       detail:
         fn.kind === 'modified' && fn.args.length > 0
-          ? `function ${fn.functionName}: ${fn.args.map((a) => a.argName).join(', ')} changed`
+          ? `function ${fn.functionName}: ${fn.args.map((arg) => arg.argName).join(', ')} changed`
           : `function ${fn.functionName} ${fn.kind}`,
     }));
 }
@@ -121,15 +121,15 @@ export function securityNotesForResource(change: ResourceChange): SecurityNote[]
 
 export function securityNotesForSecretParameters(changes: readonly EntryChange[], noEcho: ReadonlySet<string>): SecurityNote[] {
   return changes
-    .filter((c) => noEcho.has(c.name))
-    .map((c) => ({ subject: `Parameters.${c.name}`, reason: 'secret parameter (NoEcho)', detail: c.kind }));
+    .filter((change) => noEcho.has(change.name))
+    .map((change) => ({ subject: `Parameters.${change.name}`, reason: 'secret parameter (NoEcho)', detail: change.kind }));
 }
 
 const SECRET_ATTRIBUTES: ReadonlySet<string> = new Set(['SecretAccessKey', 'AccessKeySecret', 'SecretString']);
 
 /** An output is public to anyone who can describe the stack; flag one that carries a secret. */
 export function outputExposesSecret(value: unknown, noEchoParameters: ReadonlySet<string>): boolean {
-  if (Array.isArray(value)) return value.some((v) => outputExposesSecret(v, noEchoParameters));
+  if (Array.isArray(value)) return value.some((candidate) => outputExposesSecret(candidate, noEchoParameters));
   if (typeof value === 'string') return value.includes('{{resolve:secretsmanager') || value.includes('{{resolve:ssm-secure');
   if (!value || typeof value !== 'object') return false;
   const record = value as Record<string, unknown>;
@@ -137,5 +137,5 @@ export function outputExposesSecret(value: unknown, noEchoParameters: ReadonlySe
   if (Array.isArray(getAtt) && SECRET_ATTRIBUTES.has(String(getAtt[1]))) return true;
   if (typeof getAtt === 'string' && SECRET_ATTRIBUTES.has(getAtt.split('.')[1] ?? '')) return true;
   if (typeof record.Ref === 'string' && noEchoParameters.has(record.Ref)) return true;
-  return Object.values(record).some((v) => outputExposesSecret(v, noEchoParameters));
+  return Object.values(record).some((candidate) => outputExposesSecret(candidate, noEchoParameters));
 }

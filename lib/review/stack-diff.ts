@@ -5,7 +5,7 @@
  * for ROS the impact comes from the editability table instead.
  */
 
-import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { fullDiff, type ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { diffFunctionLists } from './domain-config-diff';
 import type {
   ChangeKind,
@@ -21,11 +21,7 @@ import type {
 } from './review-model';
 import { rosPropertyImpact } from './ros-editability';
 import { isNoEcho, isSensitivePath, parametersOf, REDACTED, Redactor } from './secret-redaction';
-import {
-  outputExposesSecret,
-  securityNotesForResource,
-  securityNotesForSecretParameters,
-} from './security-rules';
+import { outputExposesSecret, securityNotesForResource, securityNotesForSecretParameters } from './security-rules';
 import { deepChanges, formatPath } from './value-diff';
 
 export type Template = Record<string, unknown>;
@@ -50,7 +46,10 @@ const OTHER_SECTIONS = ['Description', 'Transform', 'Conditions', 'Mappings', 'R
 const IMPACT_ORDER: readonly Impact[] = ['none', 'update', 'create', 'orphan', 'may-replace', 'replace', 'destroy'];
 
 function worst(impacts: Impact[]): Impact {
-  return impacts.reduce<Impact>((a, b) => (IMPACT_ORDER.indexOf(b) > IMPACT_ORDER.indexOf(a) ? b : a), 'none');
+  return impacts.reduce<Impact>(
+    (accumulator, impact) => (IMPACT_ORDER.indexOf(impact) > IMPACT_ORDER.indexOf(accumulator) ? impact : accumulator),
+    'none',
+  );
 }
 
 function fromCfnImpact(impact: ResourceImpact | undefined): Impact {
@@ -111,11 +110,11 @@ class StackDiffer {
 
   private otherSectionChanges(): EntryChange[] {
     return OTHER_SECTIONS.flatMap((section) =>
-      deepChanges(this.input.base?.[section], this.input.head?.[section], [section]).map((c) => ({
-        name: formatPath(c.path),
-        kind: c.before === undefined ? 'added' : c.after === undefined ? 'removed' : 'modified',
-        before: c.before === undefined ? undefined : this.redactor.render(c.before),
-        after: c.after === undefined ? undefined : this.redactor.render(c.after),
+      deepChanges(this.input.base?.[section], this.input.head?.[section], [section]).map((deepChange) => ({
+        name: formatPath(deepChange.path),
+        kind: deepChange.before === undefined ? 'added' : deepChange.after === undefined ? 'removed' : 'modified',
+        before: deepChange.before === undefined ? undefined : this.redactor.render(deepChange.before),
+        after: deepChange.after === undefined ? undefined : this.redactor.render(deepChange.after),
       })),
     );
   }
@@ -129,9 +128,7 @@ class StackDiffer {
 
     const functions: FunctionChange[] = [];
     const properties: ValueChange[] = [];
-    const propertyNames = [
-      ...new Set([...Object.keys(change.oldProperties ?? {}), ...Object.keys(change.newProperties ?? {})]),
-    ];
+    const propertyNames = [...new Set([...Object.keys(change.oldProperties ?? {}), ...Object.keys(change.newProperties ?? {})])];
     for (const property of propertyNames) {
       const before = change.oldProperties?.[property];
       const after = change.newProperties?.[property];
@@ -147,7 +144,13 @@ class StackDiffer {
     }
     properties.push(...this.attributeChanges(resourceType, oldResource, newResource, kind));
     if (change.resourceTypeChanged) {
-      properties.push({ path: '(Type)', property: '(Type)', before: change.oldResourceType, after: change.newResourceType, impact: 'replace' });
+      properties.push({
+        path: '(Type)',
+        property: '(Type)',
+        before: change.oldResourceType,
+        after: change.newResourceType,
+        impact: 'replace',
+      });
     }
     if (kind === 'modified' && properties.length === 0 && functions.length === 0) return undefined;
 
@@ -180,7 +183,7 @@ class StackDiffer {
     if (kind === 'added') return 'create';
     if (kind === 'removed') return oldResource?.DeletionPolicy === 'Retain' ? 'orphan' : 'destroy';
     const functionImpact: Impact[] = functions.length > 0 ? [rosPropertyImpact(resourceType, 'FunctionList')] : [];
-    return worst([...properties.map((p) => p.impact), ...functionImpact]);
+    return worst([...properties.map((property) => property.impact), ...functionImpact]);
   }
 
   /** Template attributes besides Properties: DependsOn, DeletionPolicy, Condition, Metadata. */
@@ -196,7 +199,7 @@ class StackDiffer {
     for (const key of keys) {
       if (key === 'Type' || key === 'Properties') continue;
       const raw = deepChanges(oldResource?.[key], newResource?.[key], [`(${key})`]).filter(
-        (c) => !(key === 'Metadata' && IGNORED_METADATA_KEYS.has(String(c.path[1]))),
+        (deepChange) => !(key === 'Metadata' && IGNORED_METADATA_KEYS.has(String(deepChange.path[1]))),
       );
       changes.push(...this.valueChanges(resourceType, raw, 'update'));
     }
@@ -204,14 +207,14 @@ class StackDiffer {
   }
 
   private valueChanges(resourceType: string, raw: ReturnType<typeof deepChanges>, impact: Impact): ValueChange[] {
-    return raw.map((c) => {
-      const names = c.path.filter((s): s is string => typeof s === 'string');
+    return raw.map((change) => {
+      const names = change.path.filter((segment): segment is string => typeof segment === 'string');
       const sensitive = isSensitivePath(resourceType, names);
       return {
-        path: formatPath(c.path),
-        property: String(c.path[0]),
-        before: c.before === undefined ? undefined : this.redactor.render(c.before, { sensitive }),
-        after: c.after === undefined ? undefined : this.redactor.render(c.after, { sensitive }),
+        path: formatPath(change.path),
+        property: String(change.path[0]),
+        before: change.before === undefined ? undefined : this.redactor.render(change.before, { sensitive }),
+        after: change.after === undefined ? undefined : this.redactor.render(change.after, { sensitive }),
         impact,
       };
     });
@@ -261,11 +264,11 @@ class StackDiffer {
       ...securityNotesForSecretParameters(parameters, noEcho),
       ...outputs
         .filter(
-          (o) =>
-            o.kind !== 'removed' &&
-            (outputExposesSecret(headOutputs[o.name]?.Value, noEcho) || (o.after ?? '').includes(REDACTED)),
+          (output) =>
+            output.kind !== 'removed' &&
+            (outputExposesSecret(headOutputs[output.name]?.Value, noEcho) || (output.after ?? '').includes(REDACTED)),
         )
-        .map((o) => ({ subject: `Outputs.${o.name}`, reason: 'output exposes a secret', detail: o.kind })),
+        .map((output) => ({ subject: `Outputs.${output.name}`, reason: 'output exposes a secret', detail: output.kind })),
     ];
     if (permissionsBroadened) {
       notes.push({ subject: 'IAM', reason: 'IAM permissions broadened', detail: 'a statement or principal grants more than before' });
@@ -277,4 +280,3 @@ class StackDiffer {
 export function diffStack(input: StackTemplates): StackReview {
   return new StackDiffer(input).review();
 }
-

@@ -50,14 +50,14 @@ export function deepChanges(before: unknown, after: unknown, path: readonly Path
  */
 function arrayChanges(before: unknown[], after: unknown[], path: readonly PathSegment[]): RawChange[] {
   if (before.length === after.length) {
-    return before.flatMap((item, i) => deepChanges(item, after[i], [...path, i]));
+    return before.flatMap((item, index) => deepChanges(item, after[index], [...path, index]));
   }
   const removed = before
-    .map((item, i) => ({ item, i }))
+    .map((item, index) => ({ item, i: index }))
     .filter(({ item }) => !after.some((candidate) => deepEqual(item, candidate)))
     .map(({ item, i }): RawChange => ({ path: [...path, i], before: item }));
   const added = after
-    .map((item, i) => ({ item, i }))
+    .map((item, index) => ({ item, i: index }))
     .filter(({ item }) => !before.some((candidate) => deepEqual(item, candidate)))
     .map(({ item, i }): RawChange => ({ path: [...path, i], after: item }));
   return [...removed, ...added];

@@ -4,7 +4,7 @@ import type { SiteConfig } from '../config/resolve-stage';
 import { originAccessFor } from '../origin-access';
 import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
-import { CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
+import { type CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
 
 export { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS };
@@ -38,7 +38,11 @@ export class CdnStack extends ros.Stack {
     const origin: OriginParameters = {
       bucketName: param(CDN_STACK_PARAMETERS.bucketName, site.bucket.name, 'Origin S3 bucket (AWS stack output BucketName).'),
       bucketRegion: param(CDN_STACK_PARAMETERS.bucketRegion, site.bucket.region, 'Origin bucket region (AWS stack output BucketRegion).'),
-      originHost: param(CDN_STACK_PARAMETERS.originHost, site.origin.host, 'S3 REST host the CDN fetches from (AWS stack output OriginHost).'),
+      originHost: param(
+        CDN_STACK_PARAMETERS.originHost,
+        site.origin.host,
+        'S3 REST host the CDN fetches from (AWS stack output OriginHost).',
+      ),
       originPathPrefix: param(
         CDN_STACK_PARAMETERS.originPathPrefix,
         site.origin.pathPrefix,
@@ -60,7 +64,9 @@ export class CdnStack extends ros.Stack {
     // DomainConfig properties are not editable: a change replaces the whole resource. Small groups keep a change
     // (a new cache rule, say) from briefly removing unrelated functions such as the origin Host or HTTPS settings.
     const group = (id: string, functions: CdnFunction[]) =>
-      functions.length === 0 ? undefined : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
+      functions.length === 0
+        ? undefined
+        : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
 
     group('OriginConfig', [cdn.originHostHeader(originHost), cdn.originSni(originHost), cdn.forwardSchemeHttps()]);
     group('OriginAuthConfig', this.originAuthFunctions(site, origin));

@@ -25,13 +25,19 @@ export function readRosProjectFile(projectDir = process.cwd()): RosProjectFile {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError('ros.json', [{ path: '(file)', value: 'ros.json', allowed: `must exist and be valid JSON (${(error as Error).message})` }]);
+    throw new ConfigError('ros.json', [
+      { path: '(file)', value: 'ros.json', allowed: `must exist and be valid JSON (${(error as Error).message})` },
+    ]);
   }
   const result = rosProjectSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(
       'ros.json',
-      result.error.issues.map((issue) => ({ path: formatPath(issue.path), value: (raw as any)?.[issue.path[0] as string], allowed: issue.message })),
+      result.error.issues.map((issue) => ({
+        path: formatPath(issue.path),
+        value: (raw as Record<string, unknown> | undefined)?.[issue.path[0] as string],
+        allowed: issue.message,
+      })),
     );
   }
   return result.data;

@@ -41,9 +41,12 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
   try {
     const awsStaging = path.join(staging, 'aws');
     const rosStaging = path.join(staging, 'ros');
-    // Required lazily: a config error never pays for loading aws-cdk-lib or the ROS libraries.
+    // Required lazily: a config error never pays for loading aws-cdk-lib or the ROS libraries. synthesizeStage is
+    // synchronous (the CDK apps synthesize synchronously), so a dynamic import() is not an option here.
+    /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
     const { buildAwsApp } = require('../aws/aws-app') as typeof import('../aws/aws-app');
     const { buildRosApp } = require('../ros/ros-app') as typeof import('../ros/ros-app');
+    /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
     try {
       buildAwsApp(selected, { outdir: awsStaging, context: options.awsContext }).synth();
     } catch (error) {
@@ -51,7 +54,10 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
     }
     buildRosApp(selected, rosStaging).synth();
     // Before the swap, so a stage over a deployment limit leaves the output folders as they were, like any failure.
-    assertWithinLimits(awsStaging, rosStaging, options.limits, { aws: path.relative(projectDir, awsOutdir) || '.', ros: path.relative(projectDir, rosOutdir) || '.' });
+    assertWithinLimits(awsStaging, rosStaging, options.limits, {
+      aws: path.relative(projectDir, awsOutdir) || '.',
+      ros: path.relative(projectDir, rosOutdir) || '.',
+    });
     replaceDir(awsStaging, awsOutdir);
     replaceDir(rosStaging, rosOutdir);
   } finally {
@@ -70,7 +76,10 @@ export function selectSites(stage: StageConfig, siteIds?: readonly string[]): St
   const known = stage.sites.map((site) => site.id);
   const unknown = siteIds.filter((id) => !known.includes(id) && !stage.sites.some((site) => site.domain === id));
   if (unknown.length > 0) {
-    throw new S3AlicdnError('USAGE', `--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `--site: ${unknown.map((id) => JSON.stringify(id)).join(', ')} not in stage "${stage.stage}"; sites: ${known.join(', ')}`,
+    );
   }
   return { ...stage, sites: stage.sites.filter((site) => siteIds.includes(site.id) || siteIds.includes(site.domain)) };
 }
@@ -81,7 +90,11 @@ function keepValidationReport(error: Error, stagingDir: string, projectDir: stri
   if (!fs.existsSync(report)) return error;
   const kept = path.join(projectDir, 'validation-report.json');
   fs.copyFileSync(report, kept);
-  error.message = error.message.split(path.relative(projectDir, report)).join(path.relative(projectDir, kept) || kept).split(report).join(kept);
+  error.message = error.message
+    .split(path.relative(projectDir, report))
+    .join(path.relative(projectDir, kept) || kept)
+    .split(report)
+    .join(kept);
   return error;
 }
 

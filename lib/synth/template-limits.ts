@@ -52,7 +52,9 @@ export interface TemplateFigures {
 
 export class TemplateLimitError extends Error {
   constructor(readonly violations: readonly string[]) {
-    super(`Synthesized templates exceed deployment limits (nothing was written to the output folders):\n${violations.map((v) => `  - ${v}`).join('\n')}`);
+    super(
+      `Synthesized templates exceed deployment limits (nothing was written to the output folders):\n${violations.map((violation) => `  - ${violation}`).join('\n')}`,
+    );
     this.name = 'TemplateLimitError';
   }
 }
@@ -60,11 +62,13 @@ export class TemplateLimitError extends Error {
 /** Counts what the limits are about in one template file. */
 export function templateFigures(file: string): TemplateFigures {
   const text = fs.readFileSync(file, 'utf8');
-  const template = JSON.parse(text) as Record<string, Record<string, any> | undefined>;
-  const resources = Object.values(template.Resources ?? {});
+  const template = JSON.parse(text) as Partial<Record<'Resources' | 'Parameters' | 'Outputs' | 'Mappings', Record<string, unknown>>>;
+  const resources = Object.values(template.Resources ?? {}) as ReadonlyArray<
+    { Type?: string; Properties?: { PolicyDocument?: unknown } } | undefined
+  >;
   const policies = resources
     .filter((resource) => resource?.Type === 'AWS::S3::BucketPolicy')
-    .map((resource) => Buffer.byteLength(JSON.stringify(resource.Properties?.PolicyDocument ?? {}), 'utf8'));
+    .map((resource) => Buffer.byteLength(JSON.stringify(resource?.Properties?.PolicyDocument ?? {}), 'utf8'));
   return {
     file,
     bytes: Buffer.byteLength(text, 'utf8'),
@@ -77,7 +81,12 @@ export function templateFigures(file: string): TemplateFigures {
 }
 
 /** Every way `figures` breaks `limits`, as sentences naming the file, the figure, the limit and what to do. */
-export function limitViolations(figures: TemplateFigures, engine: 'CloudFormation' | 'ROS', limits: TemplateLimits, displayName = figures.file): string[] {
+export function limitViolations(
+  figures: TemplateFigures,
+  engine: 'CloudFormation' | 'ROS',
+  limits: TemplateLimits,
+  displayName = figures.file,
+): string[] {
   const found: string[] = [];
   const over = (count: number, max: number | undefined, what: string, fix: string) => {
     if (max !== undefined && count > max) found.push(`${displayName}: ${count} ${what}; ${engine} allows at most ${max}. ${fix}`);
@@ -89,7 +98,12 @@ export function limitViolations(figures: TemplateFigures, engine: 'CloudFormatio
   over(figures.outputs, limits.maxOutputs, 'outputs', declareLess);
   over(figures.mappings, limits.maxMappings, 'mappings', declareLess);
   over(figures.bytes, limits.maxTemplateBytes, 'bytes of template', 'Shorten cache rules, tags or descriptions');
-  over(figures.largestBucketPolicyBytes, limits.maxBucketPolicyBytes, 'bytes in a bucket policy', 'S3 refuses a larger policy; shorten the referer or hotlink lists');
+  over(
+    figures.largestBucketPolicyBytes,
+    limits.maxBucketPolicyBytes,
+    'bytes in a bucket policy',
+    'S3 refuses a larger policy; shorten the referer or hotlink lists',
+  );
   return found;
 }
 

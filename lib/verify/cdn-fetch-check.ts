@@ -28,7 +28,11 @@ export async function checkCdnFetch(options: CdnFetchCheckOptions): Promise<Chec
       return { ...base, status: 'fail', detail: `${url}: HTTP ${response.status}, expected 200${hint ? `; ${hint}` : ''}.` };
     }
     if (!response.body.equals(options.probe.body)) {
-      return { ...base, status: 'fail', detail: `${url}: HTTP 200 but the ${response.body.length} bytes differ from the ${options.probe.body.length}-byte probe (a stale cache or a different object).` };
+      return {
+        ...base,
+        status: 'fail',
+        detail: `${url}: HTTP 200 but the ${response.body.length} bytes differ from the ${options.probe.body.length}-byte probe (a stale cache or a different object).`,
+      };
     }
     return { ...base, status: 'pass', detail: `${url}: HTTP 200, ${response.body.length} bytes identical to the probe.` };
   } catch (error) {

@@ -33,7 +33,12 @@ export async function checkCname(options: CnameCheckOptions): Promise<CheckResul
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code && END_OF_CHAIN.has(code)) break;
-      return { id: 'dns-cname', title, status: 'fail', detail: `DNS lookup of ${chain[chain.length - 1]} failed (${code ?? String(error)}); chain so far: ${chain.join(' -> ')}.` };
+      return {
+        id: 'dns-cname',
+        title,
+        status: 'fail',
+        detail: `DNS lookup of ${chain[chain.length - 1]} failed (${code ?? String(error)}); chain so far: ${chain.join(' -> ')}.`,
+      };
     }
     if (targets.length === 0) break;
     const next = normalize(targets[0]);

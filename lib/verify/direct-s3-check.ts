@@ -24,10 +24,13 @@ export async function checkDirectS3Refused(options: DirectS3CheckOptions): Promi
         id: 'direct-s3-virtual-hosted-refused',
         title: 'direct S3 GET (virtual-hosted) refused',
         status: 'skip',
-        detail: `${virtualHosted}: bucket names with dots do not match S3\'s wildcard certificate in virtual-hosted style, so this URL cannot be tested over HTTPS.`,
+        detail: `${virtualHosted}: bucket names with dots do not match S3's wildcard certificate in virtual-hosted style, so this URL cannot be tested over HTTPS.`,
       })
     : expect403('direct-s3-virtual-hosted-refused', 'direct S3 GET (virtual-hosted) refused', virtualHosted, options.http);
-  return [await virtualResult, await expect403('direct-s3-path-style-refused', 'direct S3 GET (path-style) refused', pathStyle, options.http)];
+  return [
+    await virtualResult,
+    await expect403('direct-s3-path-style-refused', 'direct S3 GET (path-style) refused', pathStyle, options.http),
+  ];
 }
 
 async function expect403(id: string, title: string, url: string, http: HttpClientOptions | undefined): Promise<CheckResult> {

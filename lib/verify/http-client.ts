@@ -85,5 +85,5 @@ export function httpGet(url: string, options: HttpClientOptions = {}): Promise<H
 /** One line for a failed request: the error code tells DNS, TCP and TLS problems apart. */
 export function describeRequestError(error: unknown): string {
   const err = error as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : err.message ?? String(error);
+  return err.code ? `${err.code}: ${err.message}` : (err.message ?? String(error));
 }

@@ -21,10 +21,18 @@ export async function checkHttpsRedirect(options: HttpsRedirectCheckOptions): Pr
     const location = typeof response.headers.location === 'string' ? response.headers.location : undefined;
     if (!PERMANENT_REDIRECTS.has(response.status)) {
       const served = response.status === 200 ? ' (the content is served over plain HTTP)' : '';
-      return { ...base, status: 'fail', detail: `${url}: HTTP ${response.status}${served}, expected 301 or 308 to https; turn on the CDN's force-HTTPS redirect.` };
+      return {
+        ...base,
+        status: 'fail',
+        detail: `${url}: HTTP ${response.status}${served}, expected 301 or 308 to https; turn on the CDN's force-HTTPS redirect.`,
+      };
     }
     if (!location || !isHttpsOnDomain(location, options.serviceDomain)) {
-      return { ...base, status: 'fail', detail: `${url}: HTTP ${response.status} to ${location ?? '(no Location header)'}, expected https://${options.serviceDomain}/...` };
+      return {
+        ...base,
+        status: 'fail',
+        detail: `${url}: HTTP ${response.status} to ${location ?? '(no Location header)'}, expected https://${options.serviceDomain}/...`,
+      };
     }
     return { ...base, status: 'pass', detail: `${url}: HTTP ${response.status} -> ${location}` };
   } catch (error) {

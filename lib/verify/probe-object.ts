@@ -21,13 +21,20 @@ export function newProbeObject(randomBytes: RandomBytes = cryptoRandomBytes, pre
 export async function uploadProbe(s3: S3Sender, bucket: string, probe: ProbeObject): Promise<void> {
   try {
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: probe.key, Body: probe.body, ContentType: 'application/octet-stream', CacheControl: 'no-store' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: probe.key,
+        Body: probe.body,
+        ContentType: 'application/octet-stream',
+        CacheControl: 'no-store',
+      }),
     );
   } catch (error) {
     throw new Error(
       isAccessDenied(error)
         ? `access denied; the verifying identity needs s3:PutObject on arn:aws:s3:::${bucket}/${probe.key}`
         : describeAwsError(error),
+      { cause: error },
     );
   }
 }
@@ -40,6 +47,7 @@ export async function removeProbe(s3: S3Sender, bucket: string, key: string): Pr
       isAccessDenied(error)
         ? `access denied; the verifying identity needs s3:DeleteObject on arn:aws:s3:::${bucket}/${key}`
         : describeAwsError(error),
+      { cause: error },
     );
   }
 }

@@ -9,7 +9,9 @@ export function renderVerifyTable(report: VerifyReport): string {
   const widths = [0, 1].map((column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => [cells[0].padEnd(widths[0]), cells[1].padEnd(widths[1]), cells[2]].join('  ').trimEnd();
   const failed = report.results.filter((result) => result.status !== 'pass').length;
-  const summary = report.ok ? `verify: all ${report.results.length} checks passed` : `verify: ${failed} of ${report.results.length} checks did not pass`;
+  const summary = report.ok
+    ? `verify: all ${report.results.length} checks passed`
+    : `verify: ${failed} of ${report.results.length} checks did not pass`;
   return [line(header), ...rows.map(line), '', summary].join('\n');
 }
 

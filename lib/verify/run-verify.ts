@@ -49,8 +49,17 @@ export async function runVerify(options: RunVerifyOptions): Promise<VerifyReport
 
   try {
     results.push(await checkCdnFetch({ serviceDomain, originPathPrefix: origin.originPathPrefix, probe, http: options.http }));
-    results.push(await checkHttpsRedirect({ serviceDomain, originPathPrefix: origin.originPathPrefix, key: probe.key, http: options.http }));
-    results.push(...(await checkDirectS3Refused({ bucketName: origin.bucketName, bucketRegion: origin.bucketRegion, key: probe.key, http: options.http })));
+    results.push(
+      await checkHttpsRedirect({ serviceDomain, originPathPrefix: origin.originPathPrefix, key: probe.key, http: options.http }),
+    );
+    results.push(
+      ...(await checkDirectS3Refused({
+        bucketName: origin.bucketName,
+        bucketRegion: origin.bucketRegion,
+        key: probe.key,
+        http: options.http,
+      })),
+    );
   } finally {
     results.push(await cleanUp(s3, origin.bucketName, probe.key, probeTarget));
   }
@@ -63,6 +72,11 @@ async function cleanUp(s3: S3Sender, bucket: string, key: string, probeTarget: s
     await removeProbe(s3, bucket, key);
     return { id: 'probe-cleanup', title, status: 'pass', detail: `${probeTarget}: deleted` };
   } catch (error) {
-    return { id: 'probe-cleanup', title, status: 'fail', detail: `${probeTarget}: ${(error as Error).message}; delete it: aws s3 rm ${probeTarget}` };
+    return {
+      id: 'probe-cleanup',
+      title,
+      status: 'fail',
+      detail: `${probeTarget}: ${(error as Error).message}; delete it: aws s3 rm ${probeTarget}`,
+    };
   }
 }

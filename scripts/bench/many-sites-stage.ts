@@ -9,10 +9,10 @@ export function stageWithSites(sites: number, projectDir = path.resolve(__dirnam
   const document = JSON.parse(fs.readFileSync(path.join(projectDir, 'config', 'example.json'), 'utf8'));
   const [site] = document.sites;
   if (sites === 1) return document;
-  document.sites = Array.from({ length: sites }, (_, i) => ({
+  document.sites = Array.from({ length: sites }, (_unused, index) => ({
     ...site,
-    domain: `site${i}.test.com`,
-    bucket: { ...site.bucket, name: `${site.bucket.name}-${i}` },
+    domain: `site${index}.test.com`,
+    bucket: { ...site.bucket, name: `${site.bucket.name}-${index}` },
   }));
   return document;
 }

@@ -40,7 +40,9 @@ export function measure(spec: CommandSpec): Measurement {
       const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
       throw new Error(`${describe(spec)} exited ${result.status ?? result.signal} in ${spec.cwd}:\n${tail}`);
     }
-    const peaksKb = fs.readdirSync(rssDir).map((name) => (JSON.parse(fs.readFileSync(path.join(rssDir, name), 'utf8')) as { peakKb: number }).peakKb);
+    const peaksKb = fs
+      .readdirSync(rssDir)
+      .map((name) => (JSON.parse(fs.readFileSync(path.join(rssDir, name), 'utf8')) as { peakKb: number }).peakKb);
     return { wallMs, peakRssMb: peaksKb.length > 0 ? Math.max(...peaksKb) / 1024 : Number.NaN };
   } finally {
     fs.rmSync(rssDir, { recursive: true, force: true });
@@ -61,8 +63,8 @@ export interface Summary {
 }
 
 export function summarize(measurements: readonly Measurement[]): Summary {
-  const walls = measurements.map((m) => m.wallMs);
-  const peaks = measurements.map((m) => m.peakRssMb);
+  const walls = measurements.map((measurement) => measurement.wallMs);
+  const peaks = measurements.map((measurement) => measurement.peakRssMb);
   return {
     runs: measurements.length,
     medianMs: median(walls),
@@ -75,7 +77,7 @@ export function summarize(measurements: readonly Measurement[]): Summary {
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APP_CONTEXT } from '../../lib/aws/aws-app';
-import { CommandSpec, describe, Measurement, measure, Summary, summarize } from './measure';
+import { type CommandSpec, describe, type Measurement, measure, type Summary, summarize } from './measure';
 import { baselineWorkspace, PROJECT_DIR, removeWorkspace, synthWorkspace } from './workspaces';
 
 /** The targets of the speed issue, checked against the measured medians. */
@@ -22,7 +22,8 @@ type Part = (typeof PARTS)[number];
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 50, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 50)
+    throw new InvalidArgumentError(`${name} must be a whole number from 1 to 50, got "${value}"`);
   return n;
 };
 
@@ -35,10 +36,10 @@ const program = new Command()
     new Option('--sites <list>', 'site counts to synthesize, comma-separated; must include 1')
       .argParser((value) => {
         const counts = value.split(',').map((part) => Number(part.trim()));
-        if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !counts.includes(1)) {
+        if (counts.some((count) => !Number.isInteger(count) || count < 1 || count > 200) || !counts.includes(1)) {
           throw new InvalidArgumentError(`--sites takes whole numbers from 1 to 200 including 1, got "${value}"`);
         }
-        return [...new Set(counts)].sort((a, b) => a - b);
+        return [...new Set(counts)].sort((left, right) => left - right);
       })
       .default([1, 10, 50], '1,10,50'),
   )
@@ -68,7 +69,12 @@ function run(options: { runs: number; testRuns: number; sites: number[]; only?: 
       compared.push({
         key: 'baselineTsNode',
         label: 'baseline: one bucket, `cdk init` toolchain (ts-node type-checks)',
-        spec: { command: path.join(PROJECT_DIR, 'node_modules/.bin/ts-node'), args: ['--prefer-ts-exts', 'bin/baseline.ts'], cwd: dir, env },
+        spec: {
+          command: path.join(PROJECT_DIR, 'node_modules/.bin/ts-node'),
+          args: ['--prefer-ts-exts', 'bin/baseline.ts'],
+          cwd: dir,
+          env,
+        },
       });
       compared.push({
         key: 'baselinePlainJs',
@@ -95,7 +101,8 @@ function run(options: { runs: number; testRuns: number; sites: number[]; only?: 
         log(`round ${round}/${options.runs}`);
         for (const { key, spec } of compared) results.get(key)!.push(measure(spec));
       }
-      for (const { key, label, spec } of compared) rows.push({ key, label, command: describe(spec), summary: summarize(results.get(key)!) });
+      for (const { key, label, spec } of compared)
+        rows.push({ key, label, command: describe(spec), summary: summarize(results.get(key)!) });
     }
     if (parts.has('test')) {
       const spec: CommandSpec = { command: 'npm', args: ['test', '--silent'], cwd: PROJECT_DIR };
@@ -105,7 +112,12 @@ function run(options: { runs: number; testRuns: number; sites: number[]; only?: 
         clearJestCache();
         measurements.push(measure(spec));
       }
-      rows.push({ key: 'test', label: 'npm test, cold (type-check and the whole suite)', command: describe(spec), summary: summarize(measurements) });
+      rows.push({
+        key: 'test',
+        label: 'npm test, cold (type-check and the whole suite)',
+        command: describe(spec),
+        summary: summarize(measurements),
+      });
     }
   } finally {
     for (const dir of workspaces) removeWorkspace(dir);
@@ -133,29 +145,52 @@ export function deriveFigures(rows: readonly Row[]): Derived {
   const one = byKey.get('synth1');
   if (one && plainJs) {
     const value = one.medianMs / plainJs.medianMs;
-    ratios.push({ what: 'npm run synth (1 site) ÷ plain-JS baseline', value, target: `≤ ${TARGETS.synthToPlainJsRatio}×`, met: value <= TARGETS.synthToPlainJsRatio });
+    ratios.push({
+      what: 'npm run synth (1 site) ÷ plain-JS baseline',
+      value,
+      target: `≤ ${TARGETS.synthToPlainJsRatio}×`,
+      met: value <= TARGETS.synthToPlainJsRatio,
+    });
   }
   if (one && tsNode) ratios.push({ what: 'cdk init (ts-node) baseline ÷ npm run synth (1 site)', value: tsNode.medianMs / one.medianMs });
   const siteCounts = [...byKey.keys()].filter((key) => /^synth\d+$/.test(key)).map((key) => Number(key.slice('synth'.length)));
-  for (const sites of siteCounts.filter((n) => n > 1)) {
+  for (const sites of siteCounts.filter((siteCount) => siteCount > 1)) {
     const many = byKey.get(`synth${sites}`)!;
     if (!one) break;
     const value = (many.medianMs - one.medianMs) / (sites - 1);
-    ratios.push({ what: `ms per further site (1 → ${sites} sites)`, value, target: `≤ ${TARGETS.msPerFurtherSite} ms`, met: value <= TARGETS.msPerFurtherSite });
+    ratios.push({
+      what: `ms per further site (1 → ${sites} sites)`,
+      value,
+      target: `≤ ${TARGETS.msPerFurtherSite} ms`,
+      met: value <= TARGETS.msPerFurtherSite,
+    });
   }
   const fifty = byKey.get('synth50');
   if (fifty) {
-    ratios.push({ what: 'peak memory of synth, 50 sites (MB, worst run)', value: fifty.maxPeakRssMb, target: `≤ ${TARGETS.peakRssMbAt50Sites} MB`, met: fifty.maxPeakRssMb <= TARGETS.peakRssMbAt50Sites });
+    ratios.push({
+      what: 'peak memory of synth, 50 sites (MB, worst run)',
+      value: fifty.maxPeakRssMb,
+      target: `≤ ${TARGETS.peakRssMbAt50Sites} MB`,
+      met: fifty.maxPeakRssMb <= TARGETS.peakRssMbAt50Sites,
+    });
   }
   const test = byKey.get('test');
-  if (test) ratios.push({ what: 'cold npm test (s, median)', value: test.medianMs / 1000, target: `≤ ${TARGETS.testWallMs / 1000} s`, met: test.medianMs <= TARGETS.testWallMs });
+  if (test)
+    ratios.push({
+      what: 'cold npm test (s, median)',
+      value: test.medianMs / 1000,
+      target: `≤ ${TARGETS.testWallMs / 1000} s`,
+      met: test.medianMs <= TARGETS.testWallMs,
+    });
   return { ratios };
 }
 
 function renderTable(rows: readonly Row[]): string {
   const lines = ['| What | Runs | Median | Min–max | Peak memory (median) |', '| --- | --- | --- | --- | --- |'];
   for (const { label, summary } of rows) {
-    lines.push(`| ${label} | ${summary.runs} | ${seconds(summary.medianMs)} | ${seconds(summary.minMs)}–${seconds(summary.maxMs)} | ${summary.medianPeakRssMb.toFixed(0)} MB |`);
+    lines.push(
+      `| ${label} | ${summary.runs} | ${seconds(summary.medianMs)} | ${seconds(summary.minMs)}–${seconds(summary.maxMs)} | ${summary.medianPeakRssMb.toFixed(0)} MB |`,
+    );
   }
   return lines.join('\n');
 }
@@ -178,7 +213,14 @@ function clearJestCache(): void {
 function machine() {
   const cpus = os.cpus();
   const description = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node.js ${process.version}`;
-  return { cores: cpus.length, cpu: cpus[0]?.model.trim(), memoryGiB: os.totalmem() / 2 ** 30, os: `${os.type()} ${os.release()}`, node: process.version, description };
+  return {
+    cores: cpus.length,
+    cpu: cpus[0]?.model.trim(),
+    memoryGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    description,
+  };
 }
 
 function log(message: string): void {

@@ -23,11 +23,15 @@ describe('scrubSecrets', () => {
   it('removes access key ids, 40-character secret keys and long tokens, and keeps ordinary text', () => {
     const token = 'IQoJb3JpZ2luX2VjE'.repeat(10);
     const text = `key AKIAIOSFODNN7EXAMPLE and ASIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY token ${token} at arn:aws:iam::111122223333:user/reader`;
-    expect(scrubSecrets(text)).toBe('key [redacted] and [redacted] secret [redacted] token [redacted] at arn:aws:iam::111122223333:user/reader');
+    expect(scrubSecrets(text)).toBe(
+      'key [redacted] and [redacted] secret [redacted] token [redacted] at arn:aws:iam::111122223333:user/reader',
+    );
   });
 
   it('describes an error as name and scrubbed message', () => {
-    expect(describeAwsError(awsError('Throttling', 'Rate exceeded for AKIAIOSFODNN7EXAMPLE'))).toBe('Throttling: Rate exceeded for [redacted]');
+    expect(describeAwsError(awsError('Throttling', 'Rate exceeded for AKIAIOSFODNN7EXAMPLE'))).toBe(
+      'Throttling: Rate exceeded for [redacted]',
+    );
     expect(describeAwsError('plain')).toBe('Error: plain');
   });
 });

@@ -11,13 +11,17 @@ function originTemplate(variant: TestVariant) {
 
 /** The origin bucket (not the access-log bucket) and its logical id. */
 function originBucketIn(template: any): [string, any] {
-  const found = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === 'ali-cdn-test');
+  const found = Object.entries<any>(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === 'ali-cdn-test',
+  );
   expect(found).toHaveLength(1);
   return found[0];
 }
 
 function policyOf(template: any, bucketId: string): any {
-  return Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId);
+  return Object.values<any>(template.Resources).find(
+    (resource) => resource.Type === 'AWS::S3::BucketPolicy' && resource.Properties.Bucket.Ref === bucketId,
+  );
 }
 
 function bucketArn(logicalId: string) {
@@ -109,10 +113,12 @@ describe('origin stack, signed mode (the default)', () => {
 
   test('the bucket policy only denies non-TLS requests: no Allow to anyone', () => {
     const policy = policyOf(template, originId);
-    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => [s.Sid, s.Effect])).toEqual([[STATEMENT_IDS.denyInsecureTransport, 'Deny']]);
+    expect(policy.Properties.PolicyDocument.Statement.map((statement: any) => [statement.Sid, statement.Effect])).toEqual([
+      [STATEMENT_IDS.denyInsecureTransport, 'Deny'],
+    ]);
   });
 
-  test('the reader may only GetObject on this bucket\'s objects', () => {
+  test("the reader may only GetObject on this bucket's objects", () => {
     const policy = onlyResourceOfType(template, 'AWS::IAM::Policy');
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsArn(originId) },
@@ -132,7 +138,7 @@ describe('origin stack, signed mode (the default)', () => {
   });
 
   test('no access key is a stack resource; the key secret holds only a placeholder until deploy', () => {
-    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::AccessKey')).toEqual([]);
+    expect(Object.values<any>(template.Resources).filter((resource) => resource.Type === 'AWS::IAM::AccessKey')).toEqual([]);
     const secret = onlyResourceOfType(template, 'AWS::SecretsManager::Secret');
     expect(secret.Properties.Name).toBe('s3alicdn/example/test-test-com/reader-key');
     expect(secret.Properties.GenerateSecretString).toEqual({
@@ -177,7 +183,8 @@ describe('origin stack, referer-secret mode', () => {
   const template = originTemplate('refererSecret');
   const [originId, origin] = originBucketIn(template);
   const secretName = 's3alicdn/example/test-test-com/referer-secret';
-  const reference = (field: string, version = '') => `{{resolve:secretsmanager:${secretName}:SecretString:${field}${version ? `::${version}` : ''}}}`;
+  const reference = (field: string, version = '') =>
+    `{{resolve:secretsmanager:${secretName}:SecretString:${field}${version ? `::${version}` : ''}}}`;
 
   test('ACL flags on, public-policy flags off', () => {
     expect(origin.Properties.PublicAccessBlockConfiguration).toEqual({
@@ -189,7 +196,7 @@ describe('origin stack, referer-secret mode', () => {
   });
 
   test('the stack does not create the secret: the deploy command does, with both fields', () => {
-    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret')).toEqual([]);
+    expect(Object.values<any>(template.Resources).filter((resource) => resource.Type === 'AWS::SecretsManager::Secret')).toEqual([]);
   });
 
   test('the policy allows GetObject only on an exact match with the current or previous value, through dynamic references', () => {
@@ -213,7 +220,10 @@ describe('origin stack, referer-secret mode', () => {
 
   test('outputs name the secret, never its value', () => {
     expect(template.Outputs[ORIGIN_STACK_OUTPUTS.refererSecretArn].Value).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:ap-northeast-2:', { Ref: 'AWS::AccountId' }, `:secret:${secretName}`]],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:ap-northeast-2:', { Ref: 'AWS::AccountId' }, `:secret:${secretName}`],
+      ],
     });
   });
 });

@@ -9,9 +9,9 @@ import {
   MATRIX,
   MATRIX_DOC,
   MODE_REFERER,
-  Mode,
+  type Mode,
   MODES,
-  Outcome,
+  type Outcome,
   renderMatrix,
   TEST_PREVIOUS_REFERER_SECRET,
   TEST_REFERER_SECRET,
@@ -41,7 +41,7 @@ function resolveForEvaluation(value: any, template: any): any {
     if ('Fn::Join' in value) {
       const [separator, parts] = value['Fn::Join'];
       const joined = parts.map((part: any) => resolveForEvaluation(part, template)).join(separator);
-      return joined
+      return joined;
       return joined;
     }
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveForEvaluation(item, template)]));
@@ -71,16 +71,25 @@ function policiesFor(mode: Mode, refererSecret: 'rotating' | 'at rest' = 'rotati
   const origin = Object.values<any>(resourcesOfType(template, 'AWS::S3::BucketPolicy')).find(
     (policy) => template.Resources[policy.Properties.Bucket.Ref].Properties.BucketName === 'ali-cdn-test',
   );
-  const bucket = Object.values<any>(resourcesOfType(template, 'AWS::S3::Bucket')).find((b) => b.Properties.BucketName === 'ali-cdn-test');
+  const bucket = Object.values<any>(resourcesOfType(template, 'AWS::S3::Bucket')).find(
+    (resource) => resource.Properties.BucketName === 'ali-cdn-test',
+  );
   const readers = resourcesOfType(template, 'AWS::IAM::Policy');
   return {
     bucketPolicy: resolveForEvaluation(origin.Properties.PolicyDocument, template),
-    readerPolicy: Object.keys(readers).length ? resolveForEvaluation(onlyResourceOfType(template, 'AWS::IAM::Policy').Properties.PolicyDocument, template) : undefined,
+    readerPolicy: Object.keys(readers).length
+      ? resolveForEvaluation(onlyResourceOfType(template, 'AWS::IAM::Policy').Properties.PolicyDocument, template)
+      : undefined,
     restrictPublicBuckets: bucket.Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets,
   };
 }
 
-async function evaluate(policies: ModePolicies, row: (typeof MATRIX)[number], mode: Mode, restrictPublicBuckets: boolean): Promise<Outcome> {
+async function evaluate(
+  policies: ModePolicies,
+  row: (typeof MATRIX)[number],
+  mode: Mode,
+  restrictPublicBuckets: boolean,
+): Promise<Outcome> {
   const { request } = row;
   const referer = request.referer === 'mode' ? MODE_REFERER[mode] : request.referer;
   const isReader = request.principal === 'reader';
@@ -131,15 +140,19 @@ describe.each(MODES)('bucket policy of mode %s, evaluated as AWS would', (mode) 
 });
 
 describe('acceptance rules that hold in every mode', () => {
-  test.each(MODES)('%s: anonymous HTTPS GetObject without Referer, every non-TLS request, every anonymous write or list is denied', (mode) => {
-    for (const row of MATRIX) {
-      const [asDeployed] = row.expected[mode];
-      const r = row.request;
-      if (r.principal === 'anonymous' && r.action === 's3:GetObject' && r.tls && r.referer === undefined) expect(asDeployed).not.toBe('Allowed');
-      if (!r.tls && asDeployed !== 'n/a') expect(asDeployed).toBe('ExplicitlyDenied');
-      if (r.principal === 'anonymous' && r.action !== 's3:GetObject') expect(asDeployed).not.toBe('Allowed');
-    }
-  });
+  test.each(MODES)(
+    '%s: anonymous HTTPS GetObject without Referer, every non-TLS request, every anonymous write or list is denied',
+    (mode) => {
+      for (const row of MATRIX) {
+        const [asDeployed] = row.expected[mode];
+        const r = row.request;
+        if (r.principal === 'anonymous' && r.action === 's3:GetObject' && r.tls && r.referer === undefined)
+          expect(asDeployed).not.toBe('Allowed');
+        if (!r.tls && asDeployed !== 'n/a') expect(asDeployed).toBe('ExplicitlyDenied');
+        if (r.principal === 'anonymous' && r.action !== 's3:GetObject') expect(asDeployed).not.toBe('Allowed');
+      }
+    },
+  );
 
   test('signed: the reader may GetObject over HTTPS and nothing else', () => {
     const allowed = MATRIX.filter((row) => row.expected.signed[0] === 'Allowed').map((row) => row.request.label);
@@ -147,7 +160,7 @@ describe('acceptance rules that hold in every mode', () => {
   });
 
   test('signed: the bucket policy has no Allow to anyone', () => {
-    expect(policiesFor('signed').bucketPolicy.Statement.filter((s: any) => s.Effect === 'Allow')).toEqual([]);
+    expect(policiesFor('signed').bucketPolicy.Statement.filter((statement: any) => statement.Effect === 'Allow')).toEqual([]);
   });
 });
 

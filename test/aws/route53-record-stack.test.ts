@@ -5,7 +5,7 @@ describe('dns.provider route53', () => {
   const { aws, ros } = templatesFor('signedRoute53');
   const dns = aws['s3alicdn-example-test-test-com-dns'];
 
-  test('a separate AWS stack creates the CNAME from the ROS stack\'s Cname, passed in as a parameter', () => {
+  test("a separate AWS stack creates the CNAME from the ROS stack's Cname, passed in as a parameter", () => {
     expect(dns.Parameters[ROUTE53_STACK_CNAME_PARAMETER]).toMatchObject({ Type: 'String', AllowedPattern: '^[a-z0-9.-]+$' });
     expect(onlyResourceOfType(dns, 'AWS::Route53::RecordSet').Properties).toEqual({
       HostedZoneId: 'Z0123456789ABCDEFGHIJ',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CfnResource } from 'aws-cdk-lib';
+import { type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildAwsApp } from '../../lib/aws/aws-app';
@@ -11,7 +11,10 @@ import { exampleStageWith } from '../helpers/stage-fixtures';
 /** Builds the real AWS app for the example stage, lets a test add to its origin stack, and synthesizes it. */
 function synthWith(addToOriginStack: (stack: OriginStack) => void, mode = 'signed'): void {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-nag-'));
-  const app = buildAwsApp(exampleStageWith((site) => (site.originAccess = { mode })), { outdir });
+  const app = buildAwsApp(
+    exampleStageWith((site) => (site.originAccess = { mode })),
+    { outdir },
+  );
   addToOriginStack(app.node.children.find((child): child is OriginStack => child instanceof OriginStack)!);
   app.synth();
 }
@@ -50,8 +53,8 @@ describe('rule packs fail synth on any unacknowledged finding', () => {
   });
 
   test('built-in CloudFormation validation is strict: an unknown property fails synth', () => {
-    expect(() => synthWith((stack) => (stack.origin.bucket.node.defaultChild as CfnResource).addPropertyOverride('NotAProperty', true))).toThrow(
-      /NotAProperty/,
-    );
+    expect(() =>
+      synthWith((stack) => (stack.origin.bucket.node.defaultChild as CfnResource).addPropertyOverride('NotAProperty', true)),
+    ).toThrow(/NotAProperty/);
   });
 });

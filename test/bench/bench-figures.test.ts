@@ -9,7 +9,13 @@ describe('bench figures', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow('median of no values');
-    expect(summarize([{ wallMs: 300, peakRssMb: 10 }, { wallMs: 100, peakRssMb: 30 }, { wallMs: 200, peakRssMb: 20 }])).toEqual({
+    expect(
+      summarize([
+        { wallMs: 300, peakRssMb: 10 },
+        { wallMs: 100, peakRssMb: 30 },
+        { wallMs: 200, peakRssMb: 20 },
+      ]),
+    ).toEqual({
       runs: 3,
       medianMs: 200,
       minMs: 100,
@@ -46,7 +52,9 @@ describe('bench figures', () => {
   });
 
   test('a partial run reports only the figures it has measurements for', () => {
-    expect(deriveFigures([row('synth1', 2_500), row('synth10', 2_600)]).ratios.map((r) => r.what)).toEqual(['ms per further site (1 → 10 sites)']);
+    expect(deriveFigures([row('synth1', 2_500), row('synth10', 2_600)]).ratios.map((ratio) => ratio.what)).toEqual([
+      'ms per further site (1 → 10 sites)',
+    ]);
   });
 
   test('the synthesized stages are valid stages with the asked number of distinct sites', () => {

@@ -5,7 +5,7 @@ import { ROS_EDITABILITY } from '../../lib/review/ros-editability';
 type Json = Record<string, any>;
 const t = template as Json;
 const role = t.Resources.DeployRole.Properties;
-const statements: Json[] = role.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
+const statements: Json[] = role.Policies.flatMap((policy: Json) => policy.PolicyDocument.Statement);
 const pattern = (name: string) => new RegExp(t.Parameters[name].AllowedPattern);
 
 describe('the RAM role trust', () => {
@@ -61,14 +61,14 @@ describe('the RAM role trust', () => {
 
 describe('the RAM role permissions', () => {
   test('name every action: no wildcard, and only the services this project deploys', () => {
-    const actions: string[] = statements.flatMap((s) => s.Action);
-    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect([...new Set(actions.map((a) => a.split(':')[0]))].sort()).toEqual(['alidns', 'cas', 'cdn', 'oos', 'ros']);
-    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    const actions: string[] = statements.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect([...new Set(actions.map((action) => action.split(':')[0]))].sort()).toEqual(['alidns', 'cas', 'cdn', 'oos', 'ros']);
+    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
   });
 
   test('are scoped to this account, the service domain and the DNS zone', () => {
-    const resources: string[] = statements.flatMap((s) => s.Resource.map((r: Json) => r['Fn::Sub']));
+    const resources: string[] = statements.flatMap((statement) => statement.Resource.map((resource: Json) => resource['Fn::Sub']));
     expect(resources).toEqual([
       'acs:ros:*:${ALIYUN::AccountId}:*',
       'acs:cdn:*:${ALIYUN::AccountId}:domain/${ServiceDomain}',
@@ -78,8 +78,8 @@ describe('the RAM role permissions', () => {
       'acs:oos:*:${ALIYUN::AccountId}:*',
     ]);
     // Writes to the CDN go only to the project's domain; the account-wide CDN statement is read-only.
-    const accountWideCdn = statements.find((s) => s.Resource[0]['Fn::Sub'] === 'acs:cdn:*:${ALIYUN::AccountId}:*')!;
-    expect(accountWideCdn.Action.every((a: string) => /^cdn:Describe/.test(a))).toBe(true);
+    const accountWideCdn = statements.find((statement) => statement.Resource[0]['Fn::Sub'] === 'acs:cdn:*:${ALIYUN::AccountId}:*')!;
+    expect(accountWideCdn.Action.every((action: string) => /^cdn:Describe/.test(action))).toBe(true);
   });
 });
 
@@ -103,7 +103,7 @@ describe('the template parameters', () => {
     const known = new Set([...Object.keys(t.Parameters), ...Object.keys(t.Resources), 'ALIYUN::AccountId', 'ALIYUN::Region']);
     const unknown: string[] = [];
     const walk = (node: unknown, locals: Set<string>): void => {
-      if (Array.isArray(node)) return node.forEach((n) => walk(n, locals));
+      if (Array.isArray(node)) return node.forEach((item) => walk(item, locals));
       if (!node || typeof node !== 'object') return;
       for (const [key, value] of Object.entries(node as Json)) {
         if (key === 'Ref' && !known.has(value)) unknown.push(value);

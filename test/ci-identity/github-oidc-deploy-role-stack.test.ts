@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ciIdentityConfigFromInputs, CiIdentityInputs } from '../../lib/ci-identity/ci-identity-config';
+import { ciIdentityConfigFromInputs, type CiIdentityInputs } from '../../lib/ci-identity/ci-identity-config';
 import { GithubOidcDeployRoleStack } from '../../lib/ci-identity/github-oidc-deploy-role-stack';
 
 const inputs: CiIdentityInputs = { repo: 'my-org/s3-alicdn', environment: 'prod', buckets: 'ali-cdn-test' };
@@ -23,7 +23,7 @@ function roleOf(template: Template): Record<string, any> {
 }
 
 describe('the deploy role trust', () => {
-  test('trusts only GitHub OIDC tokens for sts.amazonaws.com from this repository\'s environment', () => {
+  test("trusts only GitHub OIDC tokens for sts.amazonaws.com from this repository's environment", () => {
     const trust = roleOf(synth()).AssumeRolePolicyDocument;
     expect(trust.Statement).toEqual([
       {
@@ -68,13 +68,18 @@ describe('the deploy role trust', () => {
 describe('the deploy role permissions', () => {
   const statements = () => {
     const policies = roleOf(synth({ buckets: 'ali-cdn-test,ali-cdn-prod' })).Policies as Record<string, any>[];
-    return policies.flatMap((p) => p.PolicyDocument.Statement as Record<string, any>[]);
+    return policies.flatMap((policy) => policy.PolicyDocument.Statement as Record<string, any>[]);
   };
   const arn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, suffix]] });
 
   test('are exactly the least-privilege statements', () => {
     expect(statements()).toEqual([
-      { Sid: 'AssumeCdkBootstrapRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arn(':iam::123456789012:role/cdk-hnb659fds-*') },
+      {
+        Sid: 'AssumeCdkBootstrapRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: arn(':iam::123456789012:role/cdk-hnb659fds-*'),
+      },
       {
         Sid: 'IdentityAndAccountPublicAccessBlock',
         Effect: 'Allow',
@@ -97,7 +102,15 @@ describe('the deploy role permissions', () => {
       {
         Sid: 'ReaderAccessKeys',
         Effect: 'Allow',
-        Action: ['iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:ListUserTags', 'iam:TagUser', 'iam:UntagUser'],
+        Action: [
+          'iam:ListAccessKeys',
+          'iam:CreateAccessKey',
+          'iam:UpdateAccessKey',
+          'iam:DeleteAccessKey',
+          'iam:ListUserTags',
+          'iam:TagUser',
+          'iam:UntagUser',
+        ],
         Resource: arn(':iam::123456789012:user/s3alicdn-*'),
       },
       {
@@ -110,8 +123,8 @@ describe('the deploy role permissions', () => {
   });
 
   test('contain no wildcard action', () => {
-    const actions = statements().flatMap((s) => [s.Action].flat() as string[]);
-    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    const actions = statements().flatMap((statement) => [statement.Action].flat() as string[]);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
   test('the stack has termination protection and outputs the role ARN for GitHub', () => {
@@ -132,7 +145,10 @@ describe('input validation', () => {
     [{ buckets: '' }, "buckets is required: this project's bucket names"],
     [{ buckets: 'Bad_Bucket' }, 'bucket "Bad_Bucket" is not a valid S3 bucket name'],
     [{ secretPrefix: 's3-alicdn/*' }, 'secretPrefix "s3-alicdn/*" is not allowed'],
-    [{ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com' }, 'oidcProviderArn "arn:aws:iam::123456789012:oidc-provider/example.com" is not allowed'],
+    [
+      { oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com' },
+      'oidcProviderArn "arn:aws:iam::123456789012:oidc-provider/example.com" is not allowed',
+    ],
     [{ qualifier: 'WAY-TOO-LONG-QUALIFIER' }, 'qualifier "WAY-TOO-LONG-QUALIFIER" is not a CDK bootstrap qualifier'],
   ])('%j is refused', (bad, message) => {
     expect(() => ciIdentityConfigFromInputs({ ...inputs, ...bad })).toThrow(message);
@@ -140,7 +156,7 @@ describe('input validation', () => {
 
   test('all problems are reported at once', () => {
     expect(() => ciIdentityConfigFromInputs({})).toThrow(
-      'invalid CI identity configuration:\n- repo is required: the GitHub repository as OWNER/REPO, e.g. -c repo=my-org/s3-alicdn\n- give at least one GitHub environment (-c environment=prod) or branch (-c branch=main) that may assume the role\n- buckets is required: this project\'s bucket names, comma-separated, e.g. -c buckets=ali-cdn-test',
+      "invalid CI identity configuration:\n- repo is required: the GitHub repository as OWNER/REPO, e.g. -c repo=my-org/s3-alicdn\n- give at least one GitHub environment (-c environment=prod) or branch (-c branch=main) that may assume the role\n- buckets is required: this project's bucket names, comma-separated, e.g. -c buckets=ali-cdn-test",
     );
   });
 });

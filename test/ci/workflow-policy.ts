@@ -4,9 +4,10 @@
  * approval environment plus a non-cancelling concurrency group on every deploying job.
  */
 
-import { validateWorkflow, ValidationError } from '@action-validator/core';
+import { validateWorkflow, type ValidationError } from '@action-validator/core';
 
 // js-yaml ships with the toolchain (jest's coverage loader); 3.x exposes safeLoad, 4.x a safe load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- js-yaml 3 ships no type declarations
 const jsYaml: { safeLoad?: (s: string) => unknown; load: (s: string) => unknown } = require('js-yaml');
 export const parseYaml = (source: string): unknown => (jsYaml.safeLoad ?? jsYaml.load)(source);
 
@@ -20,7 +21,7 @@ const ROLE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target', 'workflow_run']);
 
 function schemaErrors(errors: readonly ValidationError[]): string[] {
-  return errors.map((e) => [('path' in e && e.path) || '', e.title, e.detail ?? ''].filter(Boolean).join(' '));
+  return errors.map((error) => [('path' in error && error.path) || '', error.title, error.detail ?? ''].filter(Boolean).join(' '));
 }
 
 export function triggersOf(workflow: Json): string[] {
@@ -53,7 +54,10 @@ export function assumesCloudRole(job: Json): boolean {
 }
 
 function grantsIdToken(permissions: unknown): boolean {
-  return permissions === 'write-all' || (typeof permissions === 'object' && permissions !== null && (permissions as Json)['id-token'] === 'write');
+  return (
+    permissions === 'write-all' ||
+    (typeof permissions === 'object' && permissions !== null && (permissions as Json)['id-token'] === 'write')
+  );
 }
 
 function topLevelPermissionProblems(workflow: Json): string[] {
@@ -66,7 +70,9 @@ function topLevelPermissionProblems(workflow: Json): string[] {
 
 function jobProblems(id: string, job: Json, pullRequestWorkflow: boolean): string[] {
   const problems: string[] = [];
-  const usesList = [job.uses, ...(job.steps ?? []).map((s: Json) => s.uses)].filter((u): u is string => typeof u === 'string');
+  const usesList = [job.uses, ...(job.steps ?? []).map((step: Json) => step.uses)].filter(
+    (candidate): candidate is string => typeof candidate === 'string',
+  );
   for (const uses of usesList) {
     const reason = unpinnedReason(uses);
     if (reason) problems.push(`job ${id}: '${uses}' is not pinned (${reason})`);
@@ -79,7 +85,10 @@ function jobProblems(id: string, job: Json, pullRequestWorkflow: boolean): strin
   if (assumes && (!job.concurrency || job.concurrency['cancel-in-progress'] !== false)) {
     problems.push(`job ${id} assumes a cloud role without a concurrency group with cancel-in-progress: false`);
   }
-  if (pullRequestWorkflow && (job.steps ?? []).some((s: Json) => typeof s.uses === 'string' && actionName(s.uses) === 'actions/checkout')) {
+  if (
+    pullRequestWorkflow &&
+    (job.steps ?? []).some((step: Json) => typeof step.uses === 'string' && actionName(step.uses) === 'actions/checkout')
+  ) {
     problems.push(`job ${id} checks out code in a privileged pull-request workflow`);
   }
   return problems;
@@ -88,10 +97,10 @@ function jobProblems(id: string, job: Json, pullRequestWorkflow: boolean): strin
 /** Every rule violation in one workflow, as readable sentences; empty when the workflow is acceptable. */
 export function checkWorkflow(source: string): string[] {
   const schema = validateWorkflow(source).errors;
-  if (schema.length > 0) return schemaErrors(schema).map((e) => `schema: ${e}`);
+  if (schema.length > 0) return schemaErrors(schema).map((schemaError) => `schema: ${schemaError}`);
   const workflow = parseYaml(source) as Json;
   const triggers = triggersOf(workflow);
-  const forPullRequests = triggers.some((t) => PULL_REQUEST_EVENTS.has(t));
+  const forPullRequests = triggers.some((trigger) => PULL_REQUEST_EVENTS.has(trigger));
   // workflow_run runs with the base repository's token: the place where checking out PR code is dangerous.
   const privilegedPullRequest = triggers.includes('workflow_run') || triggers.includes('pull_request_target');
   const problems = [...topLevelPermissionProblems(workflow)];
@@ -100,7 +109,10 @@ export function checkWorkflow(source: string): string[] {
     problems.push('pull_request_target runs untrusted code with a write token: use pull_request plus a workflow_run commenter');
   }
   if (forPullRequests) {
-    if (grantsIdToken(workflow.permissions) || Object.values<Json>(workflow.jobs ?? {}).some((j) => j.permissions?.['id-token'] !== undefined)) {
+    if (
+      grantsIdToken(workflow.permissions) ||
+      Object.values<Json>(workflow.jobs ?? {}).some((job) => job.permissions?.['id-token'] !== undefined)
+    ) {
       problems.push('a pull-request workflow must not request id-token');
     }
     if (/\$\{\{[^}]*\bsecrets\b/.test(source) || /\bsecrets:\s*inherit\b/.test(source)) {

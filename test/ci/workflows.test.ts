@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { assumesCloudRole, checkWorkflow, parseYaml, triggersOf, unpinnedReason } from './workflow-policy';
 
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
-const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+  .readdirSync(WORKFLOWS)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort();
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
 const load = (file: string) => parseYaml(read(file)) as Record<string, any>;
 
@@ -30,7 +33,10 @@ describe('the repository workflows', () => {
     expect(deploy.concurrency).toEqual({ group: "deploy-${{ inputs.stage || vars.DEPLOY_STAGE || 'prod' }}", 'cancel-in-progress': false });
     expect(deploy.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     expect(load('deploy.yml').permissions).toEqual({});
-    const runs = deploy.steps.map((s: Record<string, any>) => s.run).filter(Boolean).join('\n');
+    const runs = deploy.steps
+      .map((step: Record<string, any>) => step.run)
+      .filter(Boolean)
+      .join('\n');
     expect(runs).toContain('npm run deploy -- --stage "$STAGE" --ci --yes');
     expect(runs).toContain('npm run verify -- --stage "$STAGE" --ci');
     expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
@@ -71,7 +77,7 @@ const awsStep = [
 describe('the CI rules reject bad workflows', () => {
   test('a schema error (misspelt key) is reported by action-validator', () => {
     const bad = workflow({ job: '    permisions: {}\n    steps:\n      - run: echo hi' });
-    expect(checkWorkflow(bad)).toEqual([expect.stringContaining("schema: /jobs/build OneOf conditions are not met")]);
+    expect(checkWorkflow(bad)).toEqual([expect.stringContaining('schema: /jobs/build OneOf conditions are not met')]);
   });
 
   test.each([
@@ -103,7 +109,9 @@ describe('the CI rules reject bad workflows', () => {
     const cancelling = workflow({
       job: `    environment: prod\n    concurrency: { group: deploy, cancel-in-progress: true }\n    permissions: { id-token: write }\n    steps:\n${awsStep}`,
     });
-    expect(checkWorkflow(cancelling)).toEqual(['job build assumes a cloud role without a concurrency group with cancel-in-progress: false']);
+    expect(checkWorkflow(cancelling)).toEqual([
+      'job build assumes a cloud role without a concurrency group with cancel-in-progress: false',
+    ]);
   });
 
   test('id-token on a job that assumes no role, or at the top level, is refused', () => {

@@ -43,7 +43,9 @@ test('a good stage loads without exiting', () => {
 
 test('a configuration error exits 2 and names the problem', () => {
   expect(statusOf(() => loadStageOrExit('prod', dir, exit))).toBe(2);
-  expect(errors).toEqual(['Invalid configuration in config/prod.json:\n  - stage: "prod" is not allowed: no such file; known stages: example, unreadable']);
+  expect(errors).toEqual([
+    'Invalid configuration in config/prod.json:\n  - stage: "prod" is not allowed: no such file; known stages: example, unreadable',
+  ]);
   errors = [];
   expect(statusOf(() => loadStageOrExit('Prod_1', dir, exit))).toBe(2);
   expect(errors.join('\n')).toContain('stage: "Prod_1" is not allowed');

@@ -19,7 +19,14 @@ function writeOutputs(withCname: boolean) {
         domain: 'test.test.com',
         aws: { stackName: 's3alicdn-example-test-test-com-origin', outputs: { BucketName: 'ali-cdn-test' } },
         ...(withCname
-          ? { ros: { stackName: 's3alicdn-example-test-test-com-cdn', stackId: 'stack-1', regionId: 'ap-southeast-1', outputs: { CdnCname: 'test.test.com.w.kunlunsl.com' } } }
+          ? {
+              ros: {
+                stackName: 's3alicdn-example-test-test-com-cdn',
+                stackId: 'stack-1',
+                regionId: 'ap-southeast-1',
+                outputs: { CdnCname: 'test.test.com.w.kunlunsl.com' },
+              },
+            }
           : {}),
       },
     },
@@ -39,7 +46,9 @@ describe('outputs command', () => {
   });
 
   test('a stage never deployed says so', () => {
-    expect(() => runOutputs({ stage: 'prod' }, dir, () => undefined)).toThrow('deploy-outputs.prod.json: not found; run `npm run deploy` first');
+    expect(() => runOutputs({ stage: 'prod' }, dir, () => undefined)).toThrow(
+      'deploy-outputs.prod.json: not found; run `npm run deploy` first',
+    );
   });
 });
 

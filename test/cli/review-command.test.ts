@@ -36,7 +36,10 @@ test('--base is required and --max-length must be a whole number', async () => {
 });
 
 describe('exit status', () => {
-  async function exitStatusOf(args: string[], run: (options: RunReviewOptions) => Promise<number>): Promise<{ status: unknown; errors: string[] }> {
+  async function exitStatusOf(
+    args: string[],
+    run: (options: RunReviewOptions) => Promise<number>,
+  ): Promise<{ status: unknown; errors: string[] }> {
     const errors: string[] = [];
     const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
     addReviewCommand(program, run, (text) => errors.push(text));
@@ -48,7 +51,9 @@ describe('exit status', () => {
     // The real review: it refuses the name before it touches git.
     const { status, errors } = await exitStatusOf(['--base', 'origin/main', '--stage', 'Prod_1'], runReview);
     expect(status).toBe(2);
-    expect(errors).toEqual(['Invalid configuration in --stage:\n  - stage: "Prod_1" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter']);
+    expect(errors).toEqual([
+      'Invalid configuration in --stage:\n  - stage: "Prod_1" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter',
+    ]);
   });
 
   test('a review that fails exits 1 with its message', async () => {

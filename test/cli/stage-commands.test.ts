@@ -43,7 +43,12 @@ let errors: string[];
 
 async function exitStatusOf(args: string[], environment: Partial<StageCommandEnvironment> = {}): Promise<number | undefined> {
   const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  addStageCommands(program, { projectDir: dir, dependencies: async () => failingDependencies(), printError: (text) => errors.push(text), ...environment });
+  addStageCommands(program, {
+    projectDir: dir,
+    dependencies: async () => failingDependencies(),
+    printError: (text) => errors.push(text),
+    ...environment,
+  });
   await program.parseAsync(['node', 'cli', ...args]);
   return process.exitCode === undefined ? undefined : Number(process.exitCode);
 }
@@ -69,12 +74,16 @@ const commands: Record<string, string[]> = {
 describe.each(Object.entries(commands))('%s', (_name, args) => {
   test('a configuration error exits 2 with the field named', async () => {
     expect(await exitStatusOf([...args, '--stage', 'broken'])).toBe(2);
-    expect(errors.join('\n')).toContain('Invalid configuration in config/broken.json:\n  - sites[0].bucket.name: "Bad_Bucket" is not allowed');
+    expect(errors.join('\n')).toContain(
+      'Invalid configuration in config/broken.json:\n  - sites[0].bucket.name: "Bad_Bucket" is not allowed',
+    );
   });
 
   test('a stage name the loader refuses exits 2', async () => {
     expect(await exitStatusOf([...args, '--stage', 'Prod_1'])).toBe(2);
-    expect(errors.join('\n')).toContain('stage: "Prod_1" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter');
+    expect(errors.join('\n')).toContain(
+      'stage: "Prod_1" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter',
+    );
   });
 
   test('an unknown --site is a bad flag: exit 2', async () => {

@@ -50,35 +50,53 @@ describe('the example stage', () => {
 
 describe('derived values', () => {
   test('path-style origin puts the bucket in the service URL', () => {
-    const stage = parseStage(withSite((s) => (s.originUrlStyle = 'path')), 'example');
+    const stage = parseStage(
+      withSite((site) => (site.originUrlStyle = 'path')),
+      'example',
+    );
     expect(stage.sites[0].origin).toEqual({ host: 's3.ap-northeast-2.amazonaws.com', pathPrefix: '/ali-cdn-test/' });
     expect(stage.sites[0].serviceUrl).toBe('https://test.test.com/ali-cdn-test/');
   });
 
   test('zone and record name default from the domain', () => {
-    const stage = parseStage(withSite((s) => delete s.dns), 'example');
+    const stage = parseStage(
+      withSite((site) => delete site.dns),
+      'example',
+    );
     expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test' });
-    const apex = parseStage(withSite((s) => ((s.domain = 'example.org'), delete s.dns)), 'example');
+    const apex = parseStage(
+      withSite((site) => ((site.domain = 'example.org'), delete site.dns)),
+      'example',
+    );
     expect(apex.sites[0].dns).toMatchObject({ zone: 'example.org', recordName: '@' });
   });
 
-  test.each(['alidns', 'route53', 'none'])('dns.zone is optional with provider %s: it falls back to the domain minus its first label', (provider) => {
-    const stage = parseStage(
-      withSite((s) => (s.dns = { provider, ...(provider === 'route53' ? { route53HostedZoneId: 'Z0123456789ABCDEFGHIJ' } : {}) })),
-      'example',
-    );
-    expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test', provider, ttlSeconds: 600 });
-  });
+  test.each(['alidns', 'route53', 'none'])(
+    'dns.zone is optional with provider %s: it falls back to the domain minus its first label',
+    (provider) => {
+      const stage = parseStage(
+        withSite((site) => (site.dns = { provider, ...(provider === 'route53' ? { route53HostedZoneId: 'Z0123456789ABCDEFGHIJ' } : {}) })),
+        'example',
+      );
+      expect(stage.sites[0].dns).toMatchObject({ zone: 'test.com', recordName: 'test', provider, ttlSeconds: 600 });
+    },
+  );
 
   test('dns.zone falls back for a deeper domain and an apex domain too', () => {
-    const deep = parseStage(withSite((s) => ((s.domain = 'img.cdn.example.org'), (s.dns = { provider: 'none' }))), 'example');
+    const deep = parseStage(
+      withSite((site) => ((site.domain = 'img.cdn.example.org'), (site.dns = { provider: 'none' }))),
+      'example',
+    );
     expect(deep.sites[0].dns).toMatchObject({ zone: 'cdn.example.org', recordName: 'img' });
-    const apex = parseStage(withSite((s) => ((s.domain = 'example.org'), (s.dns = { provider: 'none' }))), 'example');
+    const apex = parseStage(
+      withSite((site) => ((site.domain = 'example.org'), (site.dns = { provider: 'none' }))),
+      'example',
+    );
     expect(apex.sites[0].dns).toMatchObject({ zone: 'example.org', recordName: '@' });
   });
 
   test('a stage without an aws section or cache rules takes their defaults', () => {
-    const document = withSite((s) => delete s.cache);
+    const document = withSite((site) => delete site.cache);
     delete document.aws;
     const stage = parseStage(document, 'example');
     expect(stage.aws).toEqual({});
@@ -87,10 +105,10 @@ describe('derived values', () => {
 
   test('omitted optional fields take the secure defaults', () => {
     const stage = parseStage(
-      withSite((s) => {
-        delete s.originAccess;
-        delete s.cdn;
-        delete s.originUrlStyle;
+      withSite((site) => {
+        delete site.originAccess;
+        delete site.cdn;
+        delete site.originUrlStyle;
       }),
       'example',
     );
@@ -102,40 +120,108 @@ describe('derived values', () => {
 
 describe('every bad value names the field, the value and what is allowed', () => {
   const cases: Array<[string, any, string]> = [
-    ['malformed domain', withSite((s) => (s.domain = 'test..test.com')), `sites[0].domain: "test..test.com" is not allowed: ${DOMAIN_RULE}`],
-    ['uppercase domain', withSite((s) => (s.domain = 'Test.test.com')), `sites[0].domain: "Test.test.com" is not allowed: ${DOMAIN_RULE}`],
-    ['single-label domain', withSite((s) => (s.domain = 'localhost')), `sites[0].domain: "localhost" is not allowed: ${DOMAIN_RULE}`],
+    [
+      'malformed domain',
+      withSite((site) => (site.domain = 'test..test.com')),
+      `sites[0].domain: "test..test.com" is not allowed: ${DOMAIN_RULE}`,
+    ],
+    [
+      'uppercase domain',
+      withSite((site) => (site.domain = 'Test.test.com')),
+      `sites[0].domain: "Test.test.com" is not allowed: ${DOMAIN_RULE}`,
+    ],
+    ['single-label domain', withSite((site) => (site.domain = 'localhost')), `sites[0].domain: "localhost" is not allowed: ${DOMAIN_RULE}`],
     [
       'zone that is not a suffix of the domain',
-      withSite((s) => (s.dns.zone = 'other.com')),
+      withSite((site) => (site.dns.zone = 'other.com')),
       'sites[0].dns.zone: "other.com" is not allowed: must be "test.test.com" or a parent domain of it (a suffix after a dot)',
     ],
     [
       'zone that only matches as a string suffix',
-      withSite((s) => (s.dns.zone = 'st.test.com')),
+      withSite((site) => (site.dns.zone = 'st.test.com')),
       'sites[0].dns.zone: "st.test.com" is not allowed: must be "test.test.com" or a parent domain of it (a suffix after a dot)',
     ],
     [
       'record name that does not match domain and zone',
-      withSite((s) => (s.dns.recordName = 'www')),
+      withSite((site) => (site.dns.recordName = 'www')),
       'sites[0].dns.recordName: "www" is not allowed: must be "test" so that the record name plus zone "test.com" is the domain "test.test.com"',
     ],
-    ['bucket with uppercase letters', withSite((s) => (s.bucket.name = 'Ali-CDN-Test')), `sites[0].bucket.name: "Ali-CDN-Test" is not allowed: ${BUCKET_RULE}`],
-    ['bucket with dots', withSite((s) => (s.bucket.name = 'ali.cdn.test')), `sites[0].bucket.name: "ali.cdn.test" is not allowed: ${BUCKET_RULE}`],
-    ['bucket with underscores', withSite((s) => (s.bucket.name = 'ali_cdn_test')), `sites[0].bucket.name: "ali_cdn_test" is not allowed: ${BUCKET_RULE}`],
-    ['bucket too short', withSite((s) => (s.bucket.name = 'ab')), `sites[0].bucket.name: "ab" is not allowed: ${BUCKET_RULE}`],
-    ['bucket too long', withSite((s) => (s.bucket.name = 'a'.repeat(64))), `sites[0].bucket.name: "${'a'.repeat(64)}" is not allowed: ${BUCKET_RULE}`],
-    ['bucket with a reserved suffix', withSite((s) => (s.bucket.name = 'media-s3alias')), `sites[0].bucket.name: "media-s3alias" is not allowed: ${BUCKET_RULE}`],
-    ['unknown region', withSite((s) => (s.bucket.region = 'ap-northeast-9')), 'sites[0].bucket.region: "ap-northeast-9" is not allowed: must be an AWS commercial region: af-south-1, '],
-    ['unknown mode', withSite((s) => (s.originAccess.mode = 'public')), 'sites[0].originAccess.mode: "public" is not allowed: must be one of: signed, referer-secret, referer'],
-    ['unknown scope', withSite((s) => (s.cdn.scope = 'china')), 'sites[0].cdn.scope: "china" is not allowed: must be one of: overseas, domestic, global'],
-    ['unknown URL style', withSite((s) => (s.originUrlStyle = 'website')), 'sites[0].originUrlStyle: "website" is not allowed: must be one of: virtual-hosted, path'],
-    ['negative TTL', withSite((s) => (s.cache.byFileType[0].ttlSeconds = -5)), 'sites[0].cache.byFileType[0].ttlSeconds: -5 is not allowed: must be a whole number of seconds from 1 to 99999999'],
-    ['huge TTL', withSite((s) => (s.cache.byPath[0].ttlSeconds = 100_000_000)), 'sites[0].cache.byPath[0].ttlSeconds: 100000000 is not allowed: must be a whole number of seconds from 1 to 99999999'],
-    ['fractional TTL', withSite((s) => (s.cache.byPath[0].ttlSeconds = 1.5)), 'sites[0].cache.byPath[0].ttlSeconds: 1.5 is not allowed: must be a whole number of seconds from 1 to 99999999'],
-    ['TTL given as text', withSite((s) => (s.cache.byPath[0].ttlSeconds = '300')), 'sites[0].cache.byPath[0].ttlSeconds: "300" is not allowed: must be a whole number of seconds from 1 to 99999999'],
-    ['cache path without a leading slash', withSite((s) => (s.cache.byPath[0].path = 'static')), 'sites[0].cache.byPath[0].path: "static" is not allowed: must start with / and use only letters, digits and . _ ~ - /'],
-    ['file type with a dot', withSite((s) => (s.cache.byFileType[0].fileTypes = ['.jpg'])), 'sites[0].cache.byFileType[0].fileTypes[0]: ".jpg" is not allowed: a file type is 1-16 letters or digits without a dot, e.g. jpg'],
+    [
+      'bucket with uppercase letters',
+      withSite((site) => (site.bucket.name = 'Ali-CDN-Test')),
+      `sites[0].bucket.name: "Ali-CDN-Test" is not allowed: ${BUCKET_RULE}`,
+    ],
+    [
+      'bucket with dots',
+      withSite((site) => (site.bucket.name = 'ali.cdn.test')),
+      `sites[0].bucket.name: "ali.cdn.test" is not allowed: ${BUCKET_RULE}`,
+    ],
+    [
+      'bucket with underscores',
+      withSite((site) => (site.bucket.name = 'ali_cdn_test')),
+      `sites[0].bucket.name: "ali_cdn_test" is not allowed: ${BUCKET_RULE}`,
+    ],
+    ['bucket too short', withSite((site) => (site.bucket.name = 'ab')), `sites[0].bucket.name: "ab" is not allowed: ${BUCKET_RULE}`],
+    [
+      'bucket too long',
+      withSite((site) => (site.bucket.name = 'a'.repeat(64))),
+      `sites[0].bucket.name: "${'a'.repeat(64)}" is not allowed: ${BUCKET_RULE}`,
+    ],
+    [
+      'bucket with a reserved suffix',
+      withSite((site) => (site.bucket.name = 'media-s3alias')),
+      `sites[0].bucket.name: "media-s3alias" is not allowed: ${BUCKET_RULE}`,
+    ],
+    [
+      'unknown region',
+      withSite((site) => (site.bucket.region = 'ap-northeast-9')),
+      'sites[0].bucket.region: "ap-northeast-9" is not allowed: must be an AWS commercial region: af-south-1, ',
+    ],
+    [
+      'unknown mode',
+      withSite((site) => (site.originAccess.mode = 'public')),
+      'sites[0].originAccess.mode: "public" is not allowed: must be one of: signed, referer-secret, referer',
+    ],
+    [
+      'unknown scope',
+      withSite((site) => (site.cdn.scope = 'china')),
+      'sites[0].cdn.scope: "china" is not allowed: must be one of: overseas, domestic, global',
+    ],
+    [
+      'unknown URL style',
+      withSite((site) => (site.originUrlStyle = 'website')),
+      'sites[0].originUrlStyle: "website" is not allowed: must be one of: virtual-hosted, path',
+    ],
+    [
+      'negative TTL',
+      withSite((site) => (site.cache.byFileType[0].ttlSeconds = -5)),
+      'sites[0].cache.byFileType[0].ttlSeconds: -5 is not allowed: must be a whole number of seconds from 1 to 99999999',
+    ],
+    [
+      'huge TTL',
+      withSite((site) => (site.cache.byPath[0].ttlSeconds = 100_000_000)),
+      'sites[0].cache.byPath[0].ttlSeconds: 100000000 is not allowed: must be a whole number of seconds from 1 to 99999999',
+    ],
+    [
+      'fractional TTL',
+      withSite((site) => (site.cache.byPath[0].ttlSeconds = 1.5)),
+      'sites[0].cache.byPath[0].ttlSeconds: 1.5 is not allowed: must be a whole number of seconds from 1 to 99999999',
+    ],
+    [
+      'TTL given as text',
+      withSite((site) => (site.cache.byPath[0].ttlSeconds = '300')),
+      'sites[0].cache.byPath[0].ttlSeconds: "300" is not allowed: must be a whole number of seconds from 1 to 99999999',
+    ],
+    [
+      'cache path without a leading slash',
+      withSite((site) => (site.cache.byPath[0].path = 'static')),
+      'sites[0].cache.byPath[0].path: "static" is not allowed: must start with / and use only letters, digits and . _ ~ - /',
+    ],
+    [
+      'file type with a dot',
+      withSite((site) => (site.cache.byFileType[0].fileTypes = ['.jpg'])),
+      'sites[0].cache.byFileType[0].fileTypes[0]: ".jpg" is not allowed: a file type is 1-16 letters or digits without a dot, e.g. jpg',
+    ],
     [
       'duplicate site',
       (() => {
@@ -154,29 +240,105 @@ describe('every bad value names the field, the value and what is allowed', () =>
       })(),
       'sites[1].bucket.name: "ali-cdn-test" is not allowed: duplicate bucket: sites[0] already uses it (bucket names are global; one bucket per site)',
     ],
-    ['unknown key in a site', withSite((s) => (s.bukcet = {})), 'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags'],
-    ['unknown key at the top', { ...exampleStage(), region: 'x' }, '  - region: "x" is not allowed: unknown key; allowed keys here: aws, alibaba, sites'],
-    ['unknown key in a defaulted object', withSite((s) => (s.cdn = { scope: 'overseas', hsts: 1 })), 'sites[0].cdn.hsts: 1 is not allowed: unknown key; allowed keys here: scope, type, hstsMaxAgeSeconds'],
-    ['fractional rule weight', withSite((s) => (s.cache.byPath[0].weight = 2.5)), 'sites[0].cache.byPath[0].weight: 2.5 is not allowed: must be a whole number from 1 to 99 (higher wins when rules overlap)'],
-    ['missing bucket', withSite((s) => delete s.bucket), 'sites[0].bucket: missing; must be an object with "name" and "region"'],
-    ['missing Alibaba section', (() => { const st = exampleStage(); delete st.alibaba; return st; })(), 'alibaba: missing; must be an object with "region", the Alibaba Cloud region of the ROS stacks'],
+    [
+      'unknown key in a site',
+      withSite((site) => (site.bukcet = {})),
+      'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags',
+    ],
+    [
+      'unknown key at the top',
+      { ...exampleStage(), region: 'x' },
+      '  - region: "x" is not allowed: unknown key; allowed keys here: aws, alibaba, sites',
+    ],
+    [
+      'unknown key in a defaulted object',
+      withSite((site) => (site.cdn = { scope: 'overseas', hsts: 1 })),
+      'sites[0].cdn.hsts: 1 is not allowed: unknown key; allowed keys here: scope, type, hstsMaxAgeSeconds',
+    ],
+    [
+      'fractional rule weight',
+      withSite((site) => (site.cache.byPath[0].weight = 2.5)),
+      'sites[0].cache.byPath[0].weight: 2.5 is not allowed: must be a whole number from 1 to 99 (higher wins when rules overlap)',
+    ],
+    ['missing bucket', withSite((site) => delete site.bucket), 'sites[0].bucket: missing; must be an object with "name" and "region"'],
+    [
+      'missing Alibaba section',
+      (() => {
+        const st = exampleStage();
+        delete st.alibaba;
+        return st;
+      })(),
+      'alibaba: missing; must be an object with "region", the Alibaba Cloud region of the ROS stacks',
+    ],
     ['no sites', { ...exampleStage(), sites: [] }, 'sites: [] is not allowed: must list at least one site'],
-    ['CAS certificate id that is not numeric', withSite((s) => (s.certificate.certificateId = 'abc')), 'sites[0].certificate.certificateId: "abc" is not allowed: must be the numeric CAS certificate id as a string, e.g. "12345678"'],
-    ['unknown certificate source', withSite((s) => (s.certificate = { source: 'free' })), 'sites[0].certificate.source: "free" is not allowed: must be an object whose "source" is "cas" (with "certificateId") or "upload"'],
-    ['tag value with a URL', withSite((s) => (s.tags.owner = 'https://example.com')), 'sites[0].tags.owner: "https://example.com" is not allowed: tag keys need 1-128 characters and values at most 128'],
-    ['tag key with the reserved prefix', withSite((s) => (s.tags = { 'aliyun-team': 'x' })), 'sites[0].tags.aliyun-team: "x" is not allowed: the tag key "aliyun-team" breaks the rule: tag keys need'],
-    ['HSTS max age out of range', withSite((s) => (s.cdn.hstsMaxAgeSeconds = -1)), 'sites[0].cdn.hstsMaxAgeSeconds: -1 is not allowed: must be a whole number of seconds from 0 to 63072000'],
-    ['bad Alibaba region', { ...exampleStage(), alibaba: { region: 'Singapore' } }, 'alibaba.region: "Singapore" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1'],
-    ['bad AWS account id', { ...exampleStage(), aws: { account: '1234' } }, 'aws.account: "1234" is not allowed: must be a 12-digit AWS account id'],
-    ['readerCanList outside signed mode', withSite((s) => (s.originAccess = { mode: 'referer', readerCanList: true })), 'sites[0].originAccess.readerCanList: true is not allowed: only applies to mode "signed"; remove it or set it to false'],
-    ['route53 without a hosted zone id', withSite((s) => (s.dns.provider = 'route53')), 'sites[0].dns.route53HostedZoneId: missing; is required when dns.provider is "route53": the hosted zone id of dns.zone'],
-    ['route53 hosted zone id with another provider', withSite((s) => (s.dns.route53HostedZoneId = 'Z123')), 'sites[0].dns.route53HostedZoneId: "Z123" is not allowed: only applies when dns.provider is "route53"'],
-    ['malformed hosted zone id', withSite((s) => ((s.dns.provider = 'route53'), (s.dns.route53HostedZoneId = 'zone-1'))), 'sites[0].dns.route53HostedZoneId: "zone-1" is not allowed: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'],
-    ['DNS TTL below the minimum', withSite((s) => (s.dns.ttlSeconds = 5)), 'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400'],
-    ['unknown DNS provider', withSite((s) => (s.dns.provider = 'cloudflare')), 'sites[0].dns.provider: "cloudflare" is not allowed: must be one of: alidns, route53, none'],
+    [
+      'CAS certificate id that is not numeric',
+      withSite((site) => (site.certificate.certificateId = 'abc')),
+      'sites[0].certificate.certificateId: "abc" is not allowed: must be the numeric CAS certificate id as a string, e.g. "12345678"',
+    ],
+    [
+      'unknown certificate source',
+      withSite((site) => (site.certificate = { source: 'free' })),
+      'sites[0].certificate.source: "free" is not allowed: must be an object whose "source" is "cas" (with "certificateId") or "upload"',
+    ],
+    [
+      'tag value with a URL',
+      withSite((site) => (site.tags.owner = 'https://example.com')),
+      'sites[0].tags.owner: "https://example.com" is not allowed: tag keys need 1-128 characters and values at most 128',
+    ],
+    [
+      'tag key with the reserved prefix',
+      withSite((site) => (site.tags = { 'aliyun-team': 'x' })),
+      'sites[0].tags.aliyun-team: "x" is not allowed: the tag key "aliyun-team" breaks the rule: tag keys need',
+    ],
+    [
+      'HSTS max age out of range',
+      withSite((site) => (site.cdn.hstsMaxAgeSeconds = -1)),
+      'sites[0].cdn.hstsMaxAgeSeconds: -1 is not allowed: must be a whole number of seconds from 0 to 63072000',
+    ],
+    [
+      'bad Alibaba region',
+      { ...exampleStage(), alibaba: { region: 'Singapore' } },
+      'alibaba.region: "Singapore" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1',
+    ],
+    [
+      'bad AWS account id',
+      { ...exampleStage(), aws: { account: '1234' } },
+      'aws.account: "1234" is not allowed: must be a 12-digit AWS account id',
+    ],
+    [
+      'readerCanList outside signed mode',
+      withSite((site) => (site.originAccess = { mode: 'referer', readerCanList: true })),
+      'sites[0].originAccess.readerCanList: true is not allowed: only applies to mode "signed"; remove it or set it to false',
+    ],
+    [
+      'route53 without a hosted zone id',
+      withSite((site) => (site.dns.provider = 'route53')),
+      'sites[0].dns.route53HostedZoneId: missing; is required when dns.provider is "route53": the hosted zone id of dns.zone',
+    ],
+    [
+      'route53 hosted zone id with another provider',
+      withSite((site) => (site.dns.route53HostedZoneId = 'Z123')),
+      'sites[0].dns.route53HostedZoneId: "Z123" is not allowed: only applies when dns.provider is "route53"',
+    ],
+    [
+      'malformed hosted zone id',
+      withSite((site) => ((site.dns.provider = 'route53'), (site.dns.route53HostedZoneId = 'zone-1'))),
+      'sites[0].dns.route53HostedZoneId: "zone-1" is not allowed: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+    ],
+    [
+      'DNS TTL below the minimum',
+      withSite((site) => (site.dns.ttlSeconds = 5)),
+      'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400',
+    ],
+    [
+      'unknown DNS provider',
+      withSite((site) => (site.dns.provider = 'cloudflare')),
+      'sites[0].dns.provider: "cloudflare" is not allowed: must be one of: alidns, route53, none',
+    ],
     [
       'domain that makes a stack name longer than CloudFormation allows',
-      withSite((s) => ((s.domain = `${'a'.repeat(60)}.${'b'.repeat(60)}.test.com`), (s.dns = { zone: 'test.com' }))),
+      withSite((site) => ((site.domain = `${'a'.repeat(60)}.${'b'.repeat(60)}.test.com`), (site.dns = { zone: 'test.com' }))),
       `makes the stack name "s3alicdn-example-${'a'.repeat(60)}-${'b'.repeat(60)}-test-com-origin" 154 characters long; CloudFormation allows at most 128, so use a domain at most 104 characters long or a shorter stage name`,
     ],
     [
@@ -193,13 +355,25 @@ describe('every bad value names the field, the value and what is allowed', () =>
       'fifty-one sites with the default CDN domain quota',
       (() => {
         const stage = exampleStage();
-        stage.sites = Array.from({ length: 51 }, (_, i) => ({ ...stage.sites[0], domain: `site${i}.test.com`, bucket: { name: `ali-cdn-test-${i}`, region: 'ap-northeast-2' } }));
+        stage.sites = Array.from({ length: 51 }, (_unused, index) => ({
+          ...stage.sites[0],
+          domain: `site${index}.test.com`,
+          bucket: { name: `ali-cdn-test-${index}`, region: 'ap-northeast-2' },
+        }));
         return stage;
       })(),
       'sites: "51 sites" is not allowed: an Alibaba Cloud account may hold 50 CDN domains (alibaba.cdnDomainQuota; Alibaba\'s default is 50), so the deploy would fail at domain 51',
     ],
-    ['CDN domain quota of zero', { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 0 } }, 'alibaba.cdnDomainQuota: 0 is not allowed: must be at least 1'],
-    ['fractional CDN domain quota', { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 2.5 } }, 'alibaba.cdnDomainQuota: 2.5 is not allowed: must be a whole number: the CDN domain quota of the Alibaba Cloud account'],
+    [
+      'CDN domain quota of zero',
+      { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 0 } },
+      'alibaba.cdnDomainQuota: 0 is not allowed: must be at least 1',
+    ],
+    [
+      'fractional CDN domain quota',
+      { ...exampleStage(), alibaba: { region: 'ap-southeast-1', cdnDomainQuota: 2.5 } },
+      'alibaba.cdnDomainQuota: 2.5 is not allowed: must be a whole number: the CDN domain quota of the Alibaba Cloud account',
+    ],
   ];
 
   test.each(cases)('%s', (_name, raw, expected) => {
@@ -210,10 +384,10 @@ describe('every bad value names the field, the value and what is allowed', () =>
 
   test('all problems are reported at once', () => {
     const message = errorFor(
-      withSite((s) => {
-        s.domain = 'bad_domain';
-        s.bucket.name = 'Bad';
-        s.bucket.region = 'mars-1';
+      withSite((site) => {
+        site.domain = 'bad_domain';
+        site.bucket.name = 'Bad';
+        site.bucket.region = 'mars-1';
       }),
     );
     expect(message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(3);
@@ -232,11 +406,15 @@ describe('loading stage files', () => {
   });
 
   test('invalid JSON names the file', () => {
-    expect(() => loadStage('broken', dir)).toThrow(/Invalid configuration in config\/broken\.json:\n {2}- \(file\): "config\/broken\.json" is not allowed: must be valid JSON/);
+    expect(() => loadStage('broken', dir)).toThrow(
+      /Invalid configuration in config\/broken\.json:\n {2}- \(file\): "config\/broken\.json" is not allowed: must be valid JSON/,
+    );
   });
 
   test('a stage name with path characters is refused before any file is read', () => {
-    expect(() => loadStage('../etc', dir)).toThrow('stage: "../etc" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter');
+    expect(() => loadStage('../etc', dir)).toThrow(
+      'stage: "../etc" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter',
+    );
   });
 
   test('one stage-name rule: what the loader refuses, the shared validator refuses with the same message', () => {

@@ -4,7 +4,9 @@ import { newProbeObject } from '../../lib/verify/probe-object';
 describe('S3 REST hosts (S3 User Guide, "Virtual hosting of buckets" and "dual-stack endpoints")', () => {
   test('virtual-hosted and path-style, regional and dual-stack', () => {
     expect(s3VirtualHostedHost('ali-cdn-test', 'ap-northeast-2')).toBe('ali-cdn-test.s3.ap-northeast-2.amazonaws.com');
-    expect(s3VirtualHostedHost('ali-cdn-test', 'ap-northeast-2', { dualStack: true })).toBe('ali-cdn-test.s3.dualstack.ap-northeast-2.amazonaws.com');
+    expect(s3VirtualHostedHost('ali-cdn-test', 'ap-northeast-2', { dualStack: true })).toBe(
+      'ali-cdn-test.s3.dualstack.ap-northeast-2.amazonaws.com',
+    );
     expect(s3PathStyleHost('ap-northeast-2')).toBe('s3.ap-northeast-2.amazonaws.com');
     expect(s3PathStyleHost('ap-northeast-2', { dualStack: true })).toBe('s3.dualstack.ap-northeast-2.amazonaws.com');
     expect(s3PathStyleHost('cn-north-1')).toBe('s3.cn-north-1.amazonaws.com.cn');

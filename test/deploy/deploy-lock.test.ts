@@ -12,7 +12,9 @@ describe('deploy lock', () => {
     try {
       expect(() => acquireDeployLock('example', 'deploy', dir)).toThrow(DeployLockedError);
       expect(() => acquireDeployLock('example', 'deploy', dir)).toThrow(
-        new RegExp(`Another deploy of stage "example" is running \\(pid ${process.pid} on .*\\)\\. Wait for it to finish\\. If it is gone, delete .*\\.deploy-lock-example\\.json and re-run\\.`),
+        new RegExp(
+          `Another deploy of stage "example" is running \\(pid ${process.pid} on .*\\)\\. Wait for it to finish\\. If it is gone, delete .*\\.deploy-lock-example\\.json and re-run\\.`,
+        ),
       );
     } finally {
       lock.release();
@@ -28,14 +30,20 @@ describe('deploy lock', () => {
   });
 
   test('a lock left by a process that is gone is taken over', () => {
-    fs.writeFileSync(lockFileFor('example', dir), JSON.stringify({ stage: 'example', pid: 999999, host: os.hostname(), command: 'deploy', startedAt: 'x' }));
+    fs.writeFileSync(
+      lockFileFor('example', dir),
+      JSON.stringify({ stage: 'example', pid: 999999, host: os.hostname(), command: 'deploy', startedAt: 'x' }),
+    );
     const lock = acquireDeployLock('example', 'deploy', dir, () => false);
     expect(JSON.parse(fs.readFileSync(lock.file, 'utf8')).pid).toBe(process.pid);
     lock.release();
   });
 
   test('a lock from another host is never taken over automatically', () => {
-    fs.writeFileSync(lockFileFor('example', dir), JSON.stringify({ stage: 'example', pid: 1, host: 'ci-runner-7', command: 'deploy', startedAt: 'x' }));
+    fs.writeFileSync(
+      lockFileFor('example', dir),
+      JSON.stringify({ stage: 'example', pid: 1, host: 'ci-runner-7', command: 'deploy', startedAt: 'x' }),
+    );
     expect(() => acquireDeployLock('example', 'deploy', dir, () => false)).toThrow('(pid 1 on ci-runner-7, started x)');
     fs.rmSync(lockFileFor('example', dir));
   });

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeployOutputsFile, outputsFilePath, readDeployOutputs, readDeployOutputsIfPresent, writeDeployOutputs } from '../../lib/deploy/deploy-outputs-file';
+import {
+  type DeployOutputsFile,
+  outputsFilePath,
+  readDeployOutputs,
+  readDeployOutputsIfPresent,
+  writeDeployOutputs,
+} from '../../lib/deploy/deploy-outputs-file';
 
 const sample: DeployOutputsFile = {
   stage: 'example',
@@ -10,7 +16,12 @@ const sample: DeployOutputsFile = {
     'test-test-com': {
       domain: 'test.test.com',
       aws: { stackName: 's3alicdn-example-test-test-com-origin', outputs: { BucketName: 'ali-cdn-test' } },
-      ros: { stackName: 's3alicdn-example-test-test-com-cdn', stackId: 'stack-1', regionId: 'ap-southeast-1', outputs: { CdnCname: 'x.w.kunlunsl.com' } },
+      ros: {
+        stackName: 's3alicdn-example-test-test-com-cdn',
+        stackId: 'stack-1',
+        regionId: 'ap-southeast-1',
+        outputs: { CdnCname: 'x.w.kunlunsl.com' },
+      },
       dns: { provider: 'alidns', name: 'test.test.com', cnameTarget: 'x.w.kunlunsl.com' },
     },
   },

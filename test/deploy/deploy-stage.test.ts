@@ -19,12 +19,20 @@ useStageWorld();
 describe('deploy, end to end against the test doubles', () => {
   test('deploys the AWS origin, then the ROS stack with the reader key, streams events and writes the outputs file', async () => {
     const { summary, lines } = await deploy();
-    expect(summary).toMatchObject({ ok: true, stage: 'example', sites: [{ site: 'test-test-com', awsOrigin: 'deployed', rosCdn: 'created' }] });
+    expect(summary).toMatchObject({
+      ok: true,
+      stage: 'example',
+      sites: [{ site: 'test-test-com', awsOrigin: 'deployed', rosCdn: 'created' }],
+    });
 
     // Order: preflight, then cdk deploy of the synthesized assembly, then ROS.
     expect(world.cdkCalls).toHaveLength(1);
-    expect(world.cdkCalls[0]).toEqual(expect.arrayContaining(['deploy', 's3alicdn-example-test-test-com-origin', '--app', 'cdk.out', '--require-approval', 'never']));
-    expect(lines.findIndex((l) => l.includes('Deploying AWS origin'))).toBeLessThan(lines.findIndex((l) => l.includes('Deploying Alibaba ROS stack')));
+    expect(world.cdkCalls[0]).toEqual(
+      expect.arrayContaining(['deploy', 's3alicdn-example-test-test-com-origin', '--app', 'cdk.out', '--require-approval', 'never']),
+    );
+    expect(lines.findIndex((line) => line.includes('Deploying AWS origin'))).toBeLessThan(
+      lines.findIndex((line) => line.includes('Deploying Alibaba ROS stack')),
+    );
 
     // The first reader key was created and handed to ROS as NoEcho parameters; it appears in no output line.
     const [keyId] = world.iam.keyIds(READER_USER);
@@ -34,12 +42,16 @@ describe('deploy, end to end against the test doubles', () => {
     expect(JSON.stringify(summary)).not.toContain(secretKey);
 
     // Events streamed with cdk-style progress counters.
-    expect(lines.filter((l) => l.startsWith('event: ['))).not.toHaveLength(0);
-    expect(lines.some((l) => /event: \[\d+\/\d+\] .*CREATE_COMPLETE\s+Domain \(ALIYUN::CDN::Domain\)/.test(l))).toBe(true);
+    expect(lines.filter((line) => line.startsWith('event: ['))).not.toHaveLength(0);
+    expect(lines.some((line) => /event: \[\d+\/\d+\] .*CREATE_COMPLETE\s+Domain \(ALIYUN::CDN::Domain\)/.test(line))).toBe(true);
 
     const outputs = readDeployOutputs(outputsFilePath('example', world.dir));
     const site = outputs.sites['test-test-com'];
-    expect(site.aws.outputs).toMatchObject({ BucketName: 'ali-cdn-test', OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com', ReaderUserName: READER_USER });
+    expect(site.aws.outputs).toMatchObject({
+      BucketName: 'ali-cdn-test',
+      OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
+      ReaderUserName: READER_USER,
+    });
     expect(site.ros?.outputs.CdnCname).toBeDefined();
     expect(site.ros?.outputs.ServiceUrl).toBe('https://test.test.com/');
     expect(site.dns).toEqual({ provider: 'alidns', name: 'test.test.com', cnameTarget: site.ros!.outputs.CdnCname });
@@ -100,10 +112,12 @@ describe('a deploy stops before anything changes', () => {
   };
 
   test('expired AWS credentials', async () => {
-    mockClient(world.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
+    mockClient(world.sts)
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
     const { summary, lines } = await deploy();
     expect(summary).toMatchObject({ ok: false, failedStep: 'preflight', code: 'PREFLIGHT_FAILED' });
-    expect(lines.some((l) => l.startsWith('warn: ✗ AWS credentials:'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('warn: ✗ AWS credentials:'))).toBe(true);
     expect(summary.error).toContain('Preflight failed; nothing was deployed.');
     nothingChanged();
   });
@@ -119,17 +133,24 @@ describe('a deploy stops before anything changes', () => {
     Object.assign(world, { server });
     const { summary, lines } = await deploy();
     expect(summary).toMatchObject({ ok: false, failedStep: 'preflight' });
-    expect(lines.find((l) => l.startsWith('warn: ✗ Alibaba DNS zone test.com:'))).toContain('test.com');
+    expect(lines.find((line) => line.startsWith('warn: ✗ Alibaba DNS zone test.com:'))).toContain('test.com');
     nothingChanged();
   });
 
   test('account Block Public Access that would break a referer mode', async () => {
-    mockClient(world.s3control).on(GetPublicAccessBlockCommand).resolves({
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    });
+    mockClient(world.s3control)
+      .on(GetPublicAccessBlockCommand)
+      .resolves({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      });
     const { summary, lines } = await deploy(exampleStageWith((site) => (site.originAccess = { mode: 'referer' })));
     expect(summary).toMatchObject({ ok: false, failedStep: 'preflight' });
-    expect(lines.some((l) => l.startsWith('warn: ✗ account Block Public Access (referer mode):'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('warn: ✗ account Block Public Access (referer mode):'))).toBe(true);
     nothingChanged();
   });
 
@@ -137,7 +158,9 @@ describe('a deploy stops before anything changes', () => {
     world.outputsFileText = (stack) => JSON.stringify({ [stack]: { BucketName: 'ali-cdn-test' } });
     const { summary } = await deploy();
     expect(summary).toMatchObject({ ok: false, failedStep: 'origin-outputs', code: 'BAD_FILE' });
-    expect(summary.error).toMatch(/origin-outputs\.json: stack "s3alicdn-example-test-test-com-origin" \(signed mode\): output "BucketRegion" is missing/);
+    expect(summary.error).toMatch(
+      /origin-outputs\.json: stack "s3alicdn-example-test-test-com-origin" \(signed mode\): output "BucketRegion" is missing/,
+    );
     expect(summary.error).toContain('The AWS origin stack is deployed; the CDN stack was not touched.');
     expect(world.server.calls.filter((call) => call.action === 'CreateChangeSet')).toEqual([]);
   });

@@ -11,7 +11,13 @@ useStageWorld();
 const SITES = FIFTY_SITES;
 
 test(`${SITES} sites in one stage deploy against the test doubles, then re-deploy as a no-op`, async () => {
-  new CasApiTestDouble(world.server).add({ id: Number(WILDCARD_CERTIFICATE_ID), name: 'wildcard', common: '*.test.com', sans: ['*.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
+  new CasApiTestDouble(world.server).add({
+    id: Number(WILDCARD_CERTIFICATE_ID),
+    name: 'wildcard',
+    common: '*.test.com',
+    sans: ['*.test.com'],
+    notAfter: new Date(Date.now() + 200 * 86_400_000),
+  });
   const stage = fiftySiteStage();
   // The fake cdk answers with one origin outputs entry per stack it was asked to deploy.
   const first = await deploy(stage);

@@ -49,7 +49,10 @@ function recording(stage: StageConfig): { deps: ReturnType<typeof worldDependenc
 function redacted(request: RosStackRequest) {
   const noEcho = [...(request.noEchoParameterKeys ?? [])].sort();
   const parameters = Object.fromEntries(
-    Object.entries(request.parameters).map(([key, value]) => [key, noEcho.includes(key) ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value]),
+    Object.entries(request.parameters).map(([key, value]) => [
+      key,
+      noEcho.includes(key) ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value,
+    ]),
   );
   return { parameters, noEcho };
 }
@@ -92,7 +95,12 @@ describe.each(ORIGIN_ACCESS_MODES)('%s mode: diff passes what deploy passes', (m
     // What is compared is complete: the four shared parameters and every one of the mode's, each of those NoEcho.
     const [request] = deployed.recorded.rosRequests;
     const modeParameters = mode.rosSecretParameters.map((parameter) => parameter.name);
-    const shared = [CDN_STACK_PARAMETERS.bucketName, CDN_STACK_PARAMETERS.bucketRegion, CDN_STACK_PARAMETERS.originHost, CDN_STACK_PARAMETERS.originPathPrefix];
+    const shared = [
+      CDN_STACK_PARAMETERS.bucketName,
+      CDN_STACK_PARAMETERS.bucketRegion,
+      CDN_STACK_PARAMETERS.originHost,
+      CDN_STACK_PARAMETERS.originPathPrefix,
+    ];
     expect(Object.keys(request.parameters).sort()).toEqual([...shared, ...modeParameters].sort());
     expect([...(request.noEchoParameterKeys ?? [])].sort()).toEqual([...modeParameters].sort());
     expect(Object.keys(deployed.recorded.awsContexts[0])).toHaveLength(mode.preflight.secret?.ensure === 'before-synth' ? 1 : 0);

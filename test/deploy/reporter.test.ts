@@ -3,7 +3,7 @@ import { createReporter } from '../../lib/deploy/reporter';
 function capture(ci: boolean) {
   const out: string[] = [];
   const err: string[] = [];
-  const reporter = createReporter({ ci, streams: { out: (t) => void out.push(t), err: (t) => void err.push(t) } });
+  const reporter = createReporter({ ci, streams: { out: (text) => void out.push(text), err: (text) => void err.push(text) } });
   reporter.step('Deploying');
   reporter.event('[1/9] CREATE_COMPLETE Domain (ALIYUN::CDN::Domain)');
   reporter.warn('careful');

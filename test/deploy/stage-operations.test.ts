@@ -20,7 +20,9 @@ describe('diff', () => {
     const stage = exampleStageWith((site) => (site.cache.byPath[0].ttlSeconds = 900));
     const deps = worldDependencies(stage);
     expect(await diffStage(stage, deps, { projectDir: world.dir, fail: true })).toBe(1);
-    expect(world.cdkCalls.at(-1)).toEqual(expect.arrayContaining(['diff', 's3alicdn-example-test-test-com-origin', '--fail', '--app', 'cdk.out']));
+    expect(world.cdkCalls.at(-1)).toEqual(
+      expect.arrayContaining(['diff', 's3alicdn-example-test-test-com-origin', '--fail', '--app', 'cdk.out']),
+    );
     const calls = world.server.calls.slice(before).map((call) => call.action);
     expect(calls).toContain('CreateChangeSet');
     expect(calls).toContain('DeleteChangeSet');
@@ -68,13 +70,19 @@ describe('destroy', () => {
     s3Mock.on(DeleteObjectsCommand).resolves({});
     s3Mock.on(DeleteBucketCommand).resolves({});
     const deps = worldDependencies(exampleStageWith());
-    expect(await destroyStage(exampleStageWith(), { ...deps, s3: () => s3 }, { projectDir: world.dir, yes: true, deleteData: true })).toBe(0);
+    expect(await destroyStage(exampleStageWith(), { ...deps, s3: () => s3 }, { projectDir: world.dir, yes: true, deleteData: true })).toBe(
+      0,
+    );
     expect(s3Mock.commandCalls(DeleteBucketCommand)).toHaveLength(1);
   });
 
   test('declined: nothing is deleted', async () => {
     const deps = worldDependencies(exampleStageWith());
-    const code = await destroyStage(exampleStageWith(), { ...deps, confirm: async () => false, s3: () => new S3Client({}) }, { projectDir: world.dir, yes: false, deleteData: true });
+    const code = await destroyStage(
+      exampleStageWith(),
+      { ...deps, confirm: async () => false, s3: () => new S3Client({}) },
+      { projectDir: world.dir, yes: false, deleteData: true },
+    );
     expect(code).toBe(1);
     expect(world.cdkCalls).toEqual([]);
     expect(world.server.calls.filter((call) => call.action === 'DeleteStack')).toEqual([]);
@@ -112,7 +120,9 @@ describe('rotate', () => {
       });
     const { mockClient: mock } = await import('aws-sdk-client-mock');
     const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');
-    mock(world.s3control).on(GetPublicAccessBlockCommand).rejects(Object.assign(new Error('none'), { name: 'NoSuchPublicAccessBlockConfiguration', $metadata: { httpStatusCode: 404 } }));
+    mock(world.s3control)
+      .on(GetPublicAccessBlockCommand)
+      .rejects(Object.assign(new Error('none'), { name: 'NoSuchPublicAccessBlockConfiguration', $metadata: { httpStatusCode: 404 } }));
     const first = await deploy(stage);
     expect(first.summary.error).toBeUndefined();
     const name = 's3alicdn/example/test-test-com/referer-secret';

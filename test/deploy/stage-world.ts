@@ -47,41 +47,57 @@ export interface World {
 export let world: World;
 
 export function useStageWorld(): void {
-beforeEach(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-deploy-'));
-  const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
-  const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
-  const dns = new AlidnsApiTestDouble(server);
-  const cas = new CasApiTestDouble(server);
-  await server.start();
-  dns.addZone('test.com');
-  cas.add({ id: 12345678, name: 'test', common: 'test.test.com', sans: ['test.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
-  const secrets = new SecretsManagerDouble();
-  const sts = new STSClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
-  mockClient(sts).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, UserId: 'AIDATEST' });
-  const s3control = new S3ControlClient({ region: 'ap-northeast-2', credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) } });
-  world = {
-    dir,
-    server,
-    ros,
-    dns,
-    secrets,
-    iam: new IamDouble(READER_USER),
-    sts,
-    s3control,
-    cdkCalls: [],
-    // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
-    readerSecretArn: secrets.addSecret('s3alicdn/example/test-test-com/reader-key', JSON.stringify({ state: 'awaiting-first-deploy', placeholder: 'abc' })),
-    cdkExitCode: 0,
-  };
-});
+  beforeEach(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-deploy-'));
+    const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
+    const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
+    const dns = new AlidnsApiTestDouble(server);
+    const cas = new CasApiTestDouble(server);
+    await server.start();
+    dns.addZone('test.com');
+    cas.add({
+      id: 12345678,
+      name: 'test',
+      common: 'test.test.com',
+      sans: ['test.test.com'],
+      notAfter: new Date(Date.now() + 200 * 86_400_000),
+    });
+    const secrets = new SecretsManagerDouble();
+    const sts = new STSClient({
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) },
+    });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, UserId: 'AIDATEST' });
+    const s3control = new S3ControlClient({
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'AKIATESTDOUBLE000000', secretAccessKey: 'x'.repeat(40) },
+    });
+    world = {
+      dir,
+      server,
+      ros,
+      dns,
+      secrets,
+      iam: new IamDouble(READER_USER),
+      sts,
+      s3control,
+      cdkCalls: [],
+      // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
+      readerSecretArn: secrets.addSecret(
+        's3alicdn/example/test-test-com/reader-key',
+        JSON.stringify({ state: 'awaiting-first-deploy', placeholder: 'abc' }),
+      ),
+      cdkExitCode: 0,
+    };
+  });
 
-afterEach(async () => {
-  await world.server.close();
-  fs.rmSync(world.dir, { recursive: true, force: true });
-});
+  afterEach(async () => {
+    await world.server.close();
+    fs.rmSync(world.dir, { recursive: true, force: true });
+  });
 }
-
 
 /** Stands in for `node_modules/.bin/cdk`: records the arguments and writes the outputs file as cdk would. */
 export function fakeCdk(): CdkRunner {
@@ -112,13 +128,21 @@ export function fakeCdk(): CdkRunner {
   };
 }
 
-export function worldDependencies(stage: StageConfig, reporter = recordingReporter()): DeployDependencies & { reporter: ReturnType<typeof recordingReporter> } {
+export function worldDependencies(
+  stage: StageConfig,
+  reporter = recordingReporter(),
+): DeployDependencies & { reporter: ReturnType<typeof recordingReporter> } {
   const deps = createRealDeployDependencies({
     stage,
     projectDir: world.dir,
     reporter,
     interactive: false,
-    endpoints: { rosEndpoint: world.server.endpoint, alidnsEndpoint: world.server.endpoint, casEndpoint: world.server.endpoint, alibabaProtocol: 'HTTP' },
+    endpoints: {
+      rosEndpoint: world.server.endpoint,
+      alidnsEndpoint: world.server.endpoint,
+      casEndpoint: world.server.endpoint,
+      alibabaProtocol: 'HTTP',
+    },
     overrides: {
       sts: world.sts,
       s3control: world.s3control,
@@ -126,7 +150,13 @@ export function worldDependencies(stage: StageConfig, reporter = recordingReport
       secretsManager: () => world.secrets.client,
       alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
       cdk: fakeCdk(),
-      rosPolling: { pollIntervalMs: 1000, maxWaitMs: 600_000, clock: fakeClock(), retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5 },
+      rosPolling: {
+        pollIntervalMs: 1000,
+        maxWaitMs: 600_000,
+        clock: fakeClock(),
+        retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+        random: () => 0.5,
+      },
     },
   });
   // The real synth, run once per distinct input in a test run (see synth-memo.ts); everything else is as users get it.
@@ -139,6 +169,5 @@ export async function deploy(stage: StageConfig = exampleStageWith(), yes = true
   const summary = await deployStage(stage, deps, { projectDir: world.dir, yes });
   return { summary, lines: reporter.lines };
 }
-
 
 export const rosCalls = () => world.server.calls.filter((call) => call.version === '2019-09-10').length;

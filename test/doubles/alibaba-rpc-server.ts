@@ -13,9 +13,9 @@
  *   `{RequestId, HostId, Code, Message, Recommend}`; the SDK turns any `Code` containing "Throttling" into a
  *   `ThrottlingError`, other 4xx into `ClientError`, 5xx into `ServerError`, each with `code` and `statusCode`.
  */
-import * as http from 'http';
-import { AddressInfo } from 'net';
-import { createHash, createHmac, randomUUID } from 'crypto';
+import * as http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 /** Throw this from a handler to answer with an Alibaba-style error body. */
 export class AlibabaRpcError extends Error {
@@ -68,16 +68,33 @@ export interface AlibabaRpcServerOptions {
 }
 
 const PROTOCOL_PARAMS = new Set([
-  'Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion',
-  'AccessKeyId', 'Signature', 'SecurityToken', 'SignatureType', 'BearerToken',
+  'Action',
+  'Version',
+  'Format',
+  'Timestamp',
+  'SignatureNonce',
+  'SignatureMethod',
+  'SignatureVersion',
+  'AccessKeyId',
+  'Signature',
+  'SecurityToken',
+  'SignatureType',
+  'BearerToken',
 ]);
 
-interface ScheduledFault { fault: RpcFault; remaining: number }
+interface ScheduledFault {
+  fault: RpcFault;
+  remaining: number;
+}
 
 /** Alibaba's percent-encoding for signatures: RFC 3986, so `!'()*` are escaped too. */
 function acsEncode(value: string): string {
   return encodeURIComponent(value)
-    .replace(/!/g, '%21').replace(/'/g, '%27').replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\*/g, '%2A');
+    .replace(/!/g, '%21')
+    .replace(/'/g, '%27')
+    .replace(/\(/g, '%28')
+    .replace(/\)/g, '%29')
+    .replace(/\*/g, '%2A');
 }
 
 export class AlibabaRpcServerTestDouble {
@@ -123,7 +140,7 @@ export class AlibabaRpcServerTestDouble {
   }
 
   callCount(action?: string): number {
-    return action ? this.calls.filter((c) => c.action === action).length : this.calls.length;
+    return action ? this.calls.filter((call) => call.action === action).length : this.calls.length;
   }
 
   resetCalls(): void {
@@ -169,9 +186,14 @@ export class AlibabaRpcServerTestDouble {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://local');
     const query: Record<string, string> = {};
-    url.searchParams.forEach((v, k) => { query[k] = v; });
+    url.searchParams.forEach((value, key) => {
+      query[key] = value;
+    });
     const form: Record<string, string> = {};
-    if (rawBody.length > 0) new URLSearchParams(rawBody.toString('utf8')).forEach((v, k) => { form[k] = v; });
+    if (rawBody.length > 0)
+      new URLSearchParams(rawBody.toString('utf8')).forEach((value, key) => {
+        form[key] = value;
+      });
 
     const action = headerValue(req, 'x-acs-action') ?? query.Action ?? '';
     const version = headerValue(req, 'x-acs-version') ?? query.Version ?? '';
@@ -181,8 +203,13 @@ export class AlibabaRpcServerTestDouble {
     const auth = this.authenticate(req, url, query, form, rawBody);
     const fault = this.takeFault(action);
     const call: RecordedRpcCall = {
-      seq: ++this.seq, action, version, params, accessKeyId: auth.accessKeyId,
-      signatureMethod: auth.method, fault: fault?.kind,
+      seq: ++this.seq,
+      action,
+      version,
+      params,
+      accessKeyId: auth.accessKeyId,
+      signatureMethod: auth.method,
+      fault: fault?.kind,
     };
     this.calls.push(call);
     for (const l of this.listeners) l(call);
@@ -190,13 +217,16 @@ export class AlibabaRpcServerTestDouble {
     if (auth.error) return this.sendError(res, auth.error.httpStatus, auth.error.code, auth.error.message);
     if (fault?.kind === 'throttle') {
       if (fault.retryAfterMs !== undefined) res.setHeader('x-acs-retry-after', String(fault.retryAfterMs));
-      return this.sendError(res, fault.httpStatus ?? 400, fault.code ?? 'Throttling.User',
-        'Request was denied due to user flow control.');
+      return this.sendError(res, fault.httpStatus ?? 400, fault.code ?? 'Throttling.User', 'Request was denied due to user flow control.');
     }
     if (fault?.kind === 'server-error') {
       const status = fault.httpStatus ?? 503;
-      return this.sendError(res, status, fault.code ?? (status === 500 ? 'InternalError' : 'ServiceUnavailable'),
-        'The request has failed due to a temporary failure of the server.');
+      return this.sendError(
+        res,
+        status,
+        fault.code ?? (status === 500 ? 'InternalError' : 'ServiceUnavailable'),
+        'The request has failed due to a temporary failure of the server.',
+      );
     }
     if (fault?.kind === 'connection-reset' && !fault.afterHandler) {
       req.socket.destroy();
@@ -215,64 +245,98 @@ export class AlibabaRpcServerTestDouble {
   }
 
   private async runHandler(
-    action: string, version: string, params: Record<string, string>, call: RecordedRpcCall,
+    action: string,
+    version: string,
+    params: Record<string, string>,
+    call: RecordedRpcCall,
   ): Promise<{ body: Record<string, unknown> } | { error: AlibabaRpcError }> {
     const entry = this.handlers.get(action);
     if (!entry) {
-      return { error: new AlibabaRpcError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`) };
+      return {
+        error: new AlibabaRpcError(
+          404,
+          'InvalidAction.NotFound',
+          `Specified api is not found, please check your url and method. (${action})`,
+        ),
+      };
     }
     if (entry.version && entry.version !== version) {
       return { error: new AlibabaRpcError(400, 'InvalidVersion', `Specified parameter Version is not valid: ${version}`) };
     }
     try {
       return { body: await entry.handler(params, call) };
-    } catch (err) {
-      if (err instanceof AlibabaRpcError) return { error: err };
-      throw err;
+    } catch (error) {
+      if (error instanceof AlibabaRpcError) return { error };
+      throw error;
     }
   }
 
   private authenticate(
-    req: http.IncomingMessage, url: URL, query: Record<string, string>, form: Record<string, string>, rawBody: Buffer,
+    req: http.IncomingMessage,
+    url: URL,
+    query: Record<string, string>,
+    form: Record<string, string>,
+    rawBody: Buffer,
   ): { method: RecordedRpcCall['signatureMethod']; accessKeyId?: string; error?: AlibabaRpcError } {
     const authorization = headerValue(req, 'authorization');
     if (authorization?.startsWith('ACS3-HMAC-SHA256 ')) return this.checkAcs3(req, url, authorization, rawBody);
     if (query.Signature) return this.checkHmacSha1(query, form);
     if (!this.options.credentials) return { method: 'none' };
-    return { method: 'none', error: new AlibabaRpcError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.') };
+    return {
+      method: 'none',
+      error: new AlibabaRpcError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.'),
+    };
   }
 
   private findCredential(accessKeyId: string): TestCredential | undefined | 'unchecked' {
     if (!this.options.credentials) return 'unchecked';
-    return this.options.credentials.find((c) => c.accessKeyId === accessKeyId);
+    return this.options.credentials.find((credential) => credential.accessKeyId === accessKeyId);
   }
 
   private checkAcs3(req: http.IncomingMessage, url: URL, authorization: string, rawBody: Buffer) {
     const method = 'ACS3-HMAC-SHA256' as const;
-    const fields = Object.fromEntries(authorization.slice(method.length + 1).split(',').map((kv) => {
-      const i = kv.indexOf('=');
-      return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
-    }));
+    const fields = Object.fromEntries(
+      authorization
+        .slice(method.length + 1)
+        .split(',')
+        .map((kv) => {
+          const i = kv.indexOf('=');
+          return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
+        }),
+    );
     const accessKeyId: string = fields.Credential ?? '';
     const cred = this.findCredential(accessKeyId);
     if (cred === 'unchecked') return { method, accessKeyId };
-    if (!cred) return { method, accessKeyId, error: new AlibabaRpcError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
+    if (!cred)
+      return { method, accessKeyId, error: new AlibabaRpcError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
     const tokenError = checkSecurityToken(cred, headerValue(req, 'x-acs-security-token'));
     if (tokenError) return { method, accessKeyId, error: tokenError };
 
     const payloadHash = createHash('sha256').update(rawBody).digest('hex');
     if (headerValue(req, 'x-acs-content-sha256') !== payloadHash) {
-      return { method, accessKeyId, error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'The request body hash does not match x-acs-content-sha256.') };
+      return {
+        method,
+        accessKeyId,
+        error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'The request body hash does not match x-acs-content-sha256.'),
+      };
     }
     const signedHeaders: string[] = (fields.SignedHeaders ?? '').split(';').filter(Boolean);
-    const canonicalQuery = [...url.searchParams.keys()].sort()
-      .map((k) => `${acsEncode(k)}=${acsEncode(url.searchParams.get(k) ?? '')}`).join('&');
-    const canonicalHeaders = signedHeaders.map((h) => `${h}:${(headerValue(req, h) ?? '').trim()}\n`).join('');
+    const canonicalQuery = [...url.searchParams.keys()]
+      .sort()
+      .map((key) => `${acsEncode(key)}=${acsEncode(url.searchParams.get(key) ?? '')}`)
+      .join('&');
+    const canonicalHeaders = signedHeaders
+      .map((signedHeader) => `${signedHeader}:${(headerValue(req, signedHeader) ?? '').trim()}\n`)
+      .join('');
     const canonicalRequest = [req.method, url.pathname, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
     const stringToSign = `${method}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
     const expected = createHmac('sha256', cred.accessKeySecret).update(stringToSign).digest('hex');
     if (expected !== fields.Signature) {
-      return { method, accessKeyId, error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'Specified signature does not match our calculation.') };
+      return {
+        method,
+        accessKeyId,
+        error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'Specified signature does not match our calculation.'),
+      };
     }
     return { method, accessKeyId };
   }
@@ -282,23 +346,34 @@ export class AlibabaRpcServerTestDouble {
     const accessKeyId = query.AccessKeyId ?? '';
     const cred = this.findCredential(accessKeyId);
     if (cred === 'unchecked') return { method, accessKeyId };
-    if (!cred) return { method, accessKeyId, error: new AlibabaRpcError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
+    if (!cred)
+      return { method, accessKeyId, error: new AlibabaRpcError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
     const tokenError = checkSecurityToken(cred, query.SecurityToken);
     if (tokenError) return { method, accessKeyId, error: tokenError };
     const signed: Record<string, string> = { ...query, ...form };
     delete signed.Signature;
-    const canonical = Object.keys(signed).sort().map((k) => `${acsEncode(k)}=${acsEncode(signed[k] ?? '')}`).join('&');
+    const canonical = Object.keys(signed)
+      .sort()
+      .map((key) => `${acsEncode(key)}=${acsEncode(signed[key] ?? '')}`)
+      .join('&');
     const stringToSign = `POST&${acsEncode('/')}&${acsEncode(canonical)}`;
     const expected = createHmac('sha1', `${cred.accessKeySecret}&`).update(stringToSign).digest('base64');
     if (expected !== query.Signature) {
-      return { method, accessKeyId, error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'Specified signature does not match our calculation.') };
+      return {
+        method,
+        accessKeyId,
+        error: new AlibabaRpcError(400, 'SignatureDoesNotMatch', 'Specified signature does not match our calculation.'),
+      };
     }
     return { method, accessKeyId };
   }
 
   private delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.pendingTimers.delete(t); resolve(); }, ms);
+      const t = setTimeout(() => {
+        this.pendingTimers.delete(t);
+        resolve();
+      }, ms);
       this.pendingTimers.add(t);
     });
   }
@@ -335,7 +410,7 @@ function headerValue(req: http.IncomingMessage, name: string): string | undefine
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -95,7 +95,12 @@ export class IamDouble extends FailureInjector {
   private install(): void {
     this.mock.on(ListAccessKeysCommand).callsFake(({ UserName }) => {
       this.check('ListAccessKeys');
-      const AccessKeyMetadata = this.userKeys(UserName).map((key) => ({ UserName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: key.createDate }));
+      const AccessKeyMetadata = this.userKeys(UserName).map((key) => ({
+        UserName,
+        AccessKeyId: key.accessKeyId,
+        Status: key.status,
+        CreateDate: key.createDate,
+      }));
       return { AccessKeyMetadata, IsTruncated: false };
     });
     this.mock.on(CreateAccessKeyCommand).callsFake(({ UserName }) => {
@@ -109,7 +114,15 @@ export class IamDouble extends FailureInjector {
         createDate: new Date((this.clock += 60_000)),
       };
       keys.push(key);
-      return { AccessKey: { UserName, AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, Status: 'Active', CreateDate: key.createDate } };
+      return {
+        AccessKey: {
+          UserName,
+          AccessKeyId: key.accessKeyId,
+          SecretAccessKey: key.secretAccessKey,
+          Status: 'Active',
+          CreateDate: key.createDate,
+        },
+      };
     });
     this.mock.on(UpdateAccessKeyCommand).callsFake(({ UserName, AccessKeyId, Status }) => {
       this.check('UpdateAccessKey');
@@ -218,7 +231,9 @@ export class SecretsManagerDouble extends FailureInjector {
     this.mock.on(DescribeSecretCommand).callsFake(({ SecretId }) => {
       this.check('DescribeSecret');
       const state = this.require(SecretId);
-      const VersionIdsToStages = Object.fromEntries(state.versions.filter((version) => version.stages.size).map((version) => [version.versionId, [...version.stages]]));
+      const VersionIdsToStages = Object.fromEntries(
+        state.versions.filter((version) => version.stages.size).map((version) => [version.versionId, [...version.stages]]),
+      );
       return { ARN: state.arn, Name: state.name, VersionIdsToStages, DeletedDate: state.deleted };
     });
     this.mock.on(GetSecretValueCommand).callsFake(({ SecretId, VersionStage }) => {
@@ -226,8 +241,15 @@ export class SecretsManagerDouble extends FailureInjector {
       const state = this.require(SecretId);
       const stage = VersionStage ?? 'AWSCURRENT';
       const version = state.versions.find((version) => version.stages.has(stage));
-      if (!version) throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
-      return { ARN: state.arn, Name: state.name, VersionId: version.versionId, SecretString: version.secretString, VersionStages: [...version.stages] };
+      if (!version)
+        throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+      return {
+        ARN: state.arn,
+        Name: state.name,
+        VersionId: version.versionId,
+        SecretString: version.secretString,
+        VersionStages: [...version.stages],
+      };
     });
     this.mock.on(PutSecretValueCommand).callsFake(({ SecretId, SecretString, ClientRequestToken }) => {
       this.check('PutSecretValue');
@@ -240,7 +262,8 @@ export class SecretsManagerDouble extends FailureInjector {
       const state = this.require(SecretId);
       const from = state.versions.find((version) => version.versionId === RemoveFromVersionId);
       const to = state.versions.find((version) => version.versionId === MoveToVersionId);
-      if (!from?.stages.has(VersionStage) || !to) throw awsError('InvalidParameterException', 'The parameter RemoveFromVersionId does not match the version holding the label.');
+      if (!from?.stages.has(VersionStage) || !to)
+        throw awsError('InvalidParameterException', 'The parameter RemoveFromVersionId does not match the version holding the label.');
       from.stages.delete(VersionStage);
       to.stages.add(VersionStage);
       if (VersionStage === 'AWSCURRENT') {

@@ -12,9 +12,9 @@
  * - Error codes not found in the docs (`ActionInProgress`, `InvalidChangeSetStatus`, `ChangeSetExists`) are
  *   plausible stand-ins; the deployer does not depend on them.
  */
-import { AlibabaRpcError, AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
-import { canonical, parseTemplate, ParsedTemplate } from './ros-template-evaluator';
-import { RosStackSimulator, SimChange, SimStack } from './ros-stack-simulator';
+import { AlibabaRpcError, type AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
+import { canonical, parseTemplate, type ParsedTemplate } from './ros-template-evaluator';
+import { RosStackSimulator, type SimChange, type SimStack } from './ros-stack-simulator';
 
 const VERSION = '2019-09-10';
 
@@ -60,22 +60,25 @@ export class RosApiTestDouble {
   private clockSeconds = 0;
   private idCounter = 0;
 
-  constructor(server: AlibabaRpcServerTestDouble, private readonly opts: RosApiDoubleOptions = {}) {
+  constructor(
+    server: AlibabaRpcServerTestDouble,
+    private readonly opts: RosApiDoubleOptions = {},
+  ) {
     this.sim = new RosStackSimulator(() => this.now(), opts.accountId ?? '1234567890123456', opts.regionId ?? 'cn-hangzhou');
     const h = (action: string, fn: (p: Readonly<Record<string, string>>) => Record<string, unknown>) => server.handle(action, fn, VERSION);
-    h('ListStacks', (p) => this.listStacks(p));
-    h('GetStack', (p) => this.getStack(p));
-    h('CreateChangeSet', (p) => this.idempotent('CreateChangeSet', p, () => this.createChangeSet(p)));
-    h('GetChangeSet', (p) => this.getChangeSet(p));
-    h('ListChangeSets', (p) => this.listChangeSets(p));
-    h('DeleteChangeSet', (p) => this.deleteChangeSet(p));
-    h('ExecuteChangeSet', (p) => this.idempotent('ExecuteChangeSet', p, () => this.executeChangeSet(p)));
-    h('ListStackEvents', (p) => this.listStackEvents(p));
-    h('CreateStack', (p) => this.idempotent('CreateStack', p, () => this.createStack(p)));
-    h('UpdateStack', (p) => this.idempotent('UpdateStack', p, () => this.updateStack(p)));
-    h('DeleteStack', (p) => this.deleteStack(p));
-    h('GetTemplate', (p) => this.getTemplate(p));
-    h('ListStackResources', (p) => this.listStackResources(p));
+    h('ListStacks', (params) => this.listStacks(params));
+    h('GetStack', (params) => this.getStack(params));
+    h('CreateChangeSet', (params) => this.idempotent('CreateChangeSet', params, () => this.createChangeSet(params)));
+    h('GetChangeSet', (params) => this.getChangeSet(params));
+    h('ListChangeSets', (params) => this.listChangeSets(params));
+    h('DeleteChangeSet', (params) => this.deleteChangeSet(params));
+    h('ExecuteChangeSet', (params) => this.idempotent('ExecuteChangeSet', params, () => this.executeChangeSet(params)));
+    h('ListStackEvents', (params) => this.listStackEvents(params));
+    h('CreateStack', (params) => this.idempotent('CreateStack', params, () => this.createStack(params)));
+    h('UpdateStack', (params) => this.idempotent('UpdateStack', params, () => this.updateStack(params)));
+    h('DeleteStack', (params) => this.deleteStack(params));
+    h('GetTemplate', (params) => this.getTemplate(params));
+    h('ListStackResources', (params) => this.listStackResources(params));
   }
 
   // ---- scenario knobs ----
@@ -94,150 +97,231 @@ export class RosApiTestDouble {
   // ---- inspection for assertions ----
 
   stackByName(name: string): SimStack | undefined {
-    return [...this.stacks.values()].find((s) => s.stackName === name && s.status !== 'DELETE_COMPLETE');
+    return [...this.stacks.values()].find((stack) => stack.stackName === name && stack.status !== 'DELETE_COMPLETE');
   }
 
   changeSetsOf(stackName: string): ReadonlyArray<{ changeSetName: string; type: string; status: string; executionStatus: string }> {
-    return [...this.changeSets.values()].filter((c) => c.stackName === stackName)
+    return [...this.changeSets.values()]
+      .filter((changeSet) => changeSet.stackName === stackName)
       .map(({ changeSetName, type, status, executionStatus }) => ({ changeSetName, type, status, executionStatus }));
   }
 
   // ---- handlers ----
 
-  private listStacks(p: Readonly<Record<string, string>>) {
-    const names = stringList(p, 'StackName');
-    const statuses = stringList(p, 'Status');
-    const matches = [...this.stacks.values()].filter((s) =>
-      (names.length === 0 || names.includes(s.stackName)) &&
-      (statuses.length > 0 ? statuses.includes(s.status) : s.status !== 'DELETE_COMPLETE') &&
-      (!p.StackId || p.StackId === s.stackId));
-    const { page, pageNumber, pageSize } = paginate(matches, p, 10, 100);
+  private listStacks(params: Readonly<Record<string, string>>) {
+    const names = stringList(params, 'StackName');
+    const statuses = stringList(params, 'Status');
+    const matches = [...this.stacks.values()].filter(
+      (stack) =>
+        (names.length === 0 || names.includes(stack.stackName)) &&
+        (statuses.length > 0 ? statuses.includes(stack.status) : stack.status !== 'DELETE_COMPLETE') &&
+        (!params.StackId || params.StackId === stack.stackId),
+    );
+    const { page, pageNumber, pageSize } = paginate(matches, params, 10, 100);
     return {
-      Stacks: page.map((s) => ({
-        StackId: s.stackId, StackName: s.stackName, Status: s.status, StatusReason: s.statusReason, CreateTime: s.createTime,
-        UpdateTime: s.updateTime, RegionId: this.regionId, DisableRollback: s.disableRollback, TimeoutInMinutes: s.timeoutInMinutes,
+      Stacks: page.map((stack) => ({
+        StackId: stack.stackId,
+        StackName: stack.stackName,
+        Status: stack.status,
+        StatusReason: stack.statusReason,
+        CreateTime: stack.createTime,
+        UpdateTime: stack.updateTime,
+        RegionId: this.regionId,
+        DisableRollback: stack.disableRollback,
+        TimeoutInMinutes: stack.timeoutInMinutes,
       })),
-      TotalCount: matches.length, PageNumber: pageNumber, PageSize: pageSize,
+      TotalCount: matches.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
     };
   }
 
-  private getStack(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(p.StackId);
+  private getStack(params: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(params.StackId);
     for (let i = 0; i < this.stepsPerPoll; i++) this.sim.advance(stack);
     const noEcho = noEchoKeys(stack.template);
     return {
-      StackId: stack.stackId, StackName: stack.stackName, Status: stack.status, StatusReason: stack.statusReason,
-      CreateTime: stack.createTime, UpdateTime: stack.updateTime, RegionId: this.regionId,
-      DisableRollback: stack.disableRollback, TimeoutInMinutes: stack.timeoutInMinutes,
+      StackId: stack.stackId,
+      StackName: stack.stackName,
+      Status: stack.status,
+      StatusReason: stack.statusReason,
+      CreateTime: stack.createTime,
+      UpdateTime: stack.updateTime,
+      RegionId: this.regionId,
+      DisableRollback: stack.disableRollback,
+      TimeoutInMinutes: stack.timeoutInMinutes,
       Parameters: [
         ...Object.entries(stack.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: noEcho.has(k) ? '****' : v })),
         { ParameterKey: 'ALIYUN::StackName', ParameterValue: stack.stackName },
         { ParameterKey: 'ALIYUN::Region', ParameterValue: this.regionId },
       ],
-      Outputs: p.OutputOption === 'Disabled' ? undefined : this.sim.outputs(stack, noEcho),
+      Outputs: params.OutputOption === 'Disabled' ? undefined : this.sim.outputs(stack, noEcho),
     };
   }
 
-  private createChangeSet(p: Readonly<Record<string, string>>) {
-    const type = (p.ChangeSetType ?? 'UPDATE') as 'CREATE' | 'UPDATE';
-    if (type !== 'CREATE' && type !== 'UPDATE') throw new AlibabaRpcError(400, 'InvalidParameter', `ChangeSetType ${p.ChangeSetType} is not supported by this test double.`);
-    const name = required(p, 'ChangeSetName');
-    const template = parseTemplate(required(p, 'TemplateBody'));
-    const given = parameterList(p);
+  private createChangeSet(request: Readonly<Record<string, string>>) {
+    const type = (request.ChangeSetType ?? 'UPDATE') as 'CREATE' | 'UPDATE';
+    if (type !== 'CREATE' && type !== 'UPDATE')
+      throw new AlibabaRpcError(400, 'InvalidParameter', `ChangeSetType ${request.ChangeSetType} is not supported by this test double.`);
+    const name = required(request, 'ChangeSetName');
+    const template = parseTemplate(required(request, 'TemplateBody'));
+    const given = parameterList(request);
     let stack: SimStack;
     if (type === 'CREATE') {
-      const stackName = required(p, 'StackName');
+      const stackName = required(request, 'StackName');
       if (this.stackByName(stackName)) throw new AlibabaRpcError(409, 'StackExists', `The Stack (${stackName}) already exists.`);
-      stack = this.newStack(stackName, p, 'REVIEW_IN_PROGRESS');
+      stack = this.newStack(stackName, request, 'REVIEW_IN_PROGRESS');
     } else {
-      stack = this.requireStack(required(p, 'StackId'));
+      stack = this.requireStack(required(request, 'StackId'));
       if (!UPDATABLE.has(stack.status)) {
-        throw new AlibabaRpcError(stack.status.endsWith('_IN_PROGRESS') ? 409 : 400, stack.status.endsWith('_IN_PROGRESS') ? 'ActionInProgress' : 'StackValidationFailed',
-          `Stack (${stack.stackName}) status ${stack.status} does not allow creating a change set.`);
+        throw new AlibabaRpcError(
+          stack.status.endsWith('_IN_PROGRESS') ? 409 : 400,
+          stack.status.endsWith('_IN_PROGRESS') ? 'ActionInProgress' : 'StackValidationFailed',
+          `Stack (${stack.stackName}) status ${stack.status} does not allow creating a change set.`,
+        );
       }
     }
-    if ([...this.changeSets.values()].some((c) => c.stackId === stack.stackId && c.changeSetName === name)) {
+    if ([...this.changeSets.values()].some((changeSet) => changeSet.stackId === stack.stackId && changeSet.changeSetName === name)) {
       throw new AlibabaRpcError(409, 'ChangeSetExists', `The ChangeSet (${name}) already exists.`);
     }
     const params = effectiveParameters(template, given);
     const changes = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
-    const outcome = this.changeSetOutcome(stack, type, template, params, changes, p.ReplacementOption);
+    const outcome = this.changeSetOutcome(stack, type, template, params, changes, request.ReplacementOption);
     if (outcome === 'error') {
       throw new AlibabaRpcError(400, 'NotSupported', `Update the completely same stack ${stack.stackName} is not supported.`);
     }
     const cs: SimChangeSet = {
-      changeSetId: this.newId(), changeSetName: name, type, stackId: stack.stackId, stackName: stack.stackName,
-      status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', createTime: this.now(), template, parameters: params,
-      changes, pollsLeft: this.changeSetReadyAfterPolls, outcome,
-      disableRollback: p.DisableRollback === 'true', timeoutInMinutes: Number(p.TimeoutInMinutes ?? 60),
+      changeSetId: this.newId(),
+      changeSetName: name,
+      type,
+      stackId: stack.stackId,
+      stackName: stack.stackName,
+      status: 'CREATE_IN_PROGRESS',
+      executionStatus: 'UNAVAILABLE',
+      createTime: this.now(),
+      template,
+      parameters: params,
+      changes,
+      pollsLeft: this.changeSetReadyAfterPolls,
+      outcome,
+      disableRollback: request.DisableRollback === 'true',
+      timeoutInMinutes: Number(request.TimeoutInMinutes ?? 60),
     };
     this.changeSets.set(cs.changeSetId, cs);
     return { ChangeSetId: cs.changeSetId, StackId: stack.stackId };
   }
 
   private changeSetOutcome(
-    stack: SimStack, type: string, template: ParsedTemplate, params: Record<string, string>, changes: SimChange[], replacementOption?: string,
+    stack: SimStack,
+    type: string,
+    template: ParsedTemplate,
+    params: Record<string, string>,
+    changes: SimChange[],
+    replacementOption?: string,
   ): SimChangeSet['outcome'] | 'error' {
-    if (this.changeSetFailureReason) return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: this.changeSetFailureReason };
-    const replaced = changes.find((c) => c.ResourceChange.Replacement === 'True');
+    if (this.changeSetFailureReason)
+      return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: this.changeSetFailureReason };
+    const replaced = changes.find((change) => change.ResourceChange.Replacement === 'True');
     if (replaced && replacementOption !== 'Enabled') {
-      return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE',
-        statusReason: `Resource ${replaced.ResourceChange.LogicalResourceId} needs replacement to apply the update, but ReplacementOption is not Enabled.` };
+      return {
+        status: 'CREATE_FAILED',
+        executionStatus: 'UNAVAILABLE',
+        statusReason: `Resource ${replaced.ResourceChange.LogicalResourceId} needs replacement to apply the update, but ReplacementOption is not Enabled.`,
+      };
     }
-    const identical = type === 'UPDATE' && changes.length === 0 && stack.template !== undefined &&
+    const identical =
+      type === 'UPDATE' &&
+      changes.length === 0 &&
+      stack.template !== undefined &&
       canonical(JSON.parse(stack.template.body)) === canonical(JSON.parse(template.body)) &&
       canonical(stack.parameters) === canonical(params);
     if (identical && this.noChangeBehaviour === 'error') return 'error';
     if (identical && this.noChangeBehaviour === 'failed') {
-      return { status: 'CREATE_FAILED', executionStatus: 'UNAVAILABLE', statusReason: `Update the completely same stack ${stack.stackName} is not supported.` };
+      return {
+        status: 'CREATE_FAILED',
+        executionStatus: 'UNAVAILABLE',
+        statusReason: `Update the completely same stack ${stack.stackName} is not supported.`,
+      };
     }
     return { status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' };
   }
 
-  private getChangeSet(p: Readonly<Record<string, string>>) {
-    const cs = this.requireChangeSet(p.ChangeSetId);
+  private getChangeSet(params: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(params.ChangeSetId);
     if (cs.status === 'CREATE_IN_PROGRESS') {
       if (cs.pollsLeft > 0) cs.pollsLeft -= 1;
       else Object.assign(cs, cs.outcome);
     }
     const ready = cs.status !== 'CREATE_IN_PROGRESS';
     return {
-      ChangeSetId: cs.changeSetId, ChangeSetName: cs.changeSetName, ChangeSetType: cs.type, StackId: cs.stackId,
-      StackName: cs.stackName, Status: cs.status, ExecutionStatus: cs.executionStatus, StatusReason: cs.statusReason,
-      CreateTime: cs.createTime, RegionId: this.regionId, DisableRollback: cs.disableRollback, TimeoutInMinutes: cs.timeoutInMinutes,
-      Parameters: Object.entries(cs.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: noEchoKeys(cs.template).has(k) ? '****' : v })),
-      Changes: ready ? cs.changes : [],
-      TemplateBody: p.ShowTemplate === 'true' ? cs.template.body : undefined,
-    };
-  }
-
-  private listChangeSets(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(required(p, 'StackId'));
-    const names = stringList(p, 'ChangeSetName');
-    const matches = [...this.changeSets.values()].filter((c) => c.stackId === stack.stackId && (names.length === 0 || names.includes(c.changeSetName)));
-    const { page, pageNumber, pageSize } = paginate(matches, p, 10, 50);
-    return {
-      ChangeSets: page.map((c) => ({
-        ChangeSetId: c.changeSetId, ChangeSetName: c.changeSetName, ChangeSetType: c.type, StackId: c.stackId, StackName: c.stackName,
-        Status: c.status, ExecutionStatus: c.executionStatus, StatusReason: c.statusReason, CreateTime: c.createTime, RegionId: this.regionId,
+      ChangeSetId: cs.changeSetId,
+      ChangeSetName: cs.changeSetName,
+      ChangeSetType: cs.type,
+      StackId: cs.stackId,
+      StackName: cs.stackName,
+      Status: cs.status,
+      ExecutionStatus: cs.executionStatus,
+      StatusReason: cs.statusReason,
+      CreateTime: cs.createTime,
+      RegionId: this.regionId,
+      DisableRollback: cs.disableRollback,
+      TimeoutInMinutes: cs.timeoutInMinutes,
+      Parameters: Object.entries(cs.parameters).map(([k, v]) => ({
+        ParameterKey: k,
+        ParameterValue: noEchoKeys(cs.template).has(k) ? '****' : v,
       })),
-      TotalCount: matches.length, PageNumber: pageNumber, PageSize: pageSize,
+      Changes: ready ? cs.changes : [],
+      TemplateBody: params.ShowTemplate === 'true' ? cs.template.body : undefined,
     };
   }
 
-  private deleteChangeSet(p: Readonly<Record<string, string>>) {
-    const cs = this.requireChangeSet(p.ChangeSetId);
+  private listChangeSets(params: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(required(params, 'StackId'));
+    const names = stringList(params, 'ChangeSetName');
+    const matches = [...this.changeSets.values()].filter(
+      (changeSet) => changeSet.stackId === stack.stackId && (names.length === 0 || names.includes(changeSet.changeSetName)),
+    );
+    const { page, pageNumber, pageSize } = paginate(matches, params, 10, 50);
+    return {
+      ChangeSets: page.map((changeSet) => ({
+        ChangeSetId: changeSet.changeSetId,
+        ChangeSetName: changeSet.changeSetName,
+        ChangeSetType: changeSet.type,
+        StackId: changeSet.stackId,
+        StackName: changeSet.stackName,
+        Status: changeSet.status,
+        ExecutionStatus: changeSet.executionStatus,
+        StatusReason: changeSet.statusReason,
+        CreateTime: changeSet.createTime,
+        RegionId: this.regionId,
+      })),
+      TotalCount: matches.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
+    };
+  }
+
+  private deleteChangeSet(params: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(params.ChangeSetId);
     if (cs.executionStatus === 'EXECUTE_IN_PROGRESS') {
-      throw new AlibabaRpcError(400, 'InvalidChangeSetStatus', `The ChangeSet (${cs.changeSetName}) is being executed and cannot be deleted.`);
+      throw new AlibabaRpcError(
+        400,
+        'InvalidChangeSetStatus',
+        `The ChangeSet (${cs.changeSetName}) is being executed and cannot be deleted.`,
+      );
     }
     this.changeSets.delete(cs.changeSetId);
     return {};
   }
 
-  private executeChangeSet(p: Readonly<Record<string, string>>) {
-    const cs = this.requireChangeSet(p.ChangeSetId);
+  private executeChangeSet(params: Readonly<Record<string, string>>) {
+    const cs = this.requireChangeSet(params.ChangeSetId);
     if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE') {
-      throw new AlibabaRpcError(400, 'InvalidChangeSetStatus', `The ChangeSet (${cs.changeSetName}) cannot be executed: status ${cs.status}, execution status ${cs.executionStatus}.`);
+      throw new AlibabaRpcError(
+        400,
+        'InvalidChangeSetStatus',
+        `The ChangeSet (${cs.changeSetName}) cannot be executed: status ${cs.status}, execution status ${cs.executionStatus}.`,
+      );
     }
     const stack = this.requireStack(cs.stackId);
     if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
@@ -247,38 +331,43 @@ export class RosApiTestDouble {
     cs.executionStatus = 'EXECUTE_IN_PROGRESS';
     stack.disableRollback = cs.disableRollback;
     stack.timeoutInMinutes = cs.timeoutInMinutes;
-    const done = (ok: boolean) => { cs.executionStatus = ok ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED'; };
+    const done = (ok: boolean) => {
+      cs.executionStatus = ok ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+    };
     if (cs.type === 'CREATE') this.sim.startCreate(stack, cs.template, cs.parameters, done);
     else this.sim.startUpdate(stack, cs.template, cs.parameters, cs.changes, done);
     return {};
   }
 
-  private listStackEvents(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(p.StackId);
-    const ids = stringList(p, 'LogicalResourceId');
-    const newestFirst = [...stack.events].reverse().filter((e) => ids.length === 0 || ids.includes(e.LogicalResourceId));
-    const { page, pageNumber, pageSize } = paginate(newestFirst, p, 10, 50);
+  private listStackEvents(params: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(params.StackId);
+    const ids = stringList(params, 'LogicalResourceId');
+    const newestFirst = [...stack.events].reverse().filter((event) => ids.length === 0 || ids.includes(event.LogicalResourceId));
+    const { page, pageNumber, pageSize } = paginate(newestFirst, params, 10, 50);
     return { Events: page, TotalCount: newestFirst.length, PageNumber: pageNumber, PageSize: pageSize };
   }
 
-  private createStack(p: Readonly<Record<string, string>>) {
-    const stackName = required(p, 'StackName');
+  private createStack(request: Readonly<Record<string, string>>) {
+    const stackName = required(request, 'StackName');
     if (this.stackByName(stackName)) throw new AlibabaRpcError(409, 'StackExists', `The Stack (${stackName}) already exists.`);
-    const template = parseTemplate(required(p, 'TemplateBody'));
-    const params = effectiveParameters(template, parameterList(p));
-    const stack = this.newStack(stackName, p, 'CREATE_IN_PROGRESS');
+    const template = parseTemplate(required(request, 'TemplateBody'));
+    const params = effectiveParameters(template, parameterList(request));
+    const stack = this.newStack(stackName, request, 'CREATE_IN_PROGRESS');
     this.sim.startCreate(stack, template, params, () => undefined);
     return { StackId: stack.stackId };
   }
 
-  private updateStack(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(required(p, 'StackId'));
+  private updateStack(request: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(required(request, 'StackId'));
     if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
-    const template = parseTemplate(required(p, 'TemplateBody'));
-    const params = effectiveParameters(template, parameterList(p));
+    const template = parseTemplate(required(request, 'TemplateBody'));
+    const params = effectiveParameters(template, parameterList(request));
     const changes = this.sim.computeChanges(stack, template, params);
-    const outcome = this.changeSetOutcome(stack, 'UPDATE', template, params, changes, p.ReplacementOption);
-    if (outcome === 'error' || (changes.length === 0 && canonical(stack.parameters) === canonical(params) && stack.template?.body === template.body)) {
+    const outcome = this.changeSetOutcome(stack, 'UPDATE', template, params, changes, request.ReplacementOption);
+    if (
+      outcome === 'error' ||
+      (changes.length === 0 && canonical(stack.parameters) === canonical(params) && stack.template?.body === template.body)
+    ) {
       throw new AlibabaRpcError(400, 'NotSupported', `Update the completely same stack ${stack.stackName} is not supported.`);
     }
     if (outcome.status === 'CREATE_FAILED') throw new AlibabaRpcError(400, 'NotSupported', outcome.statusReason ?? 'update not supported');
@@ -286,8 +375,8 @@ export class RosApiTestDouble {
     return { StackId: stack.stackId };
   }
 
-  private deleteStack(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(p.StackId);
+  private deleteStack(params: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(params.StackId);
     if (stack.status === 'DELETE_IN_PROGRESS' || stack.status === 'DELETE_COMPLETE') return {};
     if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
     for (const [id, cs] of this.changeSets) if (cs.stackId === stack.stackId) this.changeSets.delete(id);
@@ -297,19 +386,27 @@ export class RosApiTestDouble {
     return {};
   }
 
-  private getTemplate(p: Readonly<Record<string, string>>) {
-    if (p.ChangeSetId) return { TemplateBody: this.requireChangeSet(p.ChangeSetId).template.body };
-    const stack = this.requireStack(p.StackId);
-    const body = stack.template?.body ?? [...this.changeSets.values()].find((c) => c.stackId === stack.stackId)?.template.body;
+  private getTemplate(params: Readonly<Record<string, string>>) {
+    if (params.ChangeSetId) return { TemplateBody: this.requireChangeSet(params.ChangeSetId).template.body };
+    const stack = this.requireStack(params.StackId);
+    const body =
+      stack.template?.body ?? [...this.changeSets.values()].find((changeSet) => changeSet.stackId === stack.stackId)?.template.body;
     return { TemplateBody: body, StackId: stack.stackId };
   }
 
-  private listStackResources(p: Readonly<Record<string, string>>) {
-    const stack = this.requireStack(p.StackId);
+  private listStackResources(params: Readonly<Record<string, string>>) {
+    const stack = this.requireStack(params.StackId);
     return {
-      Resources: [...stack.resources.values()].map((r) => ({
-        LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, Status: r.status,
-        StatusReason: r.statusReason, CreateTime: r.createTime, UpdateTime: r.updateTime, StackId: stack.stackId, StackName: stack.stackName,
+      Resources: [...stack.resources.values()].map((resource) => ({
+        LogicalResourceId: resource.logicalId,
+        PhysicalResourceId: resource.physicalId,
+        ResourceType: resource.type,
+        Status: resource.status,
+        StatusReason: resource.statusReason,
+        CreateTime: resource.createTime,
+        UpdateTime: resource.updateTime,
+        StackId: stack.stackId,
+        StackName: stack.stackName,
       })),
     };
   }
@@ -320,9 +417,13 @@ export class RosApiTestDouble {
     return this.opts.regionId ?? 'cn-hangzhou';
   }
 
-  private idempotent(action: string, p: Readonly<Record<string, string>>, run: () => Record<string, unknown>): Record<string, unknown> {
-    if (!p.ClientToken) return run();
-    const key = `${action}|${p.ClientToken}`;
+  private idempotent(
+    action: string,
+    params: Readonly<Record<string, string>>,
+    run: () => Record<string, unknown>,
+  ): Record<string, unknown> {
+    if (!params.ClientToken) return run();
+    const key = `${action}|${params.ClientToken}`;
     const previous = this.tokens.get(key);
     if (previous) return previous;
     const body = run();
@@ -330,10 +431,17 @@ export class RosApiTestDouble {
     return body;
   }
 
-  private newStack(stackName: string, p: Readonly<Record<string, string>>, status: string): SimStack {
+  private newStack(stackName: string, params: Readonly<Record<string, string>>, status: string): SimStack {
     const stack: SimStack = {
-      stackId: this.newId(), stackName, status, createTime: this.now(), parameters: {}, resources: new Map(), events: [],
-      disableRollback: p.DisableRollback === 'true', timeoutInMinutes: Number(p.TimeoutInMinutes ?? 60),
+      stackId: this.newId(),
+      stackName,
+      status,
+      createTime: this.now(),
+      parameters: {},
+      resources: new Map(),
+      events: [],
+      disableRollback: params.DisableRollback === 'true',
+      timeoutInMinutes: Number(params.TimeoutInMinutes ?? 60),
     };
     this.stacks.set(stack.stackId, stack);
     return stack;
@@ -363,25 +471,38 @@ export class RosApiTestDouble {
   }
 }
 
-const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'IMPORT_CREATE_COMPLETE', 'IMPORT_UPDATE_COMPLETE']);
+const UPDATABLE = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_FAILED',
+  'ROLLBACK_COMPLETE',
+  'ROLLBACK_FAILED',
+  'IMPORT_CREATE_COMPLETE',
+  'IMPORT_UPDATE_COMPLETE',
+]);
 
-function required(p: Readonly<Record<string, string>>, key: string): string {
-  const v = p[key];
-  if (v === undefined || v === '') throw new AlibabaRpcError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
+function required(params: Readonly<Record<string, string>>, key: string): string {
+  const v = params[key];
+  if (v === undefined || v === '')
+    throw new AlibabaRpcError(
+      400,
+      'MissingParameter',
+      `The input parameter "${key}" that is mandatory for processing this request is not supplied.`,
+    );
   return v;
 }
 
 /** `Name.1`, `Name.2`, ... as the SDK flattens string lists. */
-function stringList(p: Readonly<Record<string, string>>, name: string): string[] {
+function stringList(params: Readonly<Record<string, string>>, name: string): string[] {
   const out: string[] = [];
-  for (let i = 1; p[`${name}.${i}`] !== undefined; i++) out.push(p[`${name}.${i}`]!);
+  for (let i = 1; params[`${name}.${i}`] !== undefined; i++) out.push(params[`${name}.${i}`]!);
   return out;
 }
 
-function parameterList(p: Readonly<Record<string, string>>): Record<string, string> {
+function parameterList(params: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 1; p[`Parameters.${i}.ParameterKey`] !== undefined; i++) {
-    out[p[`Parameters.${i}.ParameterKey`]!] = p[`Parameters.${i}.ParameterValue`] ?? '';
+  for (let i = 1; params[`Parameters.${i}.ParameterKey`] !== undefined; i++) {
+    out[params[`Parameters.${i}.ParameterKey`]!] = params[`Parameters.${i}.ParameterValue`] ?? '';
   }
   if (Object.keys(out).length > 200) throw new AlibabaRpcError(400, 'InvalidParameter', 'At most 200 parameters are allowed.');
   return out;
@@ -401,13 +522,17 @@ function effectiveParameters(template: ParsedTemplate, given: Record<string, str
   return out;
 }
 
-function noEchoKeys(t: ParsedTemplate | undefined): Set<string> {
-  return new Set(Object.entries(t?.parameters ?? {}).filter(([, s]) => s.NoEcho === true || s.NoEcho === 'true').map(([k]) => k));
+function noEchoKeys(template: ParsedTemplate | undefined): Set<string> {
+  return new Set(
+    Object.entries(template?.parameters ?? {})
+      .filter(([, s]) => s.NoEcho === true || s.NoEcho === 'true')
+      .map(([k]) => k),
+  );
 }
 
-function paginate<T>(items: T[], p: Readonly<Record<string, string>>, defaultSize: number, maxSize: number) {
-  const pageNumber = Math.max(1, Number(p.PageNumber ?? 1));
-  const pageSize = Number(p.PageSize ?? defaultSize);
+function paginate<T>(items: T[], params: Readonly<Record<string, string>>, defaultSize: number, maxSize: number) {
+  const pageNumber = Math.max(1, Number(params.PageNumber ?? 1));
+  const pageSize = Number(params.PageSize ?? defaultSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxSize) {
     throw new AlibabaRpcError(400, 'InvalidParameter', `PageSize must be between 1 and ${maxSize}.`);
   }

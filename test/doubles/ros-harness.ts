@@ -1,8 +1,8 @@
 import Credential from '@alicloud/credentials';
-import { Clock, createRosClient, RosClient } from '../../lib/deploy/ros/ros-client';
-import { RosDeployment, RosDeploymentOptions } from '../../lib/deploy/ros/ros-deployment';
-import { RosProgress, RosStackEventView } from '../../lib/deploy/ros/stack-events';
-import { AlibabaRpcServerTestDouble, TestCredential } from './alibaba-rpc-server';
+import { type Clock, createRosClient, type RosClient } from '../../lib/deploy/ros/ros-client';
+import { RosDeployment, type RosDeploymentOptions } from '../../lib/deploy/ros/ros-deployment';
+import { type RosProgress, type RosStackEventView } from '../../lib/deploy/ros/stack-events';
+import { AlibabaRpcServerTestDouble, type TestCredential } from './alibaba-rpc-server';
 import { RosApiTestDouble } from './ros-api-double';
 
 export { trackUnhandledRejections } from '../helpers/unhandled-rejections';
@@ -45,13 +45,21 @@ export async function startRosHarness(options: { readTimeoutMs?: number } = {}):
   const ros = new RosApiTestDouble(server);
   await server.start();
   const client = createRosClient({
-    regionId: 'cn-hangzhou', endpoint: server.endpoint, protocol: 'HTTP', readTimeoutMs: options.readTimeoutMs ?? 2000,
-    credential: new Credential({ type: 'access_key', accessKeyId: TEST_CREDENTIAL.accessKeyId, accessKeySecret: TEST_CREDENTIAL.accessKeySecret } as never),
+    regionId: 'cn-hangzhou',
+    endpoint: server.endpoint,
+    protocol: 'HTTP',
+    readTimeoutMs: options.readTimeoutMs ?? 2000,
+    credential: new Credential({
+      type: 'access_key',
+      accessKeyId: TEST_CREDENTIAL.accessKeyId,
+      accessKeySecret: TEST_CREDENTIAL.accessKeySecret,
+    } as never),
   });
   const logs: string[] = [];
   const events: RosStackEventView[] = [];
   const common = {
-    client, regionId: 'cn-hangzhou',
+    client,
+    regionId: 'cn-hangzhou',
     progress: {
       info: (line: string) => void logs.push(line),
       event: (line: string, event: RosStackEventView) => {
@@ -59,11 +67,20 @@ export async function startRosHarness(options: { readTimeoutMs?: number } = {}):
         events.push(event);
       },
     },
-    pollIntervalMs: 1000, maxPollIntervalMs: 5000, maxWaitMs: 600_000, clock: fakeClock(),
-    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 }, random: () => 0.5,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 5000,
+    maxWaitMs: 600_000,
+    clock: fakeClock(),
+    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+    random: () => 0.5,
   };
   return {
-    server, ros, client, logs, events, common,
+    server,
+    ros,
+    client,
+    logs,
+    events,
+    common,
     deployment: (extra = {}) => new RosDeployment({ ...common, ...extra }),
     close: () => server.close(),
   };

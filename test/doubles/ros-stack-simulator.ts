@@ -3,9 +3,17 @@
  * rollbacks) run as generators that advance one step each time the stack is polled with GetStack, emitting events
  * per resource, so a client sees `*_IN_PROGRESS` for a while and then a terminal state.
  */
-import { randomUUID } from 'crypto';
+import { randomUUID } from 'node:crypto';
 import {
-  asRecord, canonical, creationOrder, evaluate, EvalContext, fakeAttribute, fakePhysicalId, ParsedTemplate, requiresReplacement,
+  asRecord,
+  canonical,
+  creationOrder,
+  evaluate,
+  type EvalContext,
+  fakeAttribute,
+  fakePhysicalId,
+  type ParsedTemplate,
+  requiresReplacement,
 } from './ros-template-evaluator';
 
 export interface SimResource {
@@ -81,7 +89,11 @@ export class RosStackSimulator {
   /** Stack names whose running operation never advances. */
   readonly stuck = new Set<string>();
 
-  constructor(private readonly now: () => string, readonly accountId: string, readonly regionId: string) {}
+  constructor(
+    private readonly now: () => string,
+    readonly accountId: string,
+    readonly regionId: string,
+  ) {}
 
   /** One poll's worth of progress. */
   advance(stack: SimStack): void {
@@ -96,7 +108,13 @@ export class RosStackSimulator {
     stack.operation = this.create(stack, onDone);
   }
 
-  startUpdate(stack: SimStack, template: ParsedTemplate, params: Record<string, string>, changes: readonly SimChange[], onDone: (ok: boolean) => void): void {
+  startUpdate(
+    stack: SimStack,
+    template: ParsedTemplate,
+    params: Record<string, string>,
+    changes: readonly SimChange[],
+    onDone: (ok: boolean) => void,
+  ): void {
     const before = { template: stack.template, parameters: stack.parameters, resources: cloneResources(stack.resources) };
     stack.template = template;
     stack.parameters = params;
@@ -117,8 +135,8 @@ export class RosStackSimulator {
 
   /** ROS-style change list from the deployed state to `template` with `params`. */
   computeChanges(stack: SimStack | undefined, template: ParsedTemplate, params: Record<string, string>): SimChange[] {
-    const next = (v: unknown) => evaluate(v, this.symbolicContext(stack, params));
-    const prev = (v: unknown) => evaluate(v, this.symbolicContext(stack, stack?.parameters ?? {}));
+    const next = (value: unknown) => evaluate(value, this.symbolicContext(stack, params));
+    const prev = (value: unknown) => evaluate(value, this.symbolicContext(stack, stack?.parameters ?? {}));
     const old = stack?.template?.resources ?? {};
     const changes: SimChange[] = [];
     for (const id of creationOrder(template)) {
@@ -130,33 +148,68 @@ export class RosStackSimulator {
       }
       const physical = stack?.resources.get(id)?.physicalId;
       if (o.Type !== r.Type) {
-        changes.push({ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: id, PhysicalResourceId: physical, ResourceType: r.Type, Replacement: 'True', Scope: ['Properties'], Details: [] } });
+        changes.push({
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Modify',
+            LogicalResourceId: id,
+            PhysicalResourceId: physical,
+            ResourceType: r.Type,
+            Replacement: 'True',
+            Scope: ['Properties'],
+            Details: [],
+          },
+        });
         continue;
       }
       const oldProps = asRecord(o.Properties);
       const newProps = asRecord(r.Properties);
       const details = [...new Set([...Object.keys(oldProps), ...Object.keys(newProps)])]
-        .filter((k) => canonical(prev(oldProps[k])) !== canonical(next(newProps[k])))
-        .map((k) => ({
-          Target: { Attribute: 'Properties' as const, Name: k, RequiresRecreation: requiresReplacement(r.Type, k) ? 'Always' as const : 'Never' as const },
+        .filter((key) => canonical(prev(oldProps[key])) !== canonical(next(newProps[key])))
+        .map((key) => ({
+          Target: {
+            Attribute: 'Properties' as const,
+            Name: key,
+            RequiresRecreation: requiresReplacement(r.Type, key) ? ('Always' as const) : ('Never' as const),
+          },
           Evaluation: 'Static' as const,
-          ChangeSource: canonical(oldProps[k]) === canonical(newProps[k]) ? 'ParameterReference' as const : 'DirectModification' as const,
+          ChangeSource:
+            canonical(oldProps[key]) === canonical(newProps[key]) ? ('ParameterReference' as const) : ('DirectModification' as const),
         }));
       if (details.length === 0) continue;
-      changes.push({ Type: 'Resource', ResourceChange: {
-        Action: 'Modify', LogicalResourceId: id, PhysicalResourceId: physical, ResourceType: r.Type,
-        Replacement: details.some((d) => d.Target.RequiresRecreation === 'Always') ? 'True' : 'False', Scope: ['Properties'], Details: details,
-      } });
+      changes.push({
+        Type: 'Resource',
+        ResourceChange: {
+          Action: 'Modify',
+          LogicalResourceId: id,
+          PhysicalResourceId: physical,
+          ResourceType: r.Type,
+          Replacement: details.some((detail) => detail.Target.RequiresRecreation === 'Always') ? 'True' : 'False',
+          Scope: ['Properties'],
+          Details: details,
+        },
+      });
     }
     for (const id of Object.keys(old).reverse()) {
       if (!template.resources[id]) {
-        changes.push({ Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: id, PhysicalResourceId: stack?.resources.get(id)?.physicalId, ResourceType: old[id]!.Type } });
+        changes.push({
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Remove',
+            LogicalResourceId: id,
+            PhysicalResourceId: stack?.resources.get(id)?.physicalId,
+            ResourceType: old[id]!.Type,
+          },
+        });
       }
     }
     return changes;
   }
 
-  outputs(stack: SimStack, noEcho: ReadonlySet<string>): Array<{ OutputKey: string; OutputValue: unknown; Description?: string }> | undefined {
+  outputs(
+    stack: SimStack,
+    noEcho: ReadonlySet<string>,
+  ): Array<{ OutputKey: string; OutputValue: unknown; Description?: string }> | undefined {
     if (!stack.template || !OUTPUT_STATUSES.has(stack.status)) return undefined;
     const ctx = this.liveContext(stack);
     return Object.entries(stack.template.outputs).map(([key, o]) => {
@@ -182,14 +235,18 @@ export class RosStackSimulator {
   }
 
   private *update(
-    stack: SimStack, changes: readonly SimChange[],
+    stack: SimStack,
+    changes: readonly SimChange[],
     before: { template?: ParsedTemplate; parameters: Record<string, string>; resources: Map<string, SimResource> },
     onDone: (ok: boolean) => void,
   ): Generator<void, void, void> {
     for (const { ResourceChange: c } of changes) {
-      const ok = c.Action === 'Add' ? yield* this.addResource(stack, c.LogicalResourceId, 'update')
-        : c.Action === 'Modify' ? yield* this.modifyResource(stack, c.LogicalResourceId, c.Replacement === 'True')
-          : yield* this.removeResource(stack, c.LogicalResourceId);
+      const ok =
+        c.Action === 'Add'
+          ? yield* this.addResource(stack, c.LogicalResourceId, 'update')
+          : c.Action === 'Modify'
+            ? yield* this.modifyResource(stack, c.LogicalResourceId, c.Replacement === 'True')
+            : yield* this.removeResource(stack, c.LogicalResourceId);
       if (ok) continue;
       const reason = stack.resources.get(c.LogicalResourceId)?.statusReason ?? 'resource failed';
       if (stack.disableRollback) {
@@ -231,7 +288,13 @@ export class RosStackSimulator {
     const spec = stack.template!.resources[id]!;
     const props = asRecord(evaluate(spec.Properties ?? {}, this.liveContext(stack)));
     const r: SimResource = {
-      logicalId: id, type: spec.Type, props, generation: 0, physicalId: '', status: 'CREATE_IN_PROGRESS', createTime: this.now(),
+      logicalId: id,
+      type: spec.Type,
+      props,
+      generation: 0,
+      physicalId: '',
+      status: 'CREATE_IN_PROGRESS',
+      createTime: this.now(),
     };
     this.resourceEvent(stack, r, 'CREATE_IN_PROGRESS', 'state changed');
     yield;
@@ -251,7 +314,12 @@ export class RosStackSimulator {
   private *modifyResource(stack: SimStack, id: string, replace: boolean): Generator<void, boolean, void> {
     const r = stack.resources.get(id)!;
     const spec = stack.template!.resources[id]!;
-    this.resourceEvent(stack, r, 'UPDATE_IN_PROGRESS', replace ? 'Requested update requires the creation of a new physical resource; hence creating one.' : 'state changed');
+    this.resourceEvent(
+      stack,
+      r,
+      'UPDATE_IN_PROGRESS',
+      replace ? 'Requested update requires the creation of a new physical resource; hence creating one.' : 'state changed',
+    );
     yield;
     const failure = this.takeFailure(id, 'update');
     if (failure) {
@@ -303,7 +371,7 @@ export class RosStackSimulator {
   }
 
   private takeFailure(logicalId: string, op: ResourceFailureKnob['operation']): string | undefined {
-    const f = this.failures.find((k) => k.logicalId === logicalId && k.operation === op && k.remaining > 0);
+    const f = this.failures.find((failure) => failure.logicalId === logicalId && failure.operation === op && failure.remaining > 0);
     if (!f) return undefined;
     f.remaining -= 1;
     return f.reason;
@@ -315,22 +383,32 @@ export class RosStackSimulator {
     this.pushEvent(stack, stack.stackName, STACK_TYPE, stack.stackId, status, reason);
   }
 
-  private resourceEvent(stack: SimStack, r: SimResource, status: string, reason: string): void {
-    r.status = status;
-    r.statusReason = reason;
-    this.pushEvent(stack, r.logicalId, r.type, r.physicalId, status, reason);
+  private resourceEvent(stack: SimStack, resource: SimResource, status: string, reason: string): void {
+    resource.status = status;
+    resource.statusReason = reason;
+    this.pushEvent(stack, resource.logicalId, resource.type, resource.physicalId, status, reason);
   }
 
   private pushEvent(stack: SimStack, logicalId: string, type: string, physicalId: string, status: string, reason: string): void {
     stack.events.push({
-      EventId: randomUUID(), StackId: stack.stackId, StackName: stack.stackName, LogicalResourceId: logicalId,
-      PhysicalResourceId: physicalId, ResourceType: type, Status: status, StatusReason: reason, CreateTime: this.now(),
+      EventId: randomUUID(),
+      StackId: stack.stackId,
+      StackName: stack.stackName,
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: physicalId,
+      ResourceType: type,
+      Status: status,
+      StatusReason: reason,
+      CreateTime: this.now(),
     });
   }
 
   private liveContext(stack: SimStack): EvalContext {
     return {
-      stackName: stack.stackName, stackId: stack.stackId, regionId: this.regionId, accountId: this.accountId,
+      stackName: stack.stackName,
+      stackId: stack.stackId,
+      regionId: this.regionId,
+      accountId: this.accountId,
       parameters: stack.parameters,
       physicalId: (id) => stack.resources.get(id)?.physicalId || undefined,
       attribute: (id, attr) => {
@@ -343,12 +421,17 @@ export class RosStackSimulator {
   /** Resolves parameters only; references to resources stay symbolic so old and new compare like for like. */
   private symbolicContext(stack: SimStack | undefined, params: Record<string, string>): EvalContext {
     return {
-      stackName: stack?.stackName ?? '', stackId: stack?.stackId ?? '', regionId: this.regionId, accountId: this.accountId,
-      parameters: params, physicalId: () => undefined, attribute: () => undefined,
+      stackName: stack?.stackName ?? '',
+      stackId: stack?.stackId ?? '',
+      regionId: this.regionId,
+      accountId: this.accountId,
+      parameters: params,
+      physicalId: () => undefined,
+      attribute: () => undefined,
     };
   }
 }
 
-function cloneResources(m: Map<string, SimResource>): Map<string, SimResource> {
-  return new Map([...m].map(([k, r]) => [k, { ...r, props: { ...r.props } }]));
+function cloneResources(map: Map<string, SimResource>): Map<string, SimResource> {
+  return new Map([...map].map(([k, r]) => [k, { ...r, props: { ...r.props } }]));
 }

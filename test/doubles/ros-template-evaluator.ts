@@ -2,7 +2,7 @@
  * TEST DOUBLE support: reads ROS templates the way the ROS API test double needs to — resource order, property
  * diffs with replacement rules, intrinsic functions for outputs, and deterministic fake attribute values.
  */
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import { AlibabaRpcError } from './alibaba-rpc-server';
 
 export interface TemplateResource {
@@ -57,32 +57,32 @@ export function parseTemplate(body: string): ParsedTemplate {
 }
 
 /** Logical ids in creation order: a resource comes after everything it references or depends on. */
-export function creationOrder(t: ParsedTemplate): string[] {
+export function creationOrder(template: ParsedTemplate): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (id: string) => {
-    if (state.get(id) === 'done' || !t.resources[id]) return;
+    if (state.get(id) === 'done' || !template.resources[id]) return;
     if (state.get(id) === 'visiting') throw new AlibabaRpcError(400, 'InvalidTemplate', `Circular dependency at ${id}.`);
     state.set(id, 'visiting');
-    for (const dep of dependencies(t.resources[id]!)) if (dep !== id) visit(dep);
+    for (const dep of dependencies(template.resources[id]!)) if (dep !== id) visit(dep);
     state.set(id, 'done');
     order.push(id);
   };
-  for (const id of Object.keys(t.resources)) visit(id);
+  for (const id of Object.keys(template.resources)) visit(id);
   return order;
 }
 
-function dependencies(r: TemplateResource): string[] {
-  const deps = new Set<string>(typeof r.DependsOn === 'string' ? [r.DependsOn] : r.DependsOn ?? []);
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    const o = asRecord(v);
+function dependencies(resource: TemplateResource): string[] {
+  const deps = new Set<string>(typeof resource.DependsOn === 'string' ? [resource.DependsOn] : (resource.DependsOn ?? []));
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    const o = asRecord(value);
     if (typeof o.Ref === 'string') deps.add(o.Ref);
     const getAtt = o['Fn::GetAtt'];
     if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') deps.add(getAtt[0]);
     Object.values(o).forEach(walk);
   };
-  walk(r.Properties);
+  walk(resource.Properties);
   return [...deps];
 }
 
@@ -101,7 +101,7 @@ const UNRESOLVED = Symbol('unresolved');
 
 /** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select. Anything unresolvable stays as written. */
 export function evaluate(value: unknown, ctx: EvalContext): unknown {
-  if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx));
+  if (Array.isArray(value)) return value.map((item) => evaluate(item, ctx));
   if (typeof value !== 'object' || value === null) return value;
   const o = value as Record<string, unknown>;
   const keys = Object.keys(o);
@@ -109,20 +109,21 @@ export function evaluate(value: unknown, ctx: EvalContext): unknown {
     const r = evaluateIntrinsic(keys[0]!, o[keys[0]!], ctx);
     if (r !== UNRESOLVED) return r;
   }
-  return Object.fromEntries(keys.map((k) => [k, evaluate(o[k], ctx)]));
+  return Object.fromEntries(keys.map((key) => [key, evaluate(o[key], ctx)]));
 }
 
 function evaluateIntrinsic(fn: string, arg: unknown, ctx: EvalContext): unknown {
   switch (fn) {
-    case 'Ref': return typeof arg === 'string' ? ref(arg, ctx) ?? UNRESOLVED : UNRESOLVED;
+    case 'Ref':
+      return typeof arg === 'string' ? (ref(arg, ctx) ?? UNRESOLVED) : UNRESOLVED;
     case 'Fn::GetAtt': {
       if (!Array.isArray(arg) || typeof arg[0] !== 'string' || typeof arg[1] !== 'string') return UNRESOLVED;
       return ctx.attribute(arg[0], arg[1]) ?? UNRESOLVED;
     }
     case 'Fn::Join': {
       if (!Array.isArray(arg) || typeof arg[0] !== 'string' || !Array.isArray(arg[1])) return UNRESOLVED;
-      const parts = (arg[1] as unknown[]).map((p) => evaluate(p, ctx));
-      return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts.join(arg[0]) : UNRESOLVED;
+      const parts = (arg[1] as unknown[]).map((item) => evaluate(item, ctx));
+      return parts.every((part) => typeof part === 'string' || typeof part === 'number') ? parts.join(arg[0]) : UNRESOLVED;
     }
     case 'Fn::Sub': {
       if (typeof arg !== 'string') return UNRESOLVED;
@@ -141,17 +142,23 @@ function evaluateIntrinsic(fn: string, arg: unknown, ctx: EvalContext): unknown 
       const i = Number(evaluate(arg[0], ctx));
       return Array.isArray(list) && list[i] !== undefined ? list[i] : UNRESOLVED;
     }
-    default: return UNRESOLVED;
+    default:
+      return UNRESOLVED;
   }
 }
 
 function ref(name: string, ctx: EvalContext): string | undefined {
   switch (name) {
-    case 'ALIYUN::StackName': return ctx.stackName;
-    case 'ALIYUN::StackId': return ctx.stackId;
-    case 'ALIYUN::Region': return ctx.regionId;
-    case 'ALIYUN::AccountId': return ctx.accountId;
-    default: return ctx.parameters[name] ?? ctx.physicalId(name);
+    case 'ALIYUN::StackName':
+      return ctx.stackName;
+    case 'ALIYUN::StackId':
+      return ctx.stackId;
+    case 'ALIYUN::Region':
+      return ctx.regionId;
+    case 'ALIYUN::AccountId':
+      return ctx.accountId;
+    default:
+      return ctx.parameters[name] ?? ctx.physicalId(name);
   }
 }
 
@@ -174,15 +181,18 @@ export function fakeAttribute(type: string, props: Record<string, unknown>, phys
   return `${physicalId}/${attr}`;
 }
 
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(o[key])}`)
+      .join(',')}}`;
   }
-  return JSON.stringify(v);
+  return JSON.stringify(value);
 }
 
-export function asRecord(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+export function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fiftySiteStage } from './fifty-site-stage';
 import { memoizedSynthesizeStage } from './synth-memo';
 import { synthesizeVariant } from './synthesized-templates';
-import { PLANTED_CREDENTIALS, SYNTH_CACHE_ENV, TEST_VARIANTS, TestVariant } from './test-variants';
+import { PLANTED_CREDENTIALS, SYNTH_CACHE_ENV, TEST_VARIANTS, type TestVariant } from './test-variants';
 
 /**
  * Synthesizes every test variant, and the fifty-site stage, once per run in this one process, where CDK's validation

@@ -54,7 +54,10 @@ export function renderedAuthFunctions(mode: OriginAccessMode, site: any): any[] 
       bucketRegion: ref(CDN_STACK_PARAMETERS.bucketRegion),
       secretParameters: Object.fromEntries(mode.rosSecretParameters.map(({ name }) => [name, ref(name)])),
     })
-    .map((fn) => ({ FunctionName: fn.functionName, FunctionArgs: fn.functionArgs.map((arg) => ({ ArgName: arg.argName, ArgValue: arg.argValue })) }));
+    .map((fn) => ({
+      FunctionName: fn.functionName,
+      FunctionArgs: fn.functionArgs.map((arg) => ({ ArgName: arg.argName, ArgValue: arg.argValue })),
+    }));
 }
 
 /** The template's rendering of Block Public Access flags. */

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StageConfig } from '../../lib/config/resolve-stage';
-import { DEFAULT_AWS_OUTDIR, DEFAULT_ROS_OUTDIR, type SynthOptions, type SynthResult, synthesizeStage } from '../../lib/synth/synthesize-stage';
+import {
+  DEFAULT_AWS_OUTDIR,
+  DEFAULT_ROS_OUTDIR,
+  type SynthOptions,
+  type SynthResult,
+  synthesizeStage,
+} from '../../lib/synth/synthesize-stage';
 import { templatesIn } from '../../lib/synth/template-files';
 import { SYNTH_CACHE_ENV } from './test-variants';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SynthResult } from '../../lib/synth/synthesize-stage';
 import { memoizedSynthesizeStage } from './synth-memo';
 import { exampleStageWith } from './stage-fixtures';
-import { SYNTH_CACHE_ENV, TEST_VARIANT_AWS_CONTEXT, TEST_VARIANTS, TestVariant } from './test-variants';
+import { SYNTH_CACHE_ENV, TEST_VARIANT_AWS_CONTEXT, TEST_VARIANTS, type TestVariant } from './test-variants';
 
 export interface SynthesizedTemplates {
   readonly aws: Record<string, any>;

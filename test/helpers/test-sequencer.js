@@ -22,7 +22,7 @@ class SlowFirstSequencer extends Sequencer {
     const ordered = super.sort(tests);
     if (ordered.every((test) => this.time(test) !== undefined)) return ordered;
     const hint = (test) => KNOWN_SLOW_MS[relative(test)];
-    const slow = ordered.filter((test) => hint(test) !== undefined).sort((a, b) => hint(b) - hint(a));
+    const slow = ordered.filter((test) => hint(test) !== undefined).sort((left, right) => hint(right) - hint(left));
     return [...slow, ...ordered.filter((test) => hint(test) === undefined)];
   }
 }

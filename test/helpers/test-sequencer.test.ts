@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_DIR } from './stage-fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the sequencer is CommonJS, as jest loads it
 const SlowFirstSequencer: any = require('./test-sequencer.js');
 const KNOWN_SLOW_MS: Record<string, number> = SlowFirstSequencer.KNOWN_SLOW_MS;
 
@@ -26,7 +27,13 @@ describe('the slow-first test sequencer', () => {
   sizes[path.join(PROJECT_DIR, big)] = 20_000;
 
   test('without timings, the files known to be slow run first, slowest first, then the rest by size', () => {
-    const tests = [small, 'test/aws/rule-packs.test.ts', big, 'test/deploy/stage-operations.test.ts', 'test/deploy/fifty-sites.test.ts'].map(testAt);
+    const tests = [
+      small,
+      'test/aws/rule-packs.test.ts',
+      big,
+      'test/deploy/stage-operations.test.ts',
+      'test/deploy/fifty-sites.test.ts',
+    ].map(testAt);
     expect(order(sequencerWith({}).sort(tests))).toEqual([
       'test/deploy/stage-operations.test.ts',
       'test/deploy/fifty-sites.test.ts',

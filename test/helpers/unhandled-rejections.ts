@@ -2,7 +2,11 @@
 export function trackUnhandledRejections(): unknown[] {
   const seen: unknown[] = [];
   const listener = (reason: unknown) => seen.push(reason);
-  beforeAll(() => { process.on('unhandledRejection', listener); });
-  afterAll(() => { process.off('unhandledRejection', listener); });
+  beforeAll(() => {
+    process.on('unhandledRejection', listener);
+  });
+  afterAll(() => {
+    process.off('unhandledRejection', listener);
+  });
   return seen;
 }

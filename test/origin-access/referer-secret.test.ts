@@ -18,13 +18,21 @@ const secretName = 's3alicdn/example/test-test-com/referer-secret';
 
 describe('referer-secret mode, origin side', () => {
   test('Block Public Access: ACL flags on, public-policy flags off, with the public-policy finding acknowledged', () => {
-    expect(refererSecret.blockPublicAccess).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
+    expect(refererSecret.blockPublicAccess).toEqual({
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
     expect(side.bucket.Properties.PublicAccessBlockConfiguration).toEqual(renderedBlockPublicAccess(refererSecret));
     expect(refererSecret.bucketFindings.map((finding) => finding.id)).toEqual(['AwsSolutions-S2']);
   });
 
   test('after the shared TLS deny, the one Allow accepts exactly the current or previous secret, by dynamic reference', () => {
-    expect(side.bucketStatements.map((statement) => statement.Sid)).toEqual([STATEMENT_IDS.denyInsecureTransport, STATEMENT_IDS.allowCdnByRefererSecret]);
+    expect(side.bucketStatements.map((statement) => statement.Sid)).toEqual([
+      STATEMENT_IDS.denyInsecureTransport,
+      STATEMENT_IDS.allowCdnByRefererSecret,
+    ]);
     expect(side.bucketStatements[1].Condition).toEqual({
       StringEquals: {
         'aws:Referer': [

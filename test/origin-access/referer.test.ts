@@ -8,13 +8,21 @@ const side = modeTemplates('referer');
 
 describe('referer mode (the guide), origin side', () => {
   test('Block Public Access: ACL flags on, public-policy flags off, with the public-policy finding acknowledged', () => {
-    expect(referer.blockPublicAccess).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false });
+    expect(referer.blockPublicAccess).toEqual({
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
     expect(side.bucket.Properties.PublicAccessBlockConfiguration).toEqual(renderedBlockPublicAccess(referer));
     expect(referer.bucketFindings.map((finding) => finding.id)).toEqual(['AwsSolutions-S2']);
   });
 
   test('after the shared TLS deny, the one Allow is GetObject for a Referer on the service domain', () => {
-    expect(side.bucketStatements.map((statement) => statement.Sid)).toEqual([STATEMENT_IDS.denyInsecureTransport, STATEMENT_IDS.allowCdnByReferer]);
+    expect(side.bucketStatements.map((statement) => statement.Sid)).toEqual([
+      STATEMENT_IDS.denyInsecureTransport,
+      STATEMENT_IDS.allowCdnByReferer,
+    ]);
     expect(side.bucketStatements[1]).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: '*' },
@@ -33,7 +41,7 @@ describe('referer mode (the guide), origin side', () => {
 });
 
 describe('referer mode (the guide), CDN side', () => {
-  test('the CDN sends a service-domain Referer the policy accepts, replacing the viewer\'s', () => {
+  test("the CDN sends a service-domain Referer the policy accepts, replacing the viewer's", () => {
     expect(side.cdnAuthFunctions).toEqual(renderedAuthFunctions(referer, site));
     expect(side.cdnAuthFunctions).toEqual([
       {

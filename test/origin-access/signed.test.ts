@@ -9,13 +9,20 @@ const side = modeTemplates('signed');
 
 describe('signed mode, origin side', () => {
   test('Block Public Access: all four flags on, and that is what the bucket gets', () => {
-    expect(signed.blockPublicAccess).toEqual({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true });
+    expect(signed.blockPublicAccess).toEqual({
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: true,
+      restrictPublicBuckets: true,
+    });
     expect(side.bucket.Properties.PublicAccessBlockConfiguration).toEqual(renderedBlockPublicAccess(signed));
     expect(signed.bucketFindings).toEqual([]);
   });
 
   test('the bucket policy has no Allow: only the shared TLS-only deny', () => {
-    expect(side.bucketStatements.map((statement) => [statement.Sid, statement.Effect])).toEqual([[STATEMENT_IDS.denyInsecureTransport, 'Deny']]);
+    expect(side.bucketStatements.map((statement) => [statement.Sid, statement.Effect])).toEqual([
+      [STATEMENT_IDS.denyInsecureTransport, 'Deny'],
+    ]);
   });
 
   test('the reader user and its key secret are the only mode resources, and the outputs name them', () => {
@@ -56,7 +63,10 @@ describe('signed mode, deploy side', () => {
 
   test('the ROS parameter values are the reader key pair, all NoEcho', () => {
     expect(signed.rosParameterValues({ originOutputs: {}, secrets: { 'reader-key': pair } })).toEqual({
-      parameters: { [SIGNED_ROS_PARAMETERS.readerAccessKeyId]: pair.accessKeyId, [SIGNED_ROS_PARAMETERS.readerSecretAccessKey]: pair.secretAccessKey },
+      parameters: {
+        [SIGNED_ROS_PARAMETERS.readerAccessKeyId]: pair.accessKeyId,
+        [SIGNED_ROS_PARAMETERS.readerSecretAccessKey]: pair.secretAccessKey,
+      },
       noEcho: ['ReaderAccessKeyId', 'ReaderSecretAccessKey'],
     });
   });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { diffStackSets } from '../../lib/review/diff-output-sets';
-import { loadOutputSet, SynthesizedStack } from '../../lib/review/output-set';
+import { loadOutputSet, type SynthesizedStack } from '../../lib/review/output-set';
 import { DEFAULT_MAX_LENGTH, renderReviewMarkdown } from '../../lib/review/review-markdown';
 import { FIFTY_SITES } from '../helpers/fifty-site-stage';
 import { SYNTH_CACHE_ENV } from '../helpers/test-variants';
@@ -23,8 +23,16 @@ test(`a review of ${FIFTY_SITES} sites names exactly the stacks that changed`, (
   const head: SynthesizedStack[] = JSON.parse(JSON.stringify(base));
 
   const origin = head.find((stack) => stack.stackName === 's3alicdn-example-site7-test-com-origin')!;
-  const [policy] = resourcesOfType(origin, 'AWS::S3::BucketPolicy').filter((p) => JSON.stringify(p).includes('DenyInsecureTransport'));
-  policy.Properties.PolicyDocument.Statement.push({ Sid: 'AllowEveryone', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' });
+  const [policy] = resourcesOfType(origin, 'AWS::S3::BucketPolicy').filter((resource) =>
+    JSON.stringify(resource).includes('DenyInsecureTransport'),
+  );
+  policy.Properties.PolicyDocument.Statement.push({
+    Sid: 'AllowEveryone',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: '*',
+  });
   const cdn = head.find((stack) => stack.stackName === 's3alicdn-example-site42-test-com-cdn')!;
   const [config] = resourcesOfType(cdn, 'ALIYUN::CDN::DomainConfig');
   config.Properties.FunctionList[0].FunctionArgs[0].ArgValue = 'changed-in-head';

@@ -1,7 +1,7 @@
 /** Loads the hand-written synthesized output sets under fixtures/ for tests that edit a copy. */
 
 import * as path from 'node:path';
-import { loadOutputSet, SynthesizedStack } from '../../lib/review/output-set';
+import { loadOutputSet, type SynthesizedStack } from '../../lib/review/output-set';
 import type { Template } from '../../lib/review/stack-diff';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -14,7 +14,7 @@ export function fixtureSet(name: 'base' | 'head'): SynthesizedStack[] {
 
 /** A deep copy of one base template, safe to edit. */
 export function baseTemplate(stackName: string): Template {
-  const stack = fixtureSet('base').find((s) => s.stackName === stackName);
+  const stack = fixtureSet('base').find((synthesizedStack) => synthesizedStack.stackName === stackName);
   if (!stack) throw new Error(`no fixture stack ${stackName}`);
   return structuredClone(stack.template);
 }
@@ -26,14 +26,14 @@ export function resourceOf(template: Template, logicalId: string): Json {
 }
 
 export function functionOf(template: Template, logicalId: string, functionName: string): Json {
-  const fn = resourceOf(template, logicalId).Properties.FunctionList.find((f: Json) => f.FunctionName === functionName);
+  const fn = resourceOf(template, logicalId).Properties.FunctionList.find((candidate: Json) => candidate.FunctionName === functionName);
   if (!fn) throw new Error(`no function ${functionName} in ${logicalId}`);
   return fn;
 }
 
 export function setArg(template: Template, logicalId: string, functionName: string, argName: string, value: unknown): void {
   const args = functionOf(template, logicalId, functionName).FunctionArgs as Json[];
-  const arg = args.find((a) => a.ArgName === argName);
+  const arg = args.find((candidate) => candidate.ArgName === argName);
   if (arg) arg.ArgValue = value;
   else args.push({ ArgName: argName, ArgValue: value });
 }

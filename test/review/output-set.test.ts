@@ -12,7 +12,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('reads AWS templates from cdk.out and ROS templates from ros.out, ignoring other files', () => {
   const stacks = loadOutputSet(path.join(FIXTURES, 'base'));
-  expect(stacks.map((s) => [s.cloud, s.stackName])).toEqual([
+  expect(stacks.map((stack) => [stack.cloud, stack.stackName])).toEqual([
     ['aws', AWS_STACK],
     ['ros', ROS_STACK],
   ]);

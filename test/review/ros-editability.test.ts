@@ -22,7 +22,7 @@ describe('ROS editability facts', () => {
 
   test('no property is listed as both editable and not editable', () => {
     for (const [type, facts] of Object.entries(ROS_EDITABILITY)) {
-      const overlap = facts.notEditable === 'all' ? facts.editable : facts.editable.filter((p) => facts.notEditable.includes(p));
+      const overlap = facts.notEditable === 'all' ? facts.editable : facts.editable.filter((path) => facts.notEditable.includes(path));
       expect({ type, overlap }).toEqual({ type, overlap: [] });
     }
   });

@@ -20,7 +20,13 @@ const calls: SynthRequest[] = [];
 function git(...args: string[]): string {
   return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
     cwd: repo,
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
   })
     .toString()
     .trim();
@@ -50,7 +56,9 @@ function readReview(): string {
 }
 
 function worktreeCount(): number {
-  return git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length;
+  return git('worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((line) => line.startsWith('worktree ')).length;
 }
 
 beforeAll(() => {
@@ -90,7 +98,7 @@ test('names the bucket policy and CDN function changes and marks the policy secu
   expect(review).toContain('`scheme_origin`: `https` → `follow`');
   expect(review).toContain(`Base \`${baseCommit}\` (\`${baseCommit.slice(0, 12)}\`) → head (\`${policyAndCdnCommit.slice(0, 12)}\`)`);
 
-  expect(calls.map((c) => [c.side, c.stage])).toEqual([
+  expect(calls.map((call) => [call.side, call.stage])).toEqual([
     ['head', 'example'],
     ['base', 'example'],
   ]);
@@ -130,9 +138,7 @@ test('a base ref that does not exist is a clear error', async () => {
   await expect(runReview({ base: 'origin/no-such-branch', cwd: repo, synth: fixtureSynth, log: quiet })).rejects.toThrow(
     'base ref "origin/no-such-branch" does not exist',
   );
-  await expect(runReview({ base: '--output=/tmp/x', cwd: repo, synth: fixtureSynth, log: quiet })).rejects.toThrow(
-    'is not allowed',
-  );
+  await expect(runReview({ base: '--output=/tmp/x', cwd: repo, synth: fixtureSynth, log: quiet })).rejects.toThrow('is not allowed');
   expect(calls).toEqual([]);
 });
 
@@ -167,7 +173,9 @@ test('a bad stage is refused before anything runs', async () => {
 test('the review refuses a stage name the loader refuses, as a configuration error', async () => {
   // Accepted by the review's own rule once; the loader would only have refused it after a worktree and a synth.
   const refused = runReview({ base: baseCommit, stage: 'Prod_1', cwd: repo, synth: fixtureSynth, log: quiet });
-  await expect(refused).rejects.toThrow('Invalid configuration in --stage:\n  - stage: "Prod_1" is not allowed: use 1-20 lowercase letters');
+  await expect(refused).rejects.toThrow(
+    'Invalid configuration in --stage:\n  - stage: "Prod_1" is not allowed: use 1-20 lowercase letters',
+  );
   await expect(refused).rejects.toBeInstanceOf(ConfigError);
   expect(calls).toEqual([]);
 });

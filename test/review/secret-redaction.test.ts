@@ -8,15 +8,15 @@ describe('looksLikeSecret', () => {
     ['an Alibaba Cloud AccessKey id', 'LTAI5tQ8xYzAbCdEfGhIjKlM'],
     ['a PEM private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...'],
     ['a random base64url referer secret', 'Kq3zP9vR2mX7tL0wB5nY8cF1hJ4sD6gA'],
-  ])('%s is a secret', (_, text) => {
+  ])('%s is a secret', (_unused, text) => {
     expect(looksLikeSecret(text)).toBe(true);
   });
 
   test('40-character AWS-style secret keys are always detected', () => {
     // Fixed seeds would hide a regression in the shape rule; 40 random base64 characters always match it.
     const keys = Array.from({ length: 200 }, () => randomBytes(30).toString('base64'));
-    const withAllClasses = keys.filter((k) => /[a-z]/.test(k) && /[A-Z]/.test(k) && /[0-9]/.test(k));
-    expect(withAllClasses.filter((k) => !looksLikeSecret(k))).toEqual([]);
+    const withAllClasses = keys.filter((key) => /[a-z]/.test(key) && /[A-Z]/.test(key) && /[0-9]/.test(key));
+    expect(withAllClasses.filter((key) => !looksLikeSecret(key))).toEqual([]);
   });
 
   test.each([
@@ -27,7 +27,7 @@ describe('looksLikeSecret', () => {
     ['an S3 host', 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com'],
     ['a description', 'Origin bucket for test.test.com served through Alibaba Cloud CDN'],
     ['a CamelCase identifier with digits', 'ServiceDomainCertificateV2Binding'],
-  ])('%s is not a secret', (_, text) => {
+  ])('%s is not a secret', (_unused, text) => {
     expect(looksLikeSecret(text)).toBe(false);
   });
 });
@@ -57,7 +57,10 @@ describe('Redactor', () => {
     expect(redactor.render({ Ref: 'ReaderSecretAccessKey' }, { sensitive: true })).toBe('{"Ref":"ReaderSecretAccessKey"}');
     expect(redactor.render('letmein', { sensitive: true })).toBe(REDACTED);
     expect(
-      redactor.render({ 'Fn::Join': ['', ['{"secretAccessKey":"', { 'Fn::GetAtt': ['Key', 'SecretAccessKey'] }, '"}']] }, { sensitive: true }),
+      redactor.render(
+        { 'Fn::Join': ['', ['{"secretAccessKey":"', { 'Fn::GetAtt': ['Key', 'SecretAccessKey'] }, '"}']] },
+        { sensitive: true },
+      ),
     ).toBe(`{"Fn::Join":["",["${REDACTED}",{"Fn::GetAtt":["Key","SecretAccessKey"]},"${REDACTED}"]]}`);
   });
 

@@ -16,7 +16,7 @@ describe('diffStack on AWS templates', () => {
     const review = aws(head);
 
     expect(review.status).toBe('modified');
-    const policy = review.resources.find((r) => r.logicalId === 'OriginBucketPolicy2D9E4B71')!;
+    const policy = review.resources.find((resource) => resource.logicalId === 'OriginBucketPolicy2D9E4B71')!;
     expect(policy.kind).toBe('modified');
     expect(policy.properties).toEqual([
       expect.objectContaining({
@@ -25,9 +25,7 @@ describe('diffStack on AWS templates', () => {
         after: '{"StringLike":{"aws:Referer":"https://test.test.com/*"}}',
       }),
     ]);
-    expect(review.security).toContainEqual(
-      expect.objectContaining({ subject: 'OriginBucketPolicy2D9E4B71', reason: 'bucket policy' }),
-    );
+    expect(review.security).toContainEqual(expect.objectContaining({ subject: 'OriginBucketPolicy2D9E4B71', reason: 'bucket policy' }));
   });
 
   test('Block Public Access and encryption changes on the bucket are security-relevant, tags are not', () => {
@@ -38,8 +36,8 @@ describe('diffStack on AWS templates', () => {
 
     const review = aws(head);
 
-    expect(review.security.map((n) => n.reason)).toEqual(['Block Public Access']);
-    expect(review.resources[0].properties.map((p) => p.path)).toEqual([
+    expect(review.security.map((note) => note.reason)).toEqual(['Block Public Access']);
+    expect(review.resources[0].properties.map((property) => property.path)).toEqual([
       'PublicAccessBlockConfiguration.BlockPublicPolicy',
       'Tags[0].Value',
     ]);
@@ -49,7 +47,7 @@ describe('diffStack on AWS templates', () => {
     const head = baseTemplate(AWS_STACK);
     resourceOf(head, 'OriginBucket8F3A1C2E').Properties.BucketName = 'ali-cdn-test-2';
 
-    const bucket = aws(head).resources.find((r) => r.logicalId === 'OriginBucket8F3A1C2E')!;
+    const bucket = aws(head).resources.find((resource) => resource.logicalId === 'OriginBucket8F3A1C2E')!;
 
     expect(bucket.impact).toBe('replace');
     expect(bucket.properties[0]).toMatchObject({ path: 'BucketName', impact: 'replace' });
@@ -61,10 +59,12 @@ describe('diffStack on AWS templates', () => {
 
     const review = aws(head);
 
-    const secret = review.resources.find((r) => r.logicalId === 'CdnReaderSecret9A4C7E25')!;
+    const secret = review.resources.find((resource) => resource.logicalId === 'CdnReaderSecret9A4C7E25')!;
     expect(secret).toMatchObject({ kind: 'removed', impact: 'destroy', resourceType: 'AWS::SecretsManager::Secret' });
     expect(review.security).toContainEqual(expect.objectContaining({ reason: 'secret', detail: 'removed' }));
-    expect(destructiveChanges({ stacks: [review] }).map((d) => d.resource.logicalId)).toEqual(['CdnReaderSecret9A4C7E25']);
+    expect(destructiveChanges({ stacks: [review] }).map((destructiveChange) => destructiveChange.resource.logicalId)).toEqual([
+      'CdnReaderSecret9A4C7E25',
+    ]);
   });
 
   test('identical templates give an unchanged stack', () => {
@@ -81,9 +81,7 @@ describe('diffStack on AWS templates', () => {
     const review = diffStack({ stackName: AWS_STACK, cloud: 'aws', base, head });
 
     expect(review.status).toBe('modified');
-    expect(review.otherSections).toEqual([
-      { name: "Conditions.IsProd.Fn::Equals[0]", kind: 'modified', before: 'example', after: 'prod' },
-    ]);
+    expect(review.otherSections).toEqual([{ name: 'Conditions.IsProd.Fn::Equals[0]', kind: 'modified', before: 'example', after: 'prod' }]);
   });
 
   test('construct-path metadata is noise, but a cdk-nag suppression change is shown', () => {
@@ -94,7 +92,7 @@ describe('diffStack on AWS templates', () => {
 
     bucket.Metadata.cdk_nag = { rules_to_suppress: [{ id: 'AwsSolutions-S1', reason: 'no access logs' }] };
     const [change] = aws(head).resources;
-    expect(change.properties.map((p) => p.path)).toEqual(['(Metadata).cdk_nag']);
+    expect(change.properties.map((property) => property.path)).toEqual(['(Metadata).cdk_nag']);
   });
 });
 
@@ -105,7 +103,7 @@ describe('diffStack on ROS templates', () => {
     const raw = fullDiff(baseTemplate(ROS_STACK), head);
     expect(raw.resources.get('CdnDomain').changeImpact).toBe(ResourceImpact.NO_CHANGE);
 
-    const domain = ros(head).resources.find((r) => r.logicalId === 'CdnDomain')!;
+    const domain = ros(head).resources.find((resource) => resource.logicalId === 'CdnDomain')!;
     expect(domain).toMatchObject({ impact: 'replace', properties: [expect.objectContaining({ path: 'Scope', impact: 'replace' })] });
   });
 
@@ -115,14 +113,18 @@ describe('diffStack on ROS templates', () => {
 
     const review = ros(head);
 
-    const config = review.resources.find((r) => r.logicalId === 'CdnOriginConfig')!;
+    const config = review.resources.find((resource) => resource.logicalId === 'CdnOriginConfig')!;
     expect(config.impact).toBe('replace');
     expect(config.properties).toEqual([]);
     expect(config.functions).toEqual([
       { functionName: 'forward_scheme', kind: 'modified', args: [{ argName: 'scheme_origin', before: 'https', after: 'follow' }] },
     ]);
     expect(review.security).toEqual([
-      expect.objectContaining({ subject: 'CdnOriginConfig', reason: 'origin protocol', detail: 'function forward_scheme: scheme_origin changed' }),
+      expect.objectContaining({
+        subject: 'CdnOriginConfig',
+        reason: 'origin protocol',
+        detail: 'function forward_scheme: scheme_origin changed',
+      }),
     ]);
   });
 
@@ -132,7 +134,7 @@ describe('diffStack on ROS templates', () => {
 
     const review = ros(head);
 
-    expect(review.resources.map((r) => [r.logicalId, r.impact])).toEqual([['CdnCacheConfig', 'replace']]);
+    expect(review.resources.map((resource) => [resource.logicalId, resource.impact])).toEqual([['CdnCacheConfig', 'replace']]);
     expect(review.security).toEqual([]);
   });
 
@@ -141,7 +143,7 @@ describe('diffStack on ROS templates', () => {
     resourceOf(head, 'DnsRecord').Properties.TTL = 300;
     resourceOf(head, 'CdnDomain').Properties.Tags = [{ Key: 'project', Value: 'other' }];
 
-    const byId = Object.fromEntries(ros(head).resources.map((r) => [r.logicalId, r.impact]));
+    const byId = Object.fromEntries(ros(head).resources.map((resource) => [resource.logicalId, resource.impact]));
 
     expect(byId).toEqual({ DnsRecord: 'update', CdnDomain: 'may-replace' });
   });
@@ -183,23 +185,23 @@ describe('diffStackSets', () => {
   test('stacks added or removed entirely are reported as such', () => {
     const [awsStack, rosStack] = fixtureSet('base');
     const added = diffStackSets([awsStack], [awsStack, rosStack]).stacks;
-    expect(added.map((s) => [s.stackName, s.status])).toEqual([
+    expect(added.map((stackReview) => [stackReview.stackName, stackReview.status])).toEqual([
       [AWS_STACK, 'unchanged'],
       [ROS_STACK, 'added'],
     ]);
-    expect(added[1].resources.every((r) => r.kind === 'added' && r.impact === 'create')).toBe(true);
+    expect(added[1].resources.every((resource) => resource.kind === 'added' && resource.impact === 'create')).toBe(true);
 
     const removed = diffStackSets([awsStack, rosStack], [rosStack]).stacks;
-    const awsRemoved = removed.find((s) => s.stackName === AWS_STACK)!;
+    const awsRemoved = removed.find((stackReview) => stackReview.stackName === AWS_STACK)!;
     expect(awsRemoved.status).toBe('removed');
     // The bucket is retained (DeletionPolicy Retain); the secret is deleted with the stack.
-    const impacts = Object.fromEntries(awsRemoved.resources.map((r) => [r.logicalId, r.impact]));
+    const impacts = Object.fromEntries(awsRemoved.resources.map((resource) => [resource.logicalId, resource.impact]));
     expect(impacts).toMatchObject({ OriginBucket8F3A1C2E: 'orphan', CdnReaderSecret9A4C7E25: 'destroy' });
   });
 
   test('the fixture head set differs from base in the bucket policy and one CDN function', () => {
     const report = diffStackSets(fixtureSet('base'), fixtureSet('head'));
-    const changed = report.stacks.flatMap((s) => s.resources.map((r) => `${s.stackName}/${r.logicalId}`));
+    const changed = report.stacks.flatMap((stack) => stack.resources.map((resource) => `${stack.stackName}/${resource.logicalId}`));
     expect(changed).toEqual([`${AWS_STACK}/OriginBucketPolicy2D9E4B71`, `${ROS_STACK}/CdnOriginConfig`]);
   });
 });

@@ -152,7 +152,11 @@ describe('CDN stack, referer mode (the guide)', () => {
     const task = JSON.parse(binding.Properties.TemplateContent).Tasks[0];
     expect(task).toMatchObject({ Action: 'ACS::ExecuteApi', Properties: { Service: 'CDN', API: 'SetCdnDomainSSLCertificate' } });
     expect(task.Properties.Parameters).toMatchObject({ SSLProtocol: 'on', CertType: 'cas' });
-    expect(binding.Properties.Parameters).toEqual({ DomainName: domainName, CertId: { Ref: 'CasCertificateId' }, CertRegion: 'ap-southeast-1' });
+    expect(binding.Properties.Parameters).toEqual({
+      DomainName: domainName,
+      CertId: { Ref: 'CasCertificateId' },
+      CertRegion: 'ap-southeast-1',
+    });
     expect(template.Parameters.CasCertificateId).toMatchObject({ Type: 'String', Default: '12345678' });
   });
 
@@ -216,7 +220,10 @@ describe('CDN stack, referer-secret mode', () => {
     expect(template.Resources.OriginAuthConfig.Properties.FunctionList).toEqual([
       rendered(cdn.originRequestHeader('Referer', { Ref: CDN_STACK_SECRET_PARAMETERS.refererSecret } as any)),
     ]);
-    expect(template.Resources.OriginAuthConfig.Properties.FunctionList[0].FunctionArgs).toContainEqual({ ArgName: 'duplicate', ArgValue: 'off' });
+    expect(template.Resources.OriginAuthConfig.Properties.FunctionList[0].FunctionArgs).toContainEqual({
+      ArgName: 'duplicate',
+      ArgValue: 'off',
+    });
     expect(template.Parameters[CDN_STACK_SECRET_PARAMETERS.refererSecret]).toEqual({
       Type: 'String',
       NoEcho: true,
@@ -233,7 +240,11 @@ describe('CDN stack variants', () => {
     expect(template.Parameters.CertificatePrivateKey).toMatchObject({ Type: 'String', NoEcho: true });
     expect(template.Parameters.CertificatePem.Default).toBeUndefined();
     const uploaded = onlyResourceOfType(template, 'ALIYUN::CAS::Certificate');
-    expect(uploaded.Properties).toEqual({ Cert: { Ref: 'CertificatePem' }, Key: { Ref: 'CertificatePrivateKey' }, Name: 'test-test-com-example' });
+    expect(uploaded.Properties).toEqual({
+      Cert: { Ref: 'CertificatePem' },
+      Key: { Ref: 'CertificatePrivateKey' },
+      Name: 'test-test-com-example',
+    });
     const binding = onlyResourceOfType(template, 'ALIYUN::OOS::Execution');
     expect(binding.Properties.Parameters.CertId).toEqual({ 'Fn::GetAtt': ['UploadedCertificate', 'CertId'] });
   });

@@ -1,7 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { RosCasCertificate, RosCdnDomain, RosCdnDomainConfig, RosOosExecution } from '../../lib/ros/resource-types';
 import { templatesFor } from '../helpers/synthesized-templates';
-import { TEST_VARIANTS, TestVariant } from '../helpers/test-variants';
+import { TEST_VARIANTS, type TestVariant } from '../helpers/test-variants';
 
 /**
  * Property names per resource type, as listed in the "Properties" section of Alibaba Cloud's ROS resource reference
@@ -21,10 +21,27 @@ const DOCUMENTED: Record<string, { all: string[]; required: string[] }> = {
   'ALIYUN::CDN::DomainConfig': { all: ['DomainNames', 'FunctionList'], required: ['DomainNames'] },
   'ALIYUN::CAS::Certificate': { all: ['Cert', 'Key', 'Name', 'Lang', 'SourceIp'], required: ['Cert', 'Key', 'Name'] },
   'ALIYUN::OOS::Execution': {
-    all: ['ResourceOptions', 'Parameters', 'Tags', 'TemplateName', 'ParentExecutionId', 'SafetyCheck', 'Mode', 'TemplateVersion', 'ResourceGroupId', 'LoopMode', 'Description', 'TemplateContent', 'TemplateURL'],
+    all: [
+      'ResourceOptions',
+      'Parameters',
+      'Tags',
+      'TemplateName',
+      'ParentExecutionId',
+      'SafetyCheck',
+      'Mode',
+      'TemplateVersion',
+      'ResourceGroupId',
+      'LoopMode',
+      'Description',
+      'TemplateContent',
+      'TemplateURL',
+    ],
     required: [],
   },
-  'ALIYUN::DNS::DomainRecord': { all: ['DomainName', 'RR', 'Type', 'Value', 'TTL', 'Line', 'Priority'], required: ['DomainName', 'RR', 'Type', 'Value'] },
+  'ALIYUN::DNS::DomainRecord': {
+    all: ['DomainName', 'RR', 'Type', 'Value', 'TTL', 'Line', 'Priority'],
+    required: ['DomainName', 'RR', 'Type', 'Value'],
+  },
 };
 
 function newStack() {
@@ -36,7 +53,11 @@ describe('every ROS resource uses only documented property names, with the requi
     for (const template of Object.values(templatesFor(variant).ros)) {
       for (const [logicalId, resource] of Object.entries<any>(template.Resources)) {
         const documented = DOCUMENTED[resource.Type];
-        expect({ logicalId, type: resource.Type, documented: documented !== undefined }).toEqual({ logicalId, type: resource.Type, documented: true });
+        expect({ logicalId, type: resource.Type, documented: documented !== undefined }).toEqual({
+          logicalId,
+          type: resource.Type,
+          documented: true,
+        });
         const names = Object.keys(resource.Properties);
         expect(names.filter((name) => !documented.all.includes(name))).toEqual([]);
         expect(documented.required.filter((name) => !names.includes(name))).toEqual([]);
@@ -57,7 +78,10 @@ describe('RosCdnDomain', () => {
   test.each([
     [{ cdnType: 'cdn', domainName: 'a.example.com' }, 'ALIYUN::CDN::Domain.CdnType: "cdn" is not one of: web, download, video, liveStream'],
     [{ cdnType: 'web', domainName: '' }, 'ALIYUN::CDN::Domain.DomainName: is required'],
-    [{ cdnType: 'web', domainName: 'a.example.com', scope: 'mainland' }, 'ALIYUN::CDN::Domain.Scope: "mainland" is not one of: domestic, overseas, global'],
+    [
+      { cdnType: 'web', domainName: 'a.example.com', scope: 'mainland' },
+      'ALIYUN::CDN::Domain.Scope: "mainland" is not one of: domestic, overseas, global',
+    ],
     [
       { cdnType: 'web', domainName: 'a.example.com', originServers: [{ type: 's3', content: 'x' }] },
       'ALIYUN::CDN::Domain.OriginServers[0].Type: "s3" is not one of: ipaddr, domain, oss, fc_domain',
@@ -83,7 +107,9 @@ describe('RosCdnDomainConfig', () => {
           domainNames: 'a.example.com',
           functionList: [{ functionName: 'forward_scheme', functionArgs: [{ argName: 'scheme_origin_port', argValue: 443 as any }] }],
         }),
-    ).toThrow('ALIYUN::CDN::DomainConfig.FunctionList[0].FunctionArgs[0].ArgValue: forward_scheme.scheme_origin_port must be a string, got 443');
+    ).toThrow(
+      'ALIYUN::CDN::DomainConfig.FunctionList[0].FunctionArgs[0].ArgValue: forward_scheme.scheme_origin_port must be a string, got 443',
+    );
   });
 
   test('rejects an empty function list and a function without arguments', () => {
@@ -91,7 +117,11 @@ describe('RosCdnDomainConfig', () => {
       'ALIYUN::CDN::DomainConfig.FunctionList: needs at least one function',
     );
     expect(
-      () => new RosCdnDomainConfig(newStack(), 'C', { domainNames: 'a.example.com', functionList: [{ functionName: 'gzip', functionArgs: [] }] }),
+      () =>
+        new RosCdnDomainConfig(newStack(), 'C', {
+          domainNames: 'a.example.com',
+          functionList: [{ functionName: 'gzip', functionArgs: [] }],
+        }),
     ).toThrow('ALIYUN::CDN::DomainConfig.FunctionList[0].FunctionArgs: gzip needs at least one argument');
   });
 });
@@ -104,7 +134,9 @@ describe('RosCasCertificate and RosOosExecution', () => {
   });
 
   test('an execution needs exactly one template source', () => {
-    expect(() => new RosOosExecution(newStack(), 'E', {})).toThrow('ALIYUN::OOS::Execution.TemplateContent: set exactly one of TemplateContent and TemplateName');
+    expect(() => new RosOosExecution(newStack(), 'E', {})).toThrow(
+      'ALIYUN::OOS::Execution.TemplateContent: set exactly one of TemplateContent and TemplateName',
+    );
     expect(() => new RosOosExecution(newStack(), 'E', { templateContent: '{}', templateName: 'x' })).toThrow('set exactly one');
   });
 });

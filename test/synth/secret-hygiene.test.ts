@@ -2,12 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CDN_STACK_SECRET_PARAMETERS } from '../../lib/ros/stack-interface';
 import { templatesFor } from '../helpers/synthesized-templates';
-import { PLANTED_CREDENTIALS, TEST_VARIANTS, TestVariant } from '../helpers/test-variants';
+import { PLANTED_CREDENTIALS, TEST_VARIANTS, type TestVariant } from '../helpers/test-variants';
 
 /** Shapes of secrets that must never be written: AWS key ids and secret keys, PEM private keys. */
 const SECRET_SHAPES: Array<[string, RegExp]> = [
   ['AWS access key id', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
-  ['AWS secret access key', /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/],
+  [
+    'AWS secret access key',
+    /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+  ],
   ['PEM private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
 ];
 
@@ -27,8 +30,10 @@ describe.each(Object.keys(TEST_VARIANTS) as TestVariant[])('no secret in any out
     expect(files.length).toBeGreaterThan(4);
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
-      for (const value of Object.values(PLANTED_CREDENTIALS)) expect({ file, leaked: text.includes(value) }).toEqual({ file, leaked: false });
-      for (const [shape, pattern] of SECRET_SHAPES) expect({ file, shape, match: text.match(pattern)?.[0] }).toEqual({ file, shape, match: undefined });
+      for (const value of Object.values(PLANTED_CREDENTIALS))
+        expect({ file, leaked: text.includes(value) }).toEqual({ file, leaked: false });
+      for (const [shape, pattern] of SECRET_SHAPES)
+        expect({ file, shape, match: text.match(pattern)?.[0] }).toEqual({ file, shape, match: undefined });
     }
   });
 

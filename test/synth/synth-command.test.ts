@@ -38,9 +38,9 @@ describe('synth command', () => {
   afterEach(() => jest.restoreAllMocks());
 
   test.each([
-    ['bad bucket name', (s: any) => (s.bucket.name = 'Bad_Bucket'), 'sites[0].bucket.name: "Bad_Bucket" is not allowed'],
-    ['unknown mode', (s: any) => (s.originAccess = { mode: 'open' }), 'sites[0].originAccess.mode: "open" is not allowed'],
-    ['zone not a suffix', (s: any) => (s.dns.zone = 'example.org'), 'sites[0].dns.zone: "example.org" is not allowed'],
+    ['bad bucket name', (value: any) => (value.bucket.name = 'Bad_Bucket'), 'sites[0].bucket.name: "Bad_Bucket" is not allowed'],
+    ['unknown mode', (value: any) => (value.originAccess = { mode: 'open' }), 'sites[0].originAccess.mode: "open" is not allowed'],
+    ['zone not a suffix', (value: any) => (value.dns.zone = 'example.org'), 'sites[0].dns.zone: "example.org" is not allowed'],
   ])('a bad configuration (%s) exits 2, names the field and leaves the output folders untouched', (_name, change, expected) => {
     const document = exampleStageDocument();
     change(document.sites[0]);
@@ -93,7 +93,9 @@ describe('deployment limits are checked by synth itself', () => {
     expect(thrown).toBeInstanceOf(TemplateLimitError);
     const message = (thrown as Error).message;
     expect(message).toMatch(/^Synthesized templates exceed deployment limits \(nothing was written to the output folders\):/);
-    expect(message).toMatch(/cdk\.out\/s3alicdn-example-test-test-com-origin\.template\.json: \d+ resources; CloudFormation allows at most 3\./);
+    expect(message).toMatch(
+      /cdk\.out\/s3alicdn-example-test-test-com-origin\.template\.json: \d+ resources; CloudFormation allows at most 3\./,
+    );
     expect(message).toMatch(/ros\.out\/s3alicdn-example-test-test-com-cdn\.template\.json: \d+ parameters; ROS allows at most 2\./);
     expect(snapshotOf(dir)).toEqual(before);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-'))).toEqual([]);

@@ -6,13 +6,21 @@ import {
   CLOUDFORMATION_LIMITS,
   limitViolations,
   ROS_TEMPLATE_LIMITS,
-  TemplateFigures,
+  type TemplateFigures,
   TemplateLimitError,
 } from '../../lib/synth/template-limits';
 import { FIFTY_SITES } from '../helpers/fifty-site-stage';
 import { SYNTH_CACHE_ENV } from '../helpers/test-variants';
 
-const within: TemplateFigures = { file: 'x.template.json', bytes: 10_000, resources: 20, parameters: 5, outputs: 6, mappings: 0, largestBucketPolicyBytes: 1_500 };
+const within: TemplateFigures = {
+  file: 'x.template.json',
+  bytes: 10_000,
+  resources: 20,
+  parameters: 5,
+  outputs: 6,
+  mappings: 0,
+  largestBucketPolicyBytes: 1_500,
+};
 
 describe('limitViolations', () => {
   test('a template within every limit has none', () => {
@@ -21,12 +29,27 @@ describe('limitViolations', () => {
   });
 
   test.each([
-    ['resources', { resources: 501 }, 'CloudFormation', 'x.template.json: 501 resources; CloudFormation allows at most 500. Each stack holds one site'],
+    [
+      'resources',
+      { resources: 501 },
+      'CloudFormation',
+      'x.template.json: 501 resources; CloudFormation allows at most 500. Each stack holds one site',
+    ],
     ['parameters', { parameters: 201 }, 'CloudFormation', 'x.template.json: 201 parameters; CloudFormation allows at most 200.'],
     ['outputs', { outputs: 201 }, 'CloudFormation', 'x.template.json: 201 outputs; CloudFormation allows at most 200.'],
     ['mappings', { mappings: 201 }, 'CloudFormation', 'x.template.json: 201 mappings; CloudFormation allows at most 200.'],
-    ['template size', { bytes: 1_000_001 }, 'CloudFormation', 'x.template.json: 1000001 bytes of template; CloudFormation allows at most 1000000.'],
-    ['bucket policy size', { largestBucketPolicyBytes: 20_481 }, 'CloudFormation', 'x.template.json: 20481 bytes in a bucket policy; CloudFormation allows at most 20480. S3 refuses a larger policy'],
+    [
+      'template size',
+      { bytes: 1_000_001 },
+      'CloudFormation',
+      'x.template.json: 1000001 bytes of template; CloudFormation allows at most 1000000.',
+    ],
+    [
+      'bucket policy size',
+      { largestBucketPolicyBytes: 20_481 },
+      'CloudFormation',
+      'x.template.json: 20481 bytes in a bucket policy; CloudFormation allows at most 20480. S3 refuses a larger policy',
+    ],
     ['ROS resources', { resources: 201 }, 'ROS', 'x.template.json: 201 resources; ROS allows at most 200.'],
     ['ROS template size', { bytes: 524_289 }, 'ROS', 'x.template.json: 524289 bytes of template; ROS allows at most 524288.'],
   ] as const)('over the %s limit', (_what, change, engine, expected) => {
@@ -46,7 +69,8 @@ describe('assertWithinLimits over synthesized folders', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-limits-'));
     const write = (sub: string, templates: Record<string, unknown>) => {
       fs.mkdirSync(path.join(dir, sub));
-      for (const [name, body] of Object.entries(templates)) fs.writeFileSync(path.join(dir, sub, `${name}.template.json`), JSON.stringify(body));
+      for (const [name, body] of Object.entries(templates))
+        fs.writeFileSync(path.join(dir, sub, `${name}.template.json`), JSON.stringify(body));
       // Files that are not templates are not counted.
       fs.writeFileSync(path.join(dir, sub, 'manifest.json'), JSON.stringify({ Resources: resources(1000) }));
     };
@@ -54,7 +78,8 @@ describe('assertWithinLimits over synthesized folders', () => {
     write('ros', ros);
     return { aws: path.join(dir, 'aws'), ros: path.join(dir, 'ros') };
   }
-  const resources = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`R${i}`, { Type: 'AWS::SNS::Topic' }]));
+  const resources = (length: number) =>
+    Object.fromEntries(Array.from({ length }, (_unused, index) => [`R${index}`, { Type: 'AWS::SNS::Topic' }]));
 
   test('lists every violation in every template at once', () => {
     const bigPolicy = { Type: 'AWS::S3::BucketPolicy', Properties: { PolicyDocument: { Statement: [{ Sid: 'x'.repeat(21_000) }] } } };
@@ -65,7 +90,9 @@ describe('assertWithinLimits over synthesized folders', () => {
     } catch (error) {
       expect((error as TemplateLimitError).violations).toEqual([
         expect.stringContaining('cdk.out/a.template.json: 501 resources; CloudFormation allows at most 500.'),
-        expect.stringContaining(`cdk.out/b.template.json: ${JSON.stringify(bigPolicy.Properties.PolicyDocument).length} bytes in a bucket policy; CloudFormation allows at most 20480.`),
+        expect.stringContaining(
+          `cdk.out/b.template.json: ${JSON.stringify(bigPolicy.Properties.PolicyDocument).length} bytes in a bucket policy; CloudFormation allows at most 20480.`,
+        ),
         expect.stringContaining('ros.out/c.template.json: 201 resources; ROS allows at most 200.'),
       ]);
     }
@@ -78,8 +105,10 @@ describe('assertWithinLimits over synthesized folders', () => {
     expect(figures).toHaveLength(2 * FIFTY_SITES);
     const most = (pick: (f: TemplateFigures) => number) => Math.max(...figures.map(pick));
     // One site per stack, so no figure grows with the number of sites: each stays far below its limit.
-    expect(most((f) => f.resources)).toBeLessThan(ROS_TEMPLATE_LIMITS.maxResources / 5);
-    expect(most((f) => f.bytes)).toBeLessThan(ROS_TEMPLATE_LIMITS.maxTemplateBytes / 10);
-    expect(most((f) => f.largestBucketPolicyBytes)).toBeLessThan(CLOUDFORMATION_LIMITS.maxBucketPolicyBytes! / 5);
+    expect(most((templateFigures) => templateFigures.resources)).toBeLessThan(ROS_TEMPLATE_LIMITS.maxResources / 5);
+    expect(most((templateFigures) => templateFigures.bytes)).toBeLessThan(ROS_TEMPLATE_LIMITS.maxTemplateBytes / 10);
+    expect(most((templateFigures) => templateFigures.largestBucketPolicyBytes)).toBeLessThan(
+      CLOUDFORMATION_LIMITS.maxBucketPolicyBytes! / 5,
+    );
   });
 });

@@ -17,8 +17,17 @@ function resolverFor(records: Record<string, string[] | NodeJS.ErrnoException>):
 
 describe('checkCname', () => {
   it('passes when the service domain points straight at the CDN Cname (trailing dot and case ignored)', async () => {
-    const result = await checkCname({ serviceDomain: 'Test.Test.com', cdnCname: `${CDN}.`, resolveCname: resolverFor({ 'test.test.com': ['TEST.test.com.w.kunlunsl.com.'] }) });
-    expect(result).toEqual({ id: 'dns-cname', title: 'service domain CNAME reaches the CDN', status: 'pass', detail: `test.test.com -> ${CDN}` });
+    const result = await checkCname({
+      serviceDomain: 'Test.Test.com',
+      cdnCname: `${CDN}.`,
+      resolveCname: resolverFor({ 'test.test.com': ['TEST.test.com.w.kunlunsl.com.'] }),
+    });
+    expect(result).toEqual({
+      id: 'dns-cname',
+      title: 'service domain CNAME reaches the CDN',
+      status: 'pass',
+      detail: `test.test.com -> ${CDN}`,
+    });
   });
 
   it('follows a chain through intermediate names and stops at the CDN Cname', async () => {
@@ -38,7 +47,10 @@ describe('checkCname', () => {
   });
 
   it('fails when the chain ends somewhere else', async () => {
-    const resolver = resolverFor({ 'test.test.com': ['ali-cdn-test.s3.ap-northeast-2.amazonaws.com'], 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com': ['s3-r-w.ap-northeast-2.amazonaws.com'] });
+    const resolver = resolverFor({
+      'test.test.com': ['ali-cdn-test.s3.ap-northeast-2.amazonaws.com'],
+      'ali-cdn-test.s3.ap-northeast-2.amazonaws.com': ['s3-r-w.ap-northeast-2.amazonaws.com'],
+    });
     const result = await checkCname({ serviceDomain: 'test.test.com', cdnCname: CDN, resolveCname: resolver });
     expect(result.detail).toBe(
       `The CNAME chain test.test.com -> ali-cdn-test.s3.ap-northeast-2.amazonaws.com -> s3-r-w.ap-northeast-2.amazonaws.com does not reach ${CDN}; point test.test.com at ${CDN}.`,
@@ -52,7 +64,12 @@ describe('checkCname', () => {
   });
 
   it('stops after maxHops', async () => {
-    const resolver = resolverFor({ 'h0.test.com': ['h1.test.com'], 'h1.test.com': ['h2.test.com'], 'h2.test.com': ['h3.test.com'], 'h3.test.com': [CDN] });
+    const resolver = resolverFor({
+      'h0.test.com': ['h1.test.com'],
+      'h1.test.com': ['h2.test.com'],
+      'h2.test.com': ['h3.test.com'],
+      'h3.test.com': [CDN],
+    });
     const result = await checkCname({ serviceDomain: 'h0.test.com', cdnCname: CDN, resolveCname: resolver, maxHops: 2 });
     expect(result.status).toBe('fail');
     expect(resolver.asked).toEqual(['h0.test.com', 'h1.test.com']);
@@ -62,6 +79,9 @@ describe('checkCname', () => {
     const servfail = Object.assign(new Error('queryCname ESERVFAIL alias.test.com'), { code: 'ESERVFAIL' });
     const resolver = resolverFor({ 'test.test.com': ['alias.test.com'], 'alias.test.com': servfail });
     const result = await checkCname({ serviceDomain: 'test.test.com', cdnCname: CDN, resolveCname: resolver });
-    expect(result).toMatchObject({ status: 'fail', detail: 'DNS lookup of alias.test.com failed (ESERVFAIL); chain so far: test.test.com -> alias.test.com.' });
+    expect(result).toMatchObject({
+      status: 'fail',
+      detail: 'DNS lookup of alias.test.com failed (ESERVFAIL); chain so far: test.test.com -> alias.test.com.',
+    });
   });
 });

@@ -36,7 +36,10 @@ describe('httpGet', () => {
     handler = (_req, res) => res.end();
     await httpGet('http://test.test.com/', { connectTo: (target) => (asked.push(target), toDouble()) });
     await httpGet('http://test.test.com:8080/', { connectTo: (target) => (asked.push(target), toDouble()) });
-    expect(asked).toEqual([{ host: 'test.test.com', port: 80 }, { host: 'test.test.com', port: 8080 }]);
+    expect(asked).toEqual([
+      { host: 'test.test.com', port: 80 },
+      { host: 'test.test.com', port: 8080 },
+    ]);
   });
 
   it('does not follow redirects', async () => {
@@ -61,6 +64,8 @@ describe('httpGet', () => {
   });
 
   it('rejects other URL schemes', async () => {
-    await expect(httpGet('ftp://test.test.com/x')).rejects.toThrow('Unsupported URL scheme in ftp://test.test.com/x; expected http or https.');
+    await expect(httpGet('ftp://test.test.com/x')).rejects.toThrow(
+      'Unsupported URL scheme in ftp://test.test.com/x; expected http or https.',
+    );
   });
 });

@@ -17,7 +17,14 @@ describe('verify report', () => {
 
   it('renders aligned columns and a summary line', () => {
     expect(renderVerifyTable(verifyReport([pass, fail, skip]))).toBe(
-      ['STATUS  CHECK        DETAIL', 'PASS    first check  fine', 'FAIL    second       broken', 'SKIP    third        not run', '', 'verify: 2 of 3 checks did not pass'].join('\n'),
+      [
+        'STATUS  CHECK        DETAIL',
+        'PASS    first check  fine',
+        'FAIL    second       broken',
+        'SKIP    third        not run',
+        '',
+        'verify: 2 of 3 checks did not pass',
+      ].join('\n'),
     );
     expect(renderVerifyTable(verifyReport([pass]))).toContain('verify: all 1 checks passed');
   });

@@ -36,12 +36,12 @@ function options(overrides: Partial<RunVerifyOptions> = {}): RunVerifyOptions {
 const probeKey = () => double.s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Key!;
 const cdnUrl = () => `https://${SERVICE_DOMAIN}/${probeKey()}`;
 
-const byId = (report: Awaited<ReturnType<typeof runVerify>>) => Object.fromEntries(report.results.map((r) => [r.id, r]));
+const byId = (report: Awaited<ReturnType<typeof runVerify>>) => Object.fromEntries(report.results.map((result) => [result.id, result]));
 
 describe('runVerify', () => {
   it('passes every check against a correct deployment and removes the probe', async () => {
     const report = await runVerify(options());
-    expect(report.results.map((r) => [r.id, r.status])).toEqual([
+    expect(report.results.map((result) => [result.id, result.status])).toEqual([
       ['dns-cname', 'pass'],
       ['probe-upload', 'pass'],
       ['cdn-https-fetch', 'pass'],
@@ -62,7 +62,12 @@ describe('runVerify', () => {
     expect(double.requests).toEqual([
       { scheme: 'https', host: SERVICE_DOMAIN, path: `/${put.Key}`, servername: SERVICE_DOMAIN },
       { scheme: 'http', host: SERVICE_DOMAIN, path: `/${put.Key}` },
-      { scheme: 'https', host: `${BUCKET}.s3.${REGION}.amazonaws.com`, path: `/${put.Key}`, servername: `${BUCKET}.s3.${REGION}.amazonaws.com` },
+      {
+        scheme: 'https',
+        host: `${BUCKET}.s3.${REGION}.amazonaws.com`,
+        path: `/${put.Key}`,
+        servername: `${BUCKET}.s3.${REGION}.amazonaws.com`,
+      },
       { scheme: 'https', host: `s3.${REGION}.amazonaws.com`, path: `/${BUCKET}/${put.Key}`, servername: `s3.${REGION}.amazonaws.com` },
     ]);
   });
@@ -114,8 +119,11 @@ describe('runVerify', () => {
   });
 
   it.each([
-    ['serve' as const, ': HTTP 200 (the content is served over plain HTTP), expected 301 or 308 to https; turn on the CDN\'s force-HTTPS redirect.'],
-    [302 as const, ': HTTP 302, expected 301 or 308 to https; turn on the CDN\'s force-HTTPS redirect.'],
+    [
+      'serve' as const,
+      ": HTTP 200 (the content is served over plain HTTP), expected 301 or 308 to https; turn on the CDN's force-HTTPS redirect.",
+    ],
+    [302 as const, ": HTTP 302, expected 301 or 308 to https; turn on the CDN's force-HTTPS redirect."],
     ['redirect-elsewhere' as const, ': HTTP 301 to https://elsewhere.example/verify-probe/'],
   ])('fails the redirect check when plain HTTP answers %s', async (plainHttp, detail) => {
     double.behaviour.plainHttp = plainHttp;
@@ -127,7 +135,10 @@ describe('runVerify', () => {
   it('accepts a 308 redirect', async () => {
     double.behaviour.plainHttp = 308;
     const report = await runVerify(options());
-    expect(byId(report)['http-redirects-to-https']).toMatchObject({ status: 'pass', detail: `http://${SERVICE_DOMAIN}/${probeKey()}: HTTP 308 -> ${cdnUrl()}` });
+    expect(byId(report)['http-redirects-to-https']).toMatchObject({
+      status: 'pass',
+      detail: `http://${SERVICE_DOMAIN}/${probeKey()}: HTTP 308 -> ${cdnUrl()}`,
+    });
   });
 
   it('fails both direct checks when the bucket is publicly readable, and removes the probe', async () => {
@@ -149,7 +160,7 @@ describe('runVerify', () => {
   it('skips the probe checks when the upload fails, and does not try to delete', async () => {
     double.s3Mock.on(PutObjectCommand).rejectsOnce(awsError('AccessDenied', 'Access Denied', 403));
     const report = await runVerify(options());
-    expect(report.results.map((r) => [r.id, r.status])).toEqual([
+    expect(report.results.map((result) => [result.id, result.status])).toEqual([
       ['dns-cname', 'pass'],
       ['probe-upload', 'fail'],
       ['cdn-https-fetch', 'skip'],
@@ -195,7 +206,9 @@ describe('runVerify', () => {
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^STATUS {2}CHECK +DETAIL$/);
     expect(lines[1]).toBe(`PASS    service domain CNAME reaches the CDN    ${SERVICE_DOMAIN} -> ${CDN_CNAME}`);
-    expect(lines.find((l) => l.includes('serves the probe'))).toMatch(new RegExp(`^FAIL {4}CDN serves the probe over HTTPS {9}${cdnUrl()}: HTTP 403`));
+    expect(lines.find((line) => line.includes('serves the probe'))).toMatch(
+      new RegExp(`^FAIL {4}CDN serves the probe over HTTPS {9}${cdnUrl()}: HTTP 403`),
+    );
     expect(lines[lines.length - 1]).toBe('verify: 1 of 7 checks did not pass');
     expect(JSON.parse(renderVerifyJson(report))).toEqual({ ok: false, results: report.results });
   });

@@ -10,8 +10,7 @@ import { originAccessMode, type OriginAccessModeName, type PreflightNeeds } from
  */
 
 export type CredentialsCheckResult =
-  | { readonly ok: true; readonly accountId: string; readonly arn: string }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly accountId: string; readonly arn: string } | { readonly ok: false; readonly message: string };
 
 export interface CheckAwsCredentialsOptions {
   readonly sts: Pick<STSClient, 'send'>;
@@ -27,7 +26,10 @@ export async function checkAwsCredentials(options: CheckAwsCredentialsOptions): 
   try {
     const identity = await options.sts.send(new GetCallerIdentityCommand({}));
     if (!identity.Account || !identity.Arn) {
-      return { ok: false, message: 'AWS STS GetCallerIdentity returned no Account or Arn; cannot tell which account would be deployed to.' };
+      return {
+        ok: false,
+        message: 'AWS STS GetCallerIdentity returned no Account or Arn; cannot tell which account would be deployed to.',
+      };
     }
     return { ok: true, accountId: identity.Account, arn: identity.Arn };
   } catch (error) {
@@ -38,7 +40,9 @@ export async function checkAwsCredentials(options: CheckAwsCredentialsOptions): 
 function credentialFailureLine(error: unknown, profile: string | undefined): string {
   const is = (...codes: string[]) => codes.some((code) => isAwsError(error, code));
   const message = error instanceof Error ? error.message : '';
-  const loginFix = profile ? `run \`aws sso login --profile ${profile}\`` : 'run `aws sso login --profile <name>` and set AWS_PROFILE=<name>';
+  const loginFix = profile
+    ? `run \`aws sso login --profile ${profile}\``
+    : 'run `aws sso login --profile <name>` and set AWS_PROFILE=<name>';
   const profileFix = profile
     ? `check that profile "${profile}" is configured (\`aws configure list --profile ${profile}\`)`
     : 'set AWS_PROFILE to a configured profile (or pass --profile), or run `aws configure`';
@@ -167,10 +171,7 @@ export async function checkAccountBlockPublicAccess(
   };
 }
 
-async function readAccountSettings(
-  s3control: Pick<S3ControlClient, 'send'>,
-  accountId: string,
-): Promise<AccountBlockPublicAccessSettings> {
+async function readAccountSettings(s3control: Pick<S3ControlClient, 'send'>, accountId: string): Promise<AccountBlockPublicAccessSettings> {
   try {
     const response = await s3control.send(new GetPublicAccessBlockCommand({ AccountId: accountId }));
     const config = response.PublicAccessBlockConfiguration ?? {};

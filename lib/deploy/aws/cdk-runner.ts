@@ -45,7 +45,10 @@ const CONTEXT_KEY = /^[A-Za-z0-9@][A-Za-z0-9@:/._-]*$/;
 
 export function cdkDeployArgs(options: CdkDeployArgsOptions): string[] {
   if (!REQUIRE_APPROVAL.includes(options.requireApproval)) {
-    throw new S3AlicdnError('USAGE', `requireApproval "${options.requireApproval}" is not allowed; use one of: ${REQUIRE_APPROVAL.join(', ')}.`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `requireApproval "${options.requireApproval}" is not allowed; use one of: ${REQUIRE_APPROVAL.join(', ')}.`,
+    );
   }
   if (options.outputsFile.trim() === '') {
     throw new Error('outputsFile is empty; cdk deploy needs a path for --outputs-file.');
@@ -77,7 +80,13 @@ export function cdkDiffArgs(options: CdkDiffArgsOptions): string[] {
 
 export function cdkDestroyArgs(options: CdkDestroyArgsOptions): string[] {
   // --force because the deploy command asks its own question (or was given --yes) before it gets here.
-  return ['destroy', ...stackSelectors(options.stacks), '--force', ...(options.app ? ['--app', options.app] : []), ...contextArgs(options.context)];
+  return [
+    'destroy',
+    ...stackSelectors(options.stacks),
+    '--force',
+    ...(options.app ? ['--app', options.app] : []),
+    ...contextArgs(options.context),
+  ];
 }
 
 function stackSelectors(stacks: readonly string[]): string[] {
@@ -86,9 +95,7 @@ function stackSelectors(stacks: readonly string[]): string[] {
   }
   for (const stack of stacks) {
     if (!STACK_SELECTOR.test(stack)) {
-      throw new Error(
-        `stack "${stack}" is not a valid stack selector; use letters, digits, "-", "_", "/" and "*", not starting with "-".`,
-      );
+      throw new Error(`stack "${stack}" is not a valid stack selector; use letters, digits, "-", "_", "/" and "*", not starting with "-".`);
     }
   }
   return [...stacks];
@@ -203,16 +210,15 @@ function childEnv(baseEnv: NodeJS.ProcessEnv, opts: CdkRunOptions): NodeJS.Proce
 function profileFlag(profile: string | undefined): string[] {
   if (profile === undefined) return [];
   if (profile === '' || profile.startsWith('-') || /\s/.test(profile)) {
-    throw new S3AlicdnError('USAGE', `profile "${profile}" is not a usable AWS profile name (empty, starts with "-" or contains whitespace).`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `profile "${profile}" is not a usable AWS profile name (empty, starts with "-" or contains whitespace).`,
+    );
   }
   return ['--profile', profile];
 }
 
-function waitForExit(
-  child: ChildProcess,
-  output: NonNullable<CdkRunOptions['output']>,
-  command: string,
-): Promise<CdkRunResult> {
+function waitForExit(child: ChildProcess, output: NonNullable<CdkRunOptions['output']>, command: string): Promise<CdkRunResult> {
   if (typeof output === 'function') {
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = child[stream];

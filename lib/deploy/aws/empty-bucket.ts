@@ -15,12 +15,18 @@ export async function emptyAndDeleteBucket(s3: S3BucketSender, bucket: string): 
   try {
     do {
       const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((version) => ({ Key: version.Key!, VersionId: version.VersionId }));
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((version) => ({
+        Key: version.Key!,
+        VersionId: version.VersionId,
+      }));
       if (objects.length > 0) {
         const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
         if (result.Errors && result.Errors.length > 0) {
           const first = result.Errors[0];
-          throw new S3AlicdnError('DEPLOY_FAILED', `could not delete ${result.Errors.length} object versions from ${bucket} (first: ${first.Key}: ${first.Code}); re-run to retry`);
+          throw new S3AlicdnError(
+            'DEPLOY_FAILED',
+            `could not delete ${result.Errors.length} object versions from ${bucket} (first: ${first.Key}: ${first.Code}); re-run to retry`,
+          );
         }
         deletedVersions += objects.length;
       }

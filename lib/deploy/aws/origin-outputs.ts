@@ -51,7 +51,9 @@ const EXPECTED = {
 
 function outputField(pattern: RegExp, expected: string) {
   return z
-    .string({ error: (issue) => (issue.input === undefined ? `is missing; expected ${expected}` : `is not a string; expected ${expected}`) })
+    .string({
+      error: (issue) => (issue.input === undefined ? `is missing; expected ${expected}` : `is not a string; expected ${expected}`),
+    })
     .regex(pattern, { error: (issue) => `is ${quote(issue.input)}; expected ${expected}` });
 }
 
@@ -178,13 +180,17 @@ function originUrlStyle(values: Record<string, string>, where: { file: string; s
 
   if (host === virtualHost) {
     if (prefix !== '/') {
-      throw new OriginOutputsError(`${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/" because "${K.originHost}" ${quote(host)} is a virtual-hosted S3 host.`);
+      throw new OriginOutputsError(
+        `${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/" because "${K.originHost}" ${quote(host)} is a virtual-hosted S3 host.`,
+      );
     }
     return 'virtual-hosted';
   }
   if (host === pathHost) {
     if (prefix !== `/${bucket}/`) {
-      throw new OriginOutputsError(`${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/${bucket}/" because "${K.originHost}" ${quote(host)} is a path-style S3 host.`);
+      throw new OriginOutputsError(
+        `${at}: output "${K.originPathPrefix}" is ${quote(prefix)}; expected "/${bucket}/" because "${K.originHost}" ${quote(host)} is a path-style S3 host.`,
+      );
     }
     return 'path';
   }

@@ -122,16 +122,20 @@ export async function createNextReaderKey(options: ReaderKeyRotationOptions): Pr
     // The new secret key exists nowhere else and cannot be fetched again, so the key is useless: remove it.
     const cleanup = await deleteAccessKey(iam, userName, pair.accessKeyId).then(
       () => `the new key ${pair.accessKeyId} was deleted again`,
-      () => `the new key ${pair.accessKeyId} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${pair.accessKeyId}`,
+      () =>
+        `the new key ${pair.accessKeyId} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${pair.accessKeyId}`,
     );
-    throw new ReaderKeyRotationError(`Storing the new reader key in secret ${secretId} failed (${(error as Error).message}); ${cleanup}.`, { cause: error });
+    throw new ReaderKeyRotationError(`Storing the new reader key in secret ${secretId} failed (${(error as Error).message}); ${cleanup}.`, {
+      cause: error,
+    });
   }
   const others = otherKeyIds(keys, pair.accessKeyId);
   return {
     created: true,
     accessKeyId: pair.accessKeyId,
     previousAccessKeyIds: others,
-    message: `Created key ${pair.accessKeyId} for user ${userName} and stored it as AWSCURRENT of ${secretId}.` +
+    message:
+      `Created key ${pair.accessKeyId} for user ${userName} and stored it as AWSCURRENT of ${secretId}.` +
       (others.length ? ` Previous key ${others.join(', ')} stays active until retirePreviousReaderKeys.` : ''),
   };
 }
@@ -253,7 +257,11 @@ export async function rollbackReaderKey(options: RollbackReaderKeyOptions): Prom
   if (target.status !== 'Active') await setAccessKeyStatus(iam, userName, toAccessKeyId, 'Active');
   await clearDeactivationMarkers(iam, userName, [toAccessKeyId]);
   if (current.accessKeyId === toAccessKeyId) {
-    return { changed: target.status !== 'Active', accessKeyId: toAccessKeyId, message: `Secret ${secretId} already holds key ${toAccessKeyId}; it is active.` };
+    return {
+      changed: target.status !== 'Active',
+      accessKeyId: toAccessKeyId,
+      message: `Secret ${secretId} already holds key ${toAccessKeyId}; it is active.`,
+    };
   }
 
   const previous = await readReaderKeyPair({ secretsManager, secretId, versionStage: AWSPREVIOUS });
@@ -272,8 +280,12 @@ export async function rollbackReaderKey(options: RollbackReaderKeyOptions): Prom
       }),
     );
   } catch (error) {
-    const reason = isAccessDenied(error) ? 'access denied; the deploying identity needs secretsmanager:UpdateSecretVersionStage' : describeAwsError(error);
-    throw new ReaderKeyRotationError(`Moving AWSCURRENT of secret ${secretId} back to key ${toAccessKeyId} failed: ${reason}.`, { cause: error });
+    const reason = isAccessDenied(error)
+      ? 'access denied; the deploying identity needs secretsmanager:UpdateSecretVersionStage'
+      : describeAwsError(error);
+    throw new ReaderKeyRotationError(`Moving AWSCURRENT of secret ${secretId} back to key ${toAccessKeyId} failed: ${reason}.`, {
+      cause: error,
+    });
   }
   return {
     changed: true,
@@ -319,7 +331,11 @@ async function listAccessKeys(iam: IamSender, userName: string): Promise<AccessK
   const keys: AccessKeyInfo[] = [];
   let marker: string | undefined;
   do {
-    const page = await iamCall(() => iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })), 'ListAccessKeys', userName);
+    const page = await iamCall(
+      () => iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
+      'ListAccessKeys',
+      userName,
+    );
     for (const key of page.AccessKeyMetadata ?? []) {
       if (!key.AccessKeyId) continue;
       keys.push({
@@ -343,12 +359,20 @@ async function createAccessKey(iam: IamSender, userName: string): Promise<Reader
 }
 
 async function setAccessKeyStatus(iam: IamSender, userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
-  await iamCall(() => iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status })), 'UpdateAccessKey', userName);
+  await iamCall(
+    () => iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status })),
+    'UpdateAccessKey',
+    userName,
+  );
 }
 
 async function deleteAccessKey(iam: IamSender, userName: string, accessKeyId: string): Promise<void> {
   try {
-    await iamCall(() => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })), 'DeleteAccessKey', userName);
+    await iamCall(
+      () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+      'DeleteAccessKey',
+      userName,
+    );
   } catch (error) {
     // Already gone (an interrupted earlier run): the goal state is reached.
     if (!isAwsError((error as { cause?: unknown }).cause, 'NoSuchEntity')) throw error;

@@ -39,9 +39,7 @@ export interface RefererRotationResult {
 
 export const DEFAULT_REFERER_SECRET_LENGTH = 64;
 
-export async function beginRefererRotation(
-  options: RefererSecretOptions & { readonly length?: number },
-): Promise<RefererRotationResult> {
+export async function beginRefererRotation(options: RefererSecretOptions & { readonly length?: number }): Promise<RefererRotationResult> {
   const { secretsManager, secretId } = options;
   const stored = await readRefererSecret({ secretsManager, secretId });
   if (stored.rotating) {
@@ -67,7 +65,11 @@ export async function finishRefererRotation(options: RefererSecretOptions): Prom
   if (!stored.rotating) {
     return { changed: false, versionId: stored.versionId, message: `Secret ${secretId} is not mid-rotation; nothing to finish.` };
   }
-  const versionId = await putSecretString(secretsManager, secretId, serializeRefererSecret({ current: stored.current, previous: stored.current }));
+  const versionId = await putSecretString(
+    secretsManager,
+    secretId,
+    serializeRefererSecret({ current: stored.current, previous: stored.current }),
+  );
   return {
     changed: true,
     versionId,
@@ -87,15 +89,23 @@ export interface EnsureRefererSecretResult {
  * secrets can fill only one JSON field, and a bucket policy that references a missing `previous` field fails to
  * deploy, so the deploy preflight creates the secret (or completes a `{"current"}`-only one) instead.
  */
-export async function ensureRefererSecret(
-  options: { readonly secretsManager: SecretsManagerSender; readonly secretName: string; readonly description?: string; readonly length?: number },
-): Promise<EnsureRefererSecretResult> {
+export async function ensureRefererSecret(options: {
+  readonly secretsManager: SecretsManagerSender;
+  readonly secretName: string;
+  readonly description?: string;
+  readonly length?: number;
+}): Promise<EnsureRefererSecretResult> {
   const { secretsManager, secretName } = options;
   const length = options.length ?? DEFAULT_REFERER_SECRET_LENGTH;
   const description = await describeSecret(secretsManager, secretName);
   if (!description) {
     const value = await generateRefererSecret(secretsManager, length);
-    const arn = await createSecret(secretsManager, secretName, serializeRefererSecret({ current: value, previous: value }), options.description);
+    const arn = await createSecret(
+      secretsManager,
+      secretName,
+      serializeRefererSecret({ current: value, previous: value }),
+      options.description,
+    );
     if (arn) return { arn, action: 'created' };
     // Someone created it between our describe and create: check what they stored.
     return ensureRefererSecret(options);
@@ -134,28 +144,46 @@ async function readCurrentOnly(secretsManager: SecretsManagerSender, secretId: s
 
 async function generateRefererSecret(secretsManager: SecretsManagerSender, length: number): Promise<SecretText> {
   if (!Number.isInteger(length) || length < MIN_REFERER_SECRET_LENGTH || length > MAX_REFERER_SECRET_LENGTH) {
-    throw new SecretShapeError(`Referer secret length ${length} is not allowed; use an integer from ${MIN_REFERER_SECRET_LENGTH} to ${MAX_REFERER_SECRET_LENGTH}.`);
+    throw new SecretShapeError(
+      `Referer secret length ${length} is not allowed; use an integer from ${MIN_REFERER_SECRET_LENGTH} to ${MAX_REFERER_SECRET_LENGTH}.`,
+    );
   }
   let response;
   try {
     // Letters and digits only: the value is an HTTP header and a string inside a JSON policy.
     response = await secretsManager.send(
-      new GetRandomPasswordCommand({ PasswordLength: length, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true }),
+      new GetRandomPasswordCommand({
+        PasswordLength: length,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+        RequireEachIncludedType: true,
+      }),
     );
   } catch (error) {
-    const reason = isAccessDenied(error) ? 'access denied; the deploying identity needs secretsmanager:GetRandomPassword' : describeAwsError(error);
+    const reason = isAccessDenied(error)
+      ? 'access denied; the deploying identity needs secretsmanager:GetRandomPassword'
+      : describeAwsError(error);
     throw new SecretShapeError(`Generating a referer secret failed: ${reason}.`);
   }
   return assertRefererSecretValue(response.RandomPassword ?? '', 'The generated referer secret');
 }
 
-async function createSecret(secretsManager: SecretsManagerSender, name: string, secretString: string, description?: string): Promise<string | undefined> {
+async function createSecret(
+  secretsManager: SecretsManagerSender,
+  name: string,
+  secretString: string,
+  description?: string,
+): Promise<string | undefined> {
   try {
-    const response = await secretsManager.send(new CreateSecretCommand({ Name: name, SecretString: secretString, Description: description }));
+    const response = await secretsManager.send(
+      new CreateSecretCommand({ Name: name, SecretString: secretString, Description: description }),
+    );
     return response.ARN ?? name;
   } catch (error) {
     if (isAwsError(error, 'ResourceExists')) return undefined;
-    const reason = isAccessDenied(error) ? 'access denied; the deploying identity needs secretsmanager:CreateSecret' : describeAwsError(error);
+    const reason = isAccessDenied(error)
+      ? 'access denied; the deploying identity needs secretsmanager:CreateSecret'
+      : describeAwsError(error);
     throw new SecretShapeError(`Creating secret ${name} failed: ${reason}.`);
   }
 }

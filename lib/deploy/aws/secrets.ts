@@ -133,7 +133,9 @@ export function assertRefererSecretValue(value: string, where: string): SecretTe
     );
   }
   if (!REFERER_SECRET_CHARS.test(value)) {
-    throw new SecretShapeError(`${where} contains characters other than visible ASCII (without '"' and '\\'); expected a header-safe token.`);
+    throw new SecretShapeError(
+      `${where} contains characters other than visible ASCII (without '"' and '\\'); expected a header-safe token.`,
+    );
   }
   return new SecretText(value);
 }
@@ -155,7 +157,8 @@ function parseJsonObject(secretString: string, where: string, expected: string):
 function requireString(fields: Record<string, unknown>, field: string, where: string): string {
   const value = fields[field];
   if (value === undefined) throw new SecretShapeError(`${where}: field "${field}" is missing.`);
-  if (typeof value !== 'string') throw new SecretShapeError(`${where}: field "${field}" is a ${value === null ? 'null' : typeof value}; expected a string.`);
+  if (typeof value !== 'string')
+    throw new SecretShapeError(`${where}: field "${field}" is a ${value === null ? 'null' : typeof value}; expected a string.`);
   return value;
 }
 
@@ -195,7 +198,9 @@ export async function getSecretString(
     throw translate(error, secretId, 'GetSecretValue', `read the ${versionStage} version of`);
   }
   if (typeof response.SecretString !== 'string') {
-    throw new SecretAccessError(`Secret ${secretId} (${versionStage}) has no SecretString (binary secrets are not supported); expected a JSON string.`);
+    throw new SecretAccessError(
+      `Secret ${secretId} (${versionStage}) has no SecretString (binary secrets are not supported); expected a JSON string.`,
+    );
   }
   if (!response.VersionId) {
     throw new SecretAccessError(`Secret ${secretId} (${versionStage}): Secrets Manager returned no VersionId.`);
@@ -255,7 +260,9 @@ function translate(error: unknown, secretId: string, action: string, verb: strin
     return new SecretAccessError(`Cannot ${verb} secret ${secretId}: the secret or that version does not exist.`);
   }
   if (isAwsError(error, 'DecryptionFailure') || isAwsError(error, 'EncryptionFailure')) {
-    return new SecretAccessError(`Cannot ${verb} secret ${secretId}: KMS refused (${describeAwsError(error)}); the deploying identity needs kms:Decrypt/kms:GenerateDataKey on the secret's key.`);
+    return new SecretAccessError(
+      `Cannot ${verb} secret ${secretId}: KMS refused (${describeAwsError(error)}); the deploying identity needs kms:Decrypt/kms:GenerateDataKey on the secret's key.`,
+    );
   }
   return new SecretAccessError(`Cannot ${verb} secret ${secretId}: ${describeAwsError(error)}`);
 }

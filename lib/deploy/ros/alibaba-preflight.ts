@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import AlidnsClient, * as $Alidns from '@alicloud/alidns20150109';
 import CasClient, * as $Cas from '@alicloud/cas20200407';
 import Credential from '@alicloud/credentials';
-import { AlibabaApiError, AlibabaClientOptions, buildAlibabaClientConfig, Clock, RetryPolicy, withRetry } from './ros-client';
+import {
+  AlibabaApiError,
+  type AlibabaClientOptions,
+  buildAlibabaClientConfig,
+  type Clock,
+  type RetryPolicy,
+  withRetry,
+} from './ros-client';
 
 export { AlidnsClient, CasClient };
 
@@ -24,14 +31,14 @@ export function createCasClient(options: AlibabaClientOptions): CasClient {
 
 export type AlibabaCredentialVerdict =
   | {
-    readonly ok: true;
-    /** Provider in `@alicloud/credentials`' chain that answered: env, oidc_role_arn, cli_profile, profile, ecs_ram_role, ... */
-    readonly provider: string;
-    /** Where that provider read from, for a human. */
-    readonly source: string;
-    /** First and last characters of the AccessKey ID (never the secret), to tell accounts apart. */
-    readonly accessKeyIdHint: string;
-  }
+      readonly ok: true;
+      /** Provider in `@alicloud/credentials`' chain that answered: env, oidc_role_arn, cli_profile, profile, ecs_ram_role, ... */
+      readonly provider: string;
+      /** Where that provider read from, for a human. */
+      readonly source: string;
+      /** First and last characters of the AccessKey ID (never the secret), to tell accounts apart. */
+      readonly accessKeyIdHint: string;
+    }
   | { readonly ok: false; readonly message: string; readonly fix: string };
 
 const SOURCES: Record<string, string> = {
@@ -46,7 +53,8 @@ const SOURCES: Record<string, string> = {
   static_sts: 'static STS token passed in',
 };
 
-const FIX_ANY = 'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or (CI with OIDC) ALIBABA_CLOUD_ROLE_ARN, ' +
+const FIX_ANY =
+  'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or (CI with OIDC) ALIBABA_CLOUD_ROLE_ARN, ' +
   'ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, or configure a profile with `aliyun configure`.';
 const OIDC_VARS = ['ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE'] as const;
 
@@ -55,7 +63,9 @@ const OIDC_VARS = ['ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 
  * hint of the key id, or a one-line reason with the fix. Reads the same default chain the SDK clients use.
  * Nothing secret is returned, and the chain's own error texts are not passed on (some quote config file content).
  */
-export async function resolveAlibabaCredentials(opts: { credential?: Credential; timeoutMs?: number } = {}): Promise<AlibabaCredentialVerdict> {
+export async function resolveAlibabaCredentials(
+  opts: { credential?: Credential; timeoutMs?: number } = {},
+): Promise<AlibabaCredentialVerdict> {
   if (!opts.credential) {
     const misconfigured = checkEnvironment(process.env);
     if (misconfigured) return misconfigured;
@@ -66,11 +76,17 @@ export async function resolveAlibabaCredentials(opts: { credential?: Credential;
     const credential = opts.credential ?? new Credential();
     const model = await Promise.race([
       credential.getCredential(),
-      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new TimeoutError()), timeoutMs); }),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
+      }),
     ]);
     const provider = (model.providerName ?? model.type ?? 'unknown').split('/').filter((part) => part !== 'default')[0] ?? 'unknown';
     if (model.type !== 'bearer' && (!model.accessKeyId || !model.accessKeySecret)) {
-      return { ok: false, message: `Alibaba Cloud credentials from ${SOURCES[provider] ?? provider} have no AccessKey ID or secret`, fix: FIX_ANY };
+      return {
+        ok: false,
+        message: `Alibaba Cloud credentials from ${SOURCES[provider] ?? provider} have no AccessKey ID or secret`,
+        fix: FIX_ANY,
+      };
     }
     return { ok: true, provider, source: SOURCES[provider] ?? provider, accessKeyIdHint: hint(model.accessKeyId ?? '') };
   } catch (error) {
@@ -107,27 +123,47 @@ function checkEnvironment(env: NodeJS.ProcessEnv): AlibabaCredentialVerdict | un
   const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   if (id && !secret) {
-    return { ok: false, message: 'ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not', fix: 'Set ALIBABA_CLOUD_ACCESS_KEY_SECRET too, or unset ALIBABA_CLOUD_ACCESS_KEY_ID to use another source.' };
+    return {
+      ok: false,
+      message: 'ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not',
+      fix: 'Set ALIBABA_CLOUD_ACCESS_KEY_SECRET too, or unset ALIBABA_CLOUD_ACCESS_KEY_ID to use another source.',
+    };
   }
   if (!id && secret) {
-    return { ok: false, message: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not', fix: 'Set ALIBABA_CLOUD_ACCESS_KEY_ID too, or unset ALIBABA_CLOUD_ACCESS_KEY_SECRET.' };
+    return {
+      ok: false,
+      message: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not',
+      fix: 'Set ALIBABA_CLOUD_ACCESS_KEY_ID too, or unset ALIBABA_CLOUD_ACCESS_KEY_SECRET.',
+    };
   }
   if (id) return undefined;
   const setOidc = OIDC_VARS.filter((name) => env[name]);
   if (setOidc.length > 0 && setOidc.length < OIDC_VARS.length) {
     const missing = OIDC_VARS.filter((name) => !env[name]);
-    return { ok: false, message: `OIDC credentials are half configured: ${setOidc.join(', ')} set, ${missing.join(', ')} missing`, fix: `Set ${missing.join(' and ')} (all three are needed for the OIDC role), or unset the others.` };
+    return {
+      ok: false,
+      message: `OIDC credentials are half configured: ${setOidc.join(', ')} set, ${missing.join(', ')} missing`,
+      fix: `Set ${missing.join(' and ')} (all three are needed for the OIDC role), or unset the others.`,
+    };
   }
   if (setOidc.length === OIDC_VARS.length) {
     const file = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE!;
-    let token = '';
+    let token: string;
     try {
       token = readFileSync(file, 'utf8').trim();
     } catch {
-      return { ok: false, message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${file}' cannot be read`, fix: 'Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at the OIDC token your CI writes (e.g. the GitHub Actions id-token), and write it before the deploy step.' };
+      return {
+        ok: false,
+        message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${file}' cannot be read`,
+        fix: 'Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at the OIDC token your CI writes (e.g. the GitHub Actions id-token), and write it before the deploy step.',
+      };
     }
     if (token === '') {
-      return { ok: false, message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${file}' is empty`, fix: 'Write the OIDC token to that file before the deploy step.' };
+      return {
+        ok: false,
+        message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${file}' is empty`,
+        fix: 'Write the OIDC token to that file before the deploy step.',
+      };
     }
   }
   return undefined;
@@ -157,18 +193,22 @@ export async function checkAlidnsZone(opts: { client: AlidnsClient; zoneName: st
   const check = 'alibaba-dns-zone';
   const zone = opts.zoneName.trim().toLowerCase().replace(/\.$/, '');
   try {
-    const res = await withRetry({ service: 'Alidns', action: 'DescribeDomainInfo', target: `zone '${zone}'` },
+    const res = await withRetry(
+      { service: 'Alidns', action: 'DescribeDomainInfo', target: `zone '${zone}'` },
       () => opts.client.describeDomainInfo(new $Alidns.DescribeDomainInfoRequest({ domainName: zone })),
-      { policy: opts.retry, clock: opts.clock });
+      { policy: opts.retry, clock: opts.clock },
+    );
     const servers = res.body?.dnsServers?.dnsServer ?? [];
     return {
-      ok: true, check,
+      ok: true,
+      check,
       message: `DNS zone '${zone}' exists in Alibaba Cloud DNS${servers.length > 0 ? ` (name servers: ${servers.join(', ')})` : ''}`,
     };
   } catch (error) {
     if (error instanceof AlibabaApiError && error.apiCode === 'InvalidDomainName.NoExist') {
       return {
-        ok: false, check,
+        ok: false,
+        check,
         message: `DNS zone '${zone}' does not exist in this account's Alibaba Cloud DNS (${error.apiCode})`,
         fix: `Add '${zone}' in the Alibaba Cloud DNS console (or with the AddDomain API) and delegate it to the name servers shown there, or configure a zone this account already hosts.`,
       };
@@ -182,19 +222,32 @@ export async function checkAlidnsZone(opts: { client: AlidnsClient; zoneName: st
  * wildcard) and stay valid for `minValidDays` more days. Asks for the details with CertFilter=true, so the private
  * key is never sent back.
  */
-export async function checkCasCertificate(opts: {
-  client: CasClient; certId: number; serviceDomain: string; now?: Date; minValidDays?: number;
-} & CallOptions): Promise<PreflightCheckResult> {
+export async function checkCasCertificate(
+  opts: {
+    client: CasClient;
+    certId: number;
+    serviceDomain: string;
+    now?: Date;
+    minValidDays?: number;
+  } & CallOptions,
+): Promise<PreflightCheckResult> {
   const check = 'alibaba-cas-certificate';
   const minDays = opts.minValidDays ?? 30;
   if (!Number.isSafeInteger(opts.certId) || opts.certId <= 0) {
-    return { ok: false, check, message: `certificate id ${opts.certId} is not a CAS certificate id (a positive whole number)`, fix: 'Set the CAS certificate id shown in the Certificate Management Service console.' };
+    return {
+      ok: false,
+      check,
+      message: `certificate id ${opts.certId} is not a CAS certificate id (a positive whole number)`,
+      fix: 'Set the CAS certificate id shown in the Certificate Management Service console.',
+    };
   }
   let body: $Cas.GetUserCertificateDetailResponseBody | undefined;
   try {
-    const res = await withRetry({ service: 'CAS', action: 'GetUserCertificateDetail', target: `certificate ${opts.certId}` },
+    const res = await withRetry(
+      { service: 'CAS', action: 'GetUserCertificateDetail', target: `certificate ${opts.certId}` },
       () => opts.client.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId: opts.certId, certFilter: true })),
-      { policy: opts.retry, clock: opts.clock });
+      { policy: opts.retry, clock: opts.clock },
+    );
     body = res.body;
   } catch (error) {
     if (error instanceof AlibabaApiError && (error.statusCode === 404 || /not ?found|not ?exist/i.test(error.apiCode))) body = undefined;
@@ -202,7 +255,8 @@ export async function checkCasCertificate(opts: {
   }
   if (!body?.id) {
     return {
-      ok: false, check,
+      ok: false,
+      check,
       message: `CAS certificate ${opts.certId} was not found for this account in the client's region`,
       fix: 'Check the certificate id; certificates are listed per site in the Certificate Management Service console (cn-hangzhou for China-site accounts, ap-southeast-1 for international ones). Upload the certificate there if it is missing.',
     };
@@ -213,7 +267,8 @@ export async function checkCasCertificate(opts: {
   if (!covering) {
     const names = certificateNames(facts);
     return {
-      ok: false, check,
+      ok: false,
+      check,
       message: `${label} covers ${names.length > 0 ? names.join(', ') : 'no domain names'} but not '${opts.serviceDomain}'`,
       fix: `Use a certificate whose common name or SANs include '${opts.serviceDomain}' (or a wildcard one level above it).`,
     };
@@ -223,26 +278,55 @@ export async function checkCasCertificate(opts: {
   if (until === undefined) {
     // The `Expired` flag is the service's wall-clock view; dates (against `now`) decide whenever they are given.
     return body.expired
-      ? { ok: false, check, message: `${label} has expired`, fix: 'Renew or replace the certificate in CAS and configure the new certificate id.' }
-      : { ok: false, check, message: `${label} reports no expiry date`, fix: 'Check the certificate in the Certificate Management Service console.' };
+      ? {
+          ok: false,
+          check,
+          message: `${label} has expired`,
+          fix: 'Renew or replace the certificate in CAS and configure the new certificate id.',
+        }
+      : {
+          ok: false,
+          check,
+          message: `${label} reports no expiry date`,
+          fix: 'Check the certificate in the Certificate Management Service console.',
+        };
   }
   const day = new Date(until).toISOString().slice(0, 10);
   const daysLeft = Math.floor((until - now) / DAY_MS);
   if (until <= now) {
-    return { ok: false, check, message: `${label} expired on ${day}`, fix: 'Renew or replace the certificate in CAS and configure the new certificate id.' };
+    return {
+      ok: false,
+      check,
+      message: `${label} expired on ${day}`,
+      fix: 'Renew or replace the certificate in CAS and configure the new certificate id.',
+    };
   }
   if (until - now < minDays * DAY_MS) {
-    return { ok: false, check, message: `${label} expires on ${day}, in ${daysLeft} day(s), less than the required ${minDays}`, fix: 'Renew or replace the certificate in CAS and configure the new certificate id.' };
+    return {
+      ok: false,
+      check,
+      message: `${label} expires on ${day}, in ${daysLeft} day(s), less than the required ${minDays}`,
+      fix: 'Renew or replace the certificate in CAS and configure the new certificate id.',
+    };
   }
-  return { ok: true, check, message: `${label} covers '${opts.serviceDomain}' (as ${covering}) and is valid until ${day} (${daysLeft} days)` };
+  return {
+    ok: true,
+    check,
+    message: `${label} covers '${opts.serviceDomain}' (as ${covering}) and is valid until ${day} (${daysLeft} days)`,
+  };
 }
 
 function apiFailure(check: string, failure: unknown, permission: string): PreflightCheckResult {
-  const message = failure instanceof AlibabaApiError ? failure.message : `unexpected error: ${(failure as Error)?.message ?? String(failure)}`;
+  const message =
+    failure instanceof AlibabaApiError ? failure.message : `unexpected error: ${(failure as Error)?.message ?? String(failure)}`;
   const denied = failure instanceof AlibabaApiError && /Forbidden|NoPermission|AccessDenied/i.test(failure.apiCode);
   return {
-    ok: false, check, message,
-    fix: denied ? `Grant the deploying identity ${permission}.` : 'Check the credentials, the region and the network, then run the command again.',
+    ok: false,
+    check,
+    message,
+    fix: denied
+      ? `Grant the deploying identity ${permission}.`
+      : 'Check the credentials, the region and the network, then run the command again.',
   };
 }
 

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { AlibabaApiError, CreateChangeSetInput, PollSettings, pollUntil, RosApi, RosChangeSetDetail } from './ros-client';
-import { RosTemplateFacts } from './stack-facts';
+import {
+  AlibabaApiError,
+  type CreateChangeSetInput,
+  type PollSettings,
+  pollUntil,
+  type RosApi,
+  type RosChangeSetDetail,
+} from './ros-client';
+import { type RosTemplateFacts } from './stack-facts';
 
 // Change sets: how they are named so a re-run finds its own, how they are made and waited for, and how their
 // changes are shown to the person who confirms them.
@@ -43,10 +50,14 @@ export function changeSetIdentity(input: ChangeSetFingerprintInput): ChangeSetId
   if (!PREFIX.test(input.prefix)) {
     throw new Error(`changeSetNamePrefix '${input.prefix}' must be 1-64 letters, digits, '-' or '_', starting with a letter`);
   }
-  const params = Object.keys(input.parameters).sort().map((key) => [key, input.parameters[key]]);
-  const fingerprint = createHash('sha256').update(JSON.stringify([
-    'ros-change-set/v1', input.stackName, input.type, input.base, input.replacementOption, input.templateBody, params,
-  ])).digest('hex');
+  const params = Object.keys(input.parameters)
+    .sort()
+    .map((key) => [key, input.parameters[key]]);
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify(['ros-change-set/v1', input.stackName, input.type, input.base, input.replacementOption, input.templateBody, params]),
+    )
+    .digest('hex');
   const changeSetName = `${input.prefix}-${fingerprint.slice(0, 24)}`;
   const clientToken = createHash('sha256').update(`${changeSetName}/${input.runNonce}`).digest('hex').slice(0, 48);
   return { changeSetName, clientToken };
@@ -62,7 +73,8 @@ export function executeClientToken(changeSetId: string): string {
  * completely same stack ... is not supported"; a change set may come back FAILED with a similar reason, or
  * CREATE_COMPLETE with an empty `Changes` list. All of these are recognised.
  */
-const NO_CHANGE_REASON = /completely same stack|\bno changes?\b(?!\s*set)|\bnot changed\b|didn't contain changes|does not contain (any )?changes|no updates are to be performed/i;
+const NO_CHANGE_REASON =
+  /completely same stack|\bno changes?\b(?!\s*set)|\bnot changed\b|didn't contain changes|does not contain (any )?changes|no updates are to be performed/i;
 
 export function isNoChangeReason(reason: string | undefined): boolean {
   return reason !== undefined && NO_CHANGE_REASON.test(reason);
@@ -89,7 +101,9 @@ export async function createChangeSet(api: RosApi, input: CreateChangeSetInput):
       if (!(error instanceof AlibabaApiError)) throw error;
       if (error.apiCode === 'NotSupported' && isNoChangeReason(error.message)) return { kind: 'no-changes', reason: error.message };
       if (input.changeSetType !== 'UPDATE' || !input.stackId || error.kind !== 'client' || attempt > 1) throw error;
-      const same = (await api.listChangeSets(input.stackId, input.changeSetName)).find((changeSet) => changeSet.changeSetName === input.changeSetName);
+      const same = (await api.listChangeSets(input.stackId, input.changeSetName)).find(
+        (changeSet) => changeSet.changeSetName === input.changeSetName,
+      );
       if (!same) throw error;
       const reusable = same.status === 'CREATE_COMPLETE' ? same.executionStatus === 'AVAILABLE' : PENDING.has(same.status);
       if (reusable) {
@@ -108,7 +122,13 @@ export type ChangeSetReadiness =
 
 export type ObtainedChangeSet =
   | { readonly kind: 'no-changes'; readonly reason: string }
-  | { readonly kind: 'obtained'; readonly changeSetId: string; readonly stackId: string; readonly readiness: ChangeSetReadiness; readonly reused: boolean };
+  | {
+      readonly kind: 'obtained';
+      readonly changeSetId: string;
+      readonly stackId: string;
+      readonly readiness: ChangeSetReadiness;
+      readonly reused: boolean;
+    };
 
 /** CreateChangeSet (or pick up the earlier run's) and wait until ROS has computed it. */
 export async function obtainChangeSet(api: RosApi, input: CreateChangeSetInput, poll: PollSettings): Promise<ObtainedChangeSet> {
@@ -120,7 +140,11 @@ export async function obtainChangeSet(api: RosApi, input: CreateChangeSetInput, 
 
 /** Waits until ROS has computed the change set, and says whether it can be executed. */
 export async function waitForChangeSet(api: RosApi, changeSetId: string, poll: PollSettings): Promise<ChangeSetReadiness> {
-  const { value: changeSet, timedOut, waitedMs } = await pollUntil(async () => {
+  const {
+    value: changeSet,
+    timedOut,
+    waitedMs,
+  } = await pollUntil(async () => {
     const value = await api.getChangeSet(changeSetId);
     return { value, done: !PENDING.has(value.status) };
   }, poll);
@@ -160,7 +184,11 @@ export function normalizeChanges(raw: ReadonlyArray<unknown>): RosResourceChange
     const record = asRecord(item);
     const change = asRecord(record.ResourceChange ?? record);
     const details = Array.isArray(change.Details) ? change.Details : [];
-    const properties = [...new Set(details.map((detail) => asRecord(asRecord(detail).Target).Name).filter((name): name is string => typeof name === 'string'))];
+    const properties = [
+      ...new Set(
+        details.map((detail) => asRecord(asRecord(detail).Target).Name).filter((name): name is string => typeof name === 'string'),
+      ),
+    ];
     return {
       action: nonEmptyString(change.Action) ?? 'Unknown',
       logicalId: nonEmptyString(change.LogicalResourceId) ?? '(unnamed)',
@@ -193,13 +221,14 @@ function renderPreview(preview: Omit<RosChangePreview, 'text'>): string {
       ? `ROS stack '${preview.stackName}' (${preview.changeSetType}): no resource changes; the template's outputs or metadata change`
       : `ROS stack '${preview.stackName}' (${preview.changeSetType}): no changes`;
   }
-  const header = `ROS stack '${preview.stackName}' (${preview.changeSetType}): ${preview.changes.length} resource change(s)` +
+  const header =
+    `ROS stack '${preview.stackName}' (${preview.changeSetType}): ${preview.changes.length} resource change(s)` +
     (replacements > 0 ? `, ${replacements} replacement(s)` : '');
   const idWidth = Math.max(...preview.changes.map((change) => change.logicalId.length));
   const typeWidth = Math.max(...preview.changes.map((change) => change.resourceType.length));
   const lines = preview.changes.map((change) => {
-    const replace = change.replacement === 'True' ? '  REPLACE (delete and re-create)'
-      : change.replacement === 'Conditional' ? '  MAY REPLACE' : '';
+    const replace =
+      change.replacement === 'True' ? '  REPLACE (delete and re-create)' : change.replacement === 'Conditional' ? '  MAY REPLACE' : '';
     const props = change.properties.length > 0 ? `  [${change.properties.join(', ')}]` : '';
     return `  ${SYMBOL[change.action] ?? '?'} ${change.action.padEnd(6)} ${change.logicalId.padEnd(idWidth)}  ${change.resourceType.padEnd(typeWidth)}${replace}${props}`.trimEnd();
   });

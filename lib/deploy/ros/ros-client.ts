@@ -39,12 +39,21 @@ const ENDPOINT = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 /** Builds the `@alicloud/openapi-core` Config shared by the ROS, Alidns and CAS clients. */
 export function buildAlibabaClientConfig(options: AlibabaClientOptions): $OpenApiUtil.Config {
   if (!REGION_ID.test(options.regionId)) {
-    throw new S3AlicdnError('USAGE', `regionId '${options.regionId}' is not an Alibaba Cloud region id (expected e.g. 'cn-hangzhou' or 'ap-southeast-1')`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `regionId '${options.regionId}' is not an Alibaba Cloud region id (expected e.g. 'cn-hangzhou' or 'ap-southeast-1')`,
+    );
   }
   if (options.endpoint !== undefined && !ENDPOINT.test(options.endpoint)) {
-    throw new S3AlicdnError('USAGE', `endpoint '${options.endpoint}' must be a host name with an optional port, without scheme or path (e.g. 'ros-vpc.cn-hangzhou.aliyuncs.com'); set the scheme with protocol`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `endpoint '${options.endpoint}' must be a host name with an optional port, without scheme or path (e.g. 'ros-vpc.cn-hangzhou.aliyuncs.com'); set the scheme with protocol`,
+    );
   }
-  for (const [field, value] of [['readTimeoutMs', options.readTimeoutMs], ['connectTimeoutMs', options.connectTimeoutMs]] as const) {
+  for (const [field, value] of [
+    ['readTimeoutMs', options.readTimeoutMs],
+    ['connectTimeoutMs', options.connectTimeoutMs],
+  ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
       throw new S3AlicdnError('USAGE', `${field} must be a positive whole number of milliseconds, got ${value}`);
     }
@@ -149,7 +158,10 @@ export interface PollRead<T> {
 }
 
 /** Reads until `done` or `maxWaitMs`, backing off while nothing happens. Always reads at least once. */
-export async function pollUntil<T>(read: () => Promise<PollRead<T>>, settings: PollSettings): Promise<{ value: T; timedOut: boolean; waitedMs: number }> {
+export async function pollUntil<T>(
+  read: () => Promise<PollRead<T>>,
+  settings: PollSettings,
+): Promise<{ value: T; timedOut: boolean; waitedMs: number }> {
   const start = settings.clock.now();
   let interval = settings.pollIntervalMs;
   for (;;) {
@@ -218,7 +230,17 @@ interface RawSdkError {
   data?: { Message?: unknown; message?: unknown };
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export function classifyFailure(failure: unknown): FailureKind {
   const raw = (failure ?? {}) as RawSdkError;
@@ -261,9 +283,14 @@ export class AlibabaApiError extends S3AlicdnError {
   constructor(context: ApiCallContext, failure: unknown, attempts: number, redactor: SecretRedactor) {
     const raw = (failure ?? {}) as RawSdkError;
     const kind = classifyFailure(failure);
-    const apiCode = typeof raw.code === 'string' && raw.code !== '' && raw.code !== 'undefined'
-      ? raw.code
-      : kind === 'timeout' ? 'RequestTimeout' : typeof raw.name === 'string' ? raw.name : 'UnknownError';
+    const apiCode =
+      typeof raw.code === 'string' && raw.code !== '' && raw.code !== 'undefined'
+        ? raw.code
+        : kind === 'timeout'
+          ? 'RequestTimeout'
+          : typeof raw.name === 'string'
+            ? raw.name
+            : 'UnknownError';
     const detail = redactor.redact(describeFailure(kind, raw));
     const where = context.target ? ` for ${context.target}` : '';
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -404,7 +431,10 @@ export interface RosApiOptions {
 export class RosApi {
   apiCalls = 0;
 
-  constructor(private readonly client: RosClient, private readonly options: RosApiOptions) {}
+  constructor(
+    private readonly client: RosClient,
+    private readonly options: RosApiOptions,
+  ) {}
 
   get regionId(): string {
     return this.options.regionId;
@@ -412,23 +442,42 @@ export class RosApi {
 
   /** The live (not DELETE_COMPLETE) stack with this exact name, if any. */
   async findStackByName(stackName: string): Promise<RosStackSummary | undefined> {
-    const body = await this.call('ListStacks', () => this.client.listStacks(new $ROS.ListStacksRequest({
-      regionId: this.options.regionId, stackName: [stackName], pageSize: 10,
-    })));
-    const found = (body.stacks ?? [])
-      .find((stack) => stack.stackName === stackName && stack.status !== 'DELETE_COMPLETE' && stack.stackId && stack.status);
-    return found ? {
-      stackId: found.stackId!, stackName: found.stackName!, status: found.status!,
-      statusReason: found.statusReason, createTime: found.createTime, updateTime: found.updateTime,
-    } : undefined;
+    const body = await this.call('ListStacks', () =>
+      this.client.listStacks(
+        new $ROS.ListStacksRequest({
+          regionId: this.options.regionId,
+          stackName: [stackName],
+          pageSize: 10,
+        }),
+      ),
+    );
+    const found = (body.stacks ?? []).find(
+      (stack) => stack.stackName === stackName && stack.status !== 'DELETE_COMPLETE' && stack.stackId && stack.status,
+    );
+    return found
+      ? {
+          stackId: found.stackId!,
+          stackName: found.stackName!,
+          status: found.status!,
+          statusReason: found.statusReason,
+          createTime: found.createTime,
+          updateTime: found.updateTime,
+        }
+      : undefined;
   }
 
   /** Undefined when ROS no longer knows the stack (deleted). */
   async getStack(stackId: string, withOutputs = true): Promise<RosStackDetail | undefined> {
     try {
-      const body = await this.call('GetStack', () => this.client.getStack(new $ROS.GetStackRequest({
-        regionId: this.options.regionId, stackId, outputOption: withOutputs ? 'Enabled' : 'Disabled',
-      })));
+      const body = await this.call('GetStack', () =>
+        this.client.getStack(
+          new $ROS.GetStackRequest({
+            regionId: this.options.regionId,
+            stackId,
+            outputOption: withOutputs ? 'Enabled' : 'Disabled',
+          }),
+        ),
+      );
       const outputs: Record<string, string> = {};
       for (const output of body.outputs ?? []) {
         if (typeof output.OutputKey === 'string') {
@@ -436,8 +485,13 @@ export class RosApi {
         }
       }
       return {
-        stackId: body.stackId ?? stackId, stackName: body.stackName ?? this.options.stackName, status: body.status ?? 'UNKNOWN',
-        statusReason: body.statusReason, createTime: body.createTime, updateTime: body.updateTime, outputs,
+        stackId: body.stackId ?? stackId,
+        stackName: body.stackName ?? this.options.stackName,
+        status: body.status ?? 'UNKNOWN',
+        statusReason: body.statusReason,
+        createTime: body.createTime,
+        updateTime: body.updateTime,
+        outputs,
       };
     } catch (error) {
       if (isApiError(error, 'StackNotFound')) return undefined;
@@ -446,22 +500,28 @@ export class RosApi {
   }
 
   async createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }> {
-    const body = await this.call('CreateChangeSet', () => this.client.createChangeSet(new $ROS.CreateChangeSetRequest({
-      regionId: this.options.regionId,
-      changeSetName: input.changeSetName,
-      changeSetType: input.changeSetType,
-      stackName: input.changeSetType === 'CREATE' ? this.options.stackName : undefined,
-      stackId: input.changeSetType === 'UPDATE' ? input.stackId : undefined,
-      templateBody: input.templateBody,
-      parameters: Object.entries(input.parameters).map(([parameterKey, parameterValue]) =>
-        new $ROS.CreateChangeSetRequestParameters({ parameterKey, parameterValue })),
-      clientToken: input.clientToken,
-      replacementOption: input.replacementOption,
-      timeoutInMinutes: input.timeoutInMinutes,
-      tags: input.tags && Object.keys(input.tags).length > 0
-        ? Object.entries(input.tags).map(([key, value]) => new $ROS.CreateChangeSetRequestTags({ key, value }))
-        : undefined,
-    })));
+    const body = await this.call('CreateChangeSet', () =>
+      this.client.createChangeSet(
+        new $ROS.CreateChangeSetRequest({
+          regionId: this.options.regionId,
+          changeSetName: input.changeSetName,
+          changeSetType: input.changeSetType,
+          stackName: input.changeSetType === 'CREATE' ? this.options.stackName : undefined,
+          stackId: input.changeSetType === 'UPDATE' ? input.stackId : undefined,
+          templateBody: input.templateBody,
+          parameters: Object.entries(input.parameters).map(
+            ([parameterKey, parameterValue]) => new $ROS.CreateChangeSetRequestParameters({ parameterKey, parameterValue }),
+          ),
+          clientToken: input.clientToken,
+          replacementOption: input.replacementOption,
+          timeoutInMinutes: input.timeoutInMinutes,
+          tags:
+            input.tags && Object.keys(input.tags).length > 0
+              ? Object.entries(input.tags).map(([key, value]) => new $ROS.CreateChangeSetRequestTags({ key, value }))
+              : undefined,
+        }),
+      ),
+    );
     if (!body.changeSetId || !body.stackId) {
       throw new Error(`ROS CreateChangeSet for stack '${this.options.stackName}' returned no ChangeSetId/StackId`);
     }
@@ -469,32 +529,61 @@ export class RosApi {
   }
 
   async getChangeSet(changeSetId: string): Promise<RosChangeSetDetail> {
-    const body = await this.call('GetChangeSet', () => this.client.getChangeSet(new $ROS.GetChangeSetRequest({
-      regionId: this.options.regionId, changeSetId, showTemplate: false,
-    })));
+    const body = await this.call('GetChangeSet', () =>
+      this.client.getChangeSet(
+        new $ROS.GetChangeSetRequest({
+          regionId: this.options.regionId,
+          changeSetId,
+          showTemplate: false,
+        }),
+      ),
+    );
     return {
-      changeSetId: body.changeSetId ?? changeSetId, changeSetName: body.changeSetName, changeSetType: body.changeSetType,
-      stackId: body.stackId, status: body.status ?? 'UNKNOWN', executionStatus: body.executionStatus,
-      statusReason: body.statusReason, createTime: body.createTime, changes: body.changes ?? [],
+      changeSetId: body.changeSetId ?? changeSetId,
+      changeSetName: body.changeSetName,
+      changeSetType: body.changeSetType,
+      stackId: body.stackId,
+      status: body.status ?? 'UNKNOWN',
+      executionStatus: body.executionStatus,
+      statusReason: body.statusReason,
+      createTime: body.createTime,
+      changes: body.changes ?? [],
     };
   }
 
   async listChangeSets(stackId: string, changeSetName?: string): Promise<RosChangeSetSummary[]> {
-    const body = await this.call('ListChangeSets', () => this.client.listChangeSets(new $ROS.ListChangeSetsRequest({
-      regionId: this.options.regionId, stackId, changeSetName: changeSetName ? [changeSetName] : undefined, pageSize: 50,
-    })));
-    return (body.changeSets ?? []).filter((changeSet) => changeSet.changeSetId && changeSet.changeSetName).map((changeSet) => ({
-      changeSetId: changeSet.changeSetId!, changeSetName: changeSet.changeSetName!, changeSetType: changeSet.changeSetType,
-      status: changeSet.status ?? 'UNKNOWN', executionStatus: changeSet.executionStatus,
-    }));
+    const body = await this.call('ListChangeSets', () =>
+      this.client.listChangeSets(
+        new $ROS.ListChangeSetsRequest({
+          regionId: this.options.regionId,
+          stackId,
+          changeSetName: changeSetName ? [changeSetName] : undefined,
+          pageSize: 50,
+        }),
+      ),
+    );
+    return (body.changeSets ?? [])
+      .filter((changeSet) => changeSet.changeSetId && changeSet.changeSetName)
+      .map((changeSet) => ({
+        changeSetId: changeSet.changeSetId!,
+        changeSetName: changeSet.changeSetName!,
+        changeSetType: changeSet.changeSetType,
+        status: changeSet.status ?? 'UNKNOWN',
+        executionStatus: changeSet.executionStatus,
+      }));
   }
 
   /** A change set that is already gone counts as deleted. */
   async deleteChangeSet(changeSetId: string): Promise<void> {
     try {
-      await this.call('DeleteChangeSet', () => this.client.deleteChangeSet(new $ROS.DeleteChangeSetRequest({
-        regionId: this.options.regionId, changeSetId,
-      })));
+      await this.call('DeleteChangeSet', () =>
+        this.client.deleteChangeSet(
+          new $ROS.DeleteChangeSetRequest({
+            regionId: this.options.regionId,
+            changeSetId,
+          }),
+        ),
+      );
     } catch (error) {
       if (isApiError(error, 'ChangeSetNotFound')) return;
       throw error;
@@ -502,58 +591,97 @@ export class RosApi {
   }
 
   async executeChangeSet(changeSetId: string, clientToken: string): Promise<void> {
-    await this.call('ExecuteChangeSet', () => this.client.executeChangeSet(new $ROS.ExecuteChangeSetRequest({
-      regionId: this.options.regionId, changeSetId, clientToken,
-    })));
+    await this.call('ExecuteChangeSet', () =>
+      this.client.executeChangeSet(
+        new $ROS.ExecuteChangeSetRequest({
+          regionId: this.options.regionId,
+          changeSetId,
+          clientToken,
+        }),
+      ),
+    );
   }
 
   async listStackEvents(stackId: string, pageNumber: number, pageSize: number): Promise<{ events: RosStackEvent[]; totalCount: number }> {
-    const body = await this.call('ListStackEvents', () => this.client.listStackEvents(new $ROS.ListStackEventsRequest({
-      regionId: this.options.regionId, stackId, pageNumber, pageSize,
-    })));
-    const events = (body.events ?? []).filter((event) => event.eventId && event.status).map((event) => ({
-      eventId: event.eventId!, createTime: event.createTime ?? '', logicalResourceId: event.logicalResourceId ?? '',
-      resourceType: event.resourceType ?? '', status: event.status!, statusReason: event.statusReason,
-      physicalResourceId: event.physicalResourceId,
-    }));
+    const body = await this.call('ListStackEvents', () =>
+      this.client.listStackEvents(
+        new $ROS.ListStackEventsRequest({
+          regionId: this.options.regionId,
+          stackId,
+          pageNumber,
+          pageSize,
+        }),
+      ),
+    );
+    const events = (body.events ?? [])
+      .filter((event) => event.eventId && event.status)
+      .map((event) => ({
+        eventId: event.eventId!,
+        createTime: event.createTime ?? '',
+        logicalResourceId: event.logicalResourceId ?? '',
+        resourceType: event.resourceType ?? '',
+        status: event.status!,
+        statusReason: event.statusReason,
+        physicalResourceId: event.physicalResourceId,
+      }));
     return { events, totalCount: body.totalCount ?? events.length };
   }
 
   async getTemplateBody(stackId: string): Promise<string | undefined> {
-    const body = await this.call('GetTemplate', () => this.client.getTemplate(new $ROS.GetTemplateRequest({
-      regionId: this.options.regionId, stackId,
-    })));
+    const body = await this.call('GetTemplate', () =>
+      this.client.getTemplate(
+        new $ROS.GetTemplateRequest({
+          regionId: this.options.regionId,
+          stackId,
+        }),
+      ),
+    );
     return body.templateBody;
   }
 
   async listStackResourceCount(stackId: string): Promise<number> {
-    const body = await this.call('ListStackResources', () => this.client.listStackResources(new $ROS.ListStackResourcesRequest({
-      regionId: this.options.regionId, stackId,
-    })));
+    const body = await this.call('ListStackResources', () =>
+      this.client.listStackResources(
+        new $ROS.ListStackResourcesRequest({
+          regionId: this.options.regionId,
+          stackId,
+        }),
+      ),
+    );
     return (body.resources ?? []).length;
   }
 
   async deleteStack(stackId: string): Promise<void> {
-    await this.call('DeleteStack', () => this.client.deleteStack(new $ROS.DeleteStackRequest({
-      regionId: this.options.regionId, stackId,
-    })));
+    await this.call('DeleteStack', () =>
+      this.client.deleteStack(
+        new $ROS.DeleteStackRequest({
+          regionId: this.options.regionId,
+          stackId,
+        }),
+      ),
+    );
   }
 
   private async call<T extends { body?: unknown }>(action: string, send: () => Promise<T>): Promise<NonNullable<T['body']>> {
     const context = { service: 'ROS', action, target: `stack '${this.options.stackName}'` };
-    const response = await withRetry(context, () => {
-      this.apiCalls += 1;
-      return send();
-    }, {
-      policy: this.options.retry,
-      clock: this.options.clock ?? systemClock,
-      random: this.options.random,
-      redactor: this.options.redactor,
-      onRetry: ({ attempt, delayMs, kind }) => this.options.log?.(
-        `ROS ${action} for stack '${this.options.stackName}': ${kind} failure, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
-    });
+    const response = await withRetry(
+      context,
+      () => {
+        this.apiCalls += 1;
+        return send();
+      },
+      {
+        policy: this.options.retry,
+        clock: this.options.clock ?? systemClock,
+        random: this.options.random,
+        redactor: this.options.redactor,
+        onRetry: ({ attempt, delayMs, kind }) =>
+          this.options.log?.(
+            `ROS ${action} for stack '${this.options.stackName}': ${kind} failure, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`,
+          ),
+      },
+    );
     if (!response.body) throw new Error(`ROS ${action} for stack '${this.options.stackName}' returned an empty body`);
     return response.body as NonNullable<T['body']>;
   }
 }
-

@@ -1,17 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import {
-  buildPreview, changeSetIdentity, ChangeSetReadiness, ChangeSetType, changesForNewStack, createChangeSet, executeClientToken,
-  isDestructive, normalizeChanges, obtainChangeSet, RosChangePreview, RosResourceChange, waitForChangeSet,
+  buildPreview,
+  changeSetIdentity,
+  type ChangeSetReadiness,
+  type ChangeSetType,
+  changesForNewStack,
+  createChangeSet,
+  executeClientToken,
+  isDestructive,
+  normalizeChanges,
+  obtainChangeSet,
+  type RosChangePreview,
+  type RosResourceChange,
+  waitForChangeSet,
 } from './change-sets';
 import {
-  Clock, PollSettings, RetryPolicy, RosApi, RosChangeSetDetail, RosClient, RosDeployError, RosStackSummary, SecretRedactor,
+  type Clock,
+  type PollSettings,
+  type RetryPolicy,
+  RosApi,
+  type RosChangeSetDetail,
+  type RosClient,
+  RosDeployError,
+  type RosStackSummary,
+  SecretRedactor,
   systemClock,
 } from './ros-client';
 import {
-  assertRosDeployInputs, assertStackName, isDegradedAfterUpdate, isFailedCreate, isOperationInProgress, isSameTemplate,
-  isUpdatable, nextStepFor, readTemplateFacts, RecoveryHints, REVIEW_IN_PROGRESS, RosTemplateFacts, successStatusFor,
+  assertRosDeployInputs,
+  assertStackName,
+  isDegradedAfterUpdate,
+  isFailedCreate,
+  isOperationInProgress,
+  isSameTemplate,
+  isUpdatable,
+  nextStepFor,
+  readTemplateFacts,
+  type RecoveryHints,
+  REVIEW_IN_PROGRESS,
+  type RosTemplateFacts,
+  successStatusFor,
 } from './stack-facts';
-import { operationFailedError, RosEventStream, RosProgress, waitForStackToSettle } from './stack-events';
+import { operationFailedError, RosEventStream, type RosProgress, waitForStackToSettle } from './stack-events';
 
 /** How a `RosDeployment` talks to ROS and how patient it is. One per stage command run. */
 export interface RosDeploymentOptions {
@@ -131,18 +161,28 @@ export class RosDeployment implements RosStackDeployment {
     const { facts, run } = this.checkedRun(request);
     const prefix = request.changeSetNamePrefix ?? 'deploy';
     const runNonce = randomUUID();
-    const identityFor = (type: ChangeSetType, base: string) => changeSetIdentity({
-      prefix, stackName: request.stackName, type, templateBody: request.templateBody, parameters: request.parameters,
-      replacementOption: type === 'UPDATE' ? 'Enabled' : '', base, runNonce,
-    });
+    const identityFor = (type: ChangeSetType, base: string) =>
+      changeSetIdentity({
+        prefix,
+        stackName: request.stackName,
+        type,
+        templateBody: request.templateBody,
+        parameters: request.parameters,
+        replacementOption: type === 'UPDATE' ? 'Enabled' : '',
+        base,
+        runNonce,
+      });
 
     const prepared = await run.prepareForDeploy(await run.api.findStackByName(request.stackName), {
       createChangeSetName: identityFor('CREATE', 'new').changeSetName,
       waitForInProgressMs: this.options.waitForInProgressMs ?? this.poll.maxWaitMs,
       recreateFailedStack: this.options.recreateFailedStack ?? false,
     });
-    const result = (outcome: Omit<RosDeployResult, 'apiCalls' | 'waitedFor'>): RosDeployResult =>
-      ({ ...outcome, apiCalls: run.api.apiCalls, waitedFor: prepared.waitedFor });
+    const result = (outcome: Omit<RosDeployResult, 'apiCalls' | 'waitedFor'>): RosDeployResult => ({
+      ...outcome,
+      apiCalls: run.api.apiCalls,
+      waitedFor: prepared.waitedFor,
+    });
     const reusing = prepared.reuseChangeSetId !== undefined;
     const type: ChangeSetType = prepared.stack && !reusing ? 'UPDATE' : 'CREATE';
     const identity = identityFor(type, type === 'CREATE' ? 'new' : baseOf(prepared.stack));
@@ -155,14 +195,26 @@ export class RosDeployment implements RosStackDeployment {
       stackId = prepared.stack!.stackId;
       readiness = await waitForChangeSet(run.api, changeSetId, this.poll);
     } else {
-      const obtained = await obtainChangeSet(run.api, {
-        changeSetName: identity.changeSetName, changeSetType: type, stackId: prepared.stack?.stackId, templateBody: request.templateBody,
-        parameters: request.parameters, clientToken: identity.clientToken,
-        replacementOption: type === 'UPDATE' ? 'Enabled' : undefined, timeoutInMinutes: request.timeoutInMinutes, tags: request.tags,
-      }, this.poll);
+      const obtained = await obtainChangeSet(
+        run.api,
+        {
+          changeSetName: identity.changeSetName,
+          changeSetType: type,
+          stackId: prepared.stack?.stackId,
+          templateBody: request.templateBody,
+          parameters: request.parameters,
+          clientToken: identity.clientToken,
+          replacementOption: type === 'UPDATE' ? 'Enabled' : undefined,
+          timeoutInMinutes: request.timeoutInMinutes,
+          tags: request.tags,
+        },
+        this.poll,
+      );
       if (obtained.kind === 'no-changes') return result(await run.noChanges(prepared.stack));
       ({ changeSetId, stackId, readiness } = obtained);
-      run.info(`ROS stack '${request.stackName}': ${obtained.reused ? 'reusing' : 'created'} ${type} change set ${readiness.changeSet.changeSetName ?? identity.changeSetName}`);
+      run.info(
+        `ROS stack '${request.stackName}': ${obtained.reused ? 'reusing' : 'created'} ${type} change set ${readiness.changeSet.changeSetName ?? identity.changeSetName}`,
+      );
     }
     const changeSet = await run.readyChangeSet(readiness, type, stackId);
     if (!changeSet) return result(await run.noChanges(prepared.stack));
@@ -196,8 +248,12 @@ export class RosDeployment implements RosStackDeployment {
     const done = (found: Omit<RosChangePreview, 'text' | 'stackName'>, exists: boolean): RosPreviewResult => {
       const preview = buildPreview({ stackName: request.stackName, ...found });
       return {
-        stackExists: exists, stackStatus: stack?.status, preview, apiCalls: run.api.apiCalls,
-        hasChanges: preview.changes.length > 0 || preview.templateOnly, destructive: isDestructive(preview.changes),
+        stackExists: exists,
+        stackStatus: stack?.status,
+        preview,
+        apiCalls: run.api.apiCalls,
+        hasChanges: preview.changes.length > 0 || preview.templateOnly,
+        destructive: isDestructive(preview.changes),
       };
     };
 
@@ -205,20 +261,39 @@ export class RosDeployment implements RosStackDeployment {
       return done({ changeSetType: 'CREATE', changes: changesForNewStack(facts), templateOnly: false }, false);
     }
     if (isOperationInProgress(stack.status)) {
-      throw new RosDeployError(`ROS stack '${request.stackName}' is ${stack.status}; run diff again when that operation has finished.`,
-        'stack-busy', request.stackName, stack.status);
+      throw new RosDeployError(
+        `ROS stack '${request.stackName}' is ${stack.status}; run diff again when that operation has finished.`,
+        'stack-busy',
+        request.stackName,
+        stack.status,
+      );
     }
     if (!isUpdatable(stack.status)) {
-      throw new RosDeployError(`ROS stack '${request.stackName}' is ${stack.status}; no change set can be computed. ${nextStepFor(stack.status, this.options.hints)}`,
-        'stack-not-updatable', request.stackName, stack.status);
+      throw new RosDeployError(
+        `ROS stack '${request.stackName}' is ${stack.status}; no change set can be computed. ${nextStepFor(stack.status, this.options.hints)}`,
+        'stack-not-updatable',
+        request.stackName,
+        stack.status,
+      );
     }
     const identity = changeSetIdentity({
-      prefix: request.changeSetNamePrefix ?? 'diff', stackName: request.stackName, type: 'UPDATE', templateBody: request.templateBody,
-      parameters: request.parameters, replacementOption: 'Enabled', base: baseOf(stack), runNonce: randomUUID(),
+      prefix: request.changeSetNamePrefix ?? 'diff',
+      stackName: request.stackName,
+      type: 'UPDATE',
+      templateBody: request.templateBody,
+      parameters: request.parameters,
+      replacementOption: 'Enabled',
+      base: baseOf(stack),
+      runNonce: randomUUID(),
     });
     const created = await createChangeSet(run.api, {
-      changeSetName: identity.changeSetName, changeSetType: 'UPDATE', stackId: stack.stackId, templateBody: request.templateBody,
-      parameters: request.parameters, clientToken: identity.clientToken, replacementOption: 'Enabled',
+      changeSetName: identity.changeSetName,
+      changeSetType: 'UPDATE',
+      stackId: stack.stackId,
+      templateBody: request.templateBody,
+      parameters: request.parameters,
+      clientToken: identity.clientToken,
+      replacementOption: 'Enabled',
     });
     if (created.kind === 'no-changes') return done({ changeSetType: 'UPDATE', changes: [], templateOnly: false }, true);
     try {
@@ -228,14 +303,21 @@ export class RosDeployment implements RosStackDeployment {
         const reason = ready.changeSet.statusReason ? `: ${run.redactor.redact(ready.changeSet.statusReason)}` : '';
         throw new RosDeployError(
           `ROS stack '${request.stackName}': could not compute the changes (change set ${ready.changeSet.status}${reason})`,
-          'change-set-failed', request.stackName, stack.status);
+          'change-set-failed',
+          request.stackName,
+          stack.status,
+        );
       }
       const changes = normalizeChanges(ready.changeSet.changes);
-      const templateOnly = changes.length === 0 && !isSameTemplate((await run.api.getTemplateBody(stack.stackId)) ?? '', request.templateBody);
+      const templateOnly =
+        changes.length === 0 && !isSameTemplate((await run.api.getTemplateBody(stack.stackId)) ?? '', request.templateBody);
       return done({ changeSetType: 'UPDATE', changeSetId: created.changeSetId, changes, templateOnly }, true);
     } finally {
-      await run.api.deleteChangeSet(created.changeSetId).catch((error: Error) =>
-        run.info(`ROS stack '${request.stackName}': could not delete preview change set ${identity.changeSetName}: ${error.message}`));
+      await run.api
+        .deleteChangeSet(created.changeSetId)
+        .catch((error: Error) =>
+          run.info(`ROS stack '${request.stackName}': could not delete preview change set ${identity.changeSetName}: ${error.message}`),
+        );
     }
   }
 
@@ -329,7 +411,12 @@ class StackRun {
     private readonly poll: PollSettings,
   ) {
     this.api = new RosApi(options.client, {
-      regionId: options.regionId, stackName, redactor, retry: options.retry, clock: poll.clock, random: options.random,
+      regionId: options.regionId,
+      stackName,
+      redactor,
+      retry: options.retry,
+      clock: poll.clock,
+      random: options.random,
       log: (line) => this.info(line),
     });
   }
@@ -340,7 +427,11 @@ class StackRun {
 
   private eventStream(stackId: string, totalResources: number, since?: string): RosEventStream {
     return new RosEventStream(this.api, stackId, {
-      stackName: this.stackName, totalResources, since, redactor: this.redactor, progress: this.options.progress,
+      stackName: this.stackName,
+      totalResources,
+      since,
+      redactor: this.redactor,
+      progress: this.options.progress,
     });
   }
 
@@ -357,13 +448,18 @@ class StackRun {
         continue;
       }
       if (stack.status === REVIEW_IN_PROGRESS) {
-        const mine = (await this.api.listChangeSets(stack.stackId))
-          .find((changeSet) => changeSet.changeSetName === prepare.createChangeSetName && RESUMABLE_CHANGE_SET.has(changeSet.status));
+        const mine = (await this.api.listChangeSets(stack.stackId)).find(
+          (changeSet) => changeSet.changeSetName === prepare.createChangeSetName && RESUMABLE_CHANGE_SET.has(changeSet.status),
+        );
         if (mine) {
-          this.info(`ROS stack '${this.stackName}' is ${REVIEW_IN_PROGRESS} with change set ${mine.changeSetName} from an earlier run; going on with it`);
+          this.info(
+            `ROS stack '${this.stackName}' is ${REVIEW_IN_PROGRESS} with change set ${mine.changeSetName} from an earlier run; going on with it`,
+          );
           return { stack, reuseChangeSetId: mine.changeSetId, waitedFor };
         }
-        this.info(`ROS stack '${this.stackName}' is ${REVIEW_IN_PROGRESS} (a create that was never executed, with other content); deleting the empty stack first`);
+        this.info(
+          `ROS stack '${this.stackName}' is ${REVIEW_IN_PROGRESS} (a create that was never executed, with other content); deleting the empty stack first`,
+        );
         await this.deleteAndWait(stack);
         stack = undefined;
         continue;
@@ -372,7 +468,10 @@ class StackRun {
         if (!prepare.recreateFailedStack) {
           throw new RosDeployError(
             `ROS stack '${this.stackName}' is ${stack.status}${stack.statusReason ? ` (${this.redactor.redact(stack.statusReason)})` : ''}. ${nextStepFor(stack.status, this.options.hints)}`,
-            'stack-not-updatable', this.stackName, stack.status);
+            'stack-not-updatable',
+            this.stackName,
+            stack.status,
+          );
         }
         this.info(`ROS stack '${this.stackName}' is ${stack.status}; deleting it before creating it again`);
         await this.deleteAndWait(stack);
@@ -387,10 +486,17 @@ class StackRun {
       }
       throw new RosDeployError(
         `ROS stack '${this.stackName}' is ${stack.status}, from which no change set can be created. ${nextStepFor(stack.status, this.options.hints)}`,
-        'stack-not-updatable', this.stackName, stack.status);
+        'stack-not-updatable',
+        this.stackName,
+        stack.status,
+      );
     }
-    throw new RosDeployError(`ROS stack '${this.stackName}' kept changing state while this deploy prepared it (last: ${stack?.status}); run the command again`,
-      'stack-busy', this.stackName, stack?.status);
+    throw new RosDeployError(
+      `ROS stack '${this.stackName}' kept changing state while this deploy prepared it (last: ${stack?.status}); run the command again`,
+      'stack-busy',
+      this.stackName,
+      stack?.status,
+    );
   }
 
   /**
@@ -398,12 +504,18 @@ class StackRun {
    * after it executed a change set. Returns the stack as it ended, or undefined once it is gone.
    */
   async waitOutOtherOperation(stack: RosStackSummary, maxWaitMs: number): Promise<RosStackSummary | undefined> {
-    const busy = (waited: string) => new RosDeployError(
-      `ROS stack '${this.stackName}' is ${stack.status}: another operation is running on it (another deploy, or an earlier run that was interrupted)${waited}. ` +
-      'Run the command again when it has finished; to stop it, cancel the operation in the ROS console.',
-      'stack-busy', this.stackName, stack.status);
+    const busy = (waited: string) =>
+      new RosDeployError(
+        `ROS stack '${this.stackName}' is ${stack.status}: another operation is running on it (another deploy, or an earlier run that was interrupted)${waited}. ` +
+          'Run the command again when it has finished; to stop it, cancel the operation in the ROS console.',
+        'stack-busy',
+        this.stackName,
+        stack.status,
+      );
     if (maxWaitMs <= 0) throw busy('');
-    this.info(`ROS stack '${this.stackName}' is ${stack.status}; waiting up to ${Math.round(maxWaitMs / 1000)}s for that operation to finish`);
+    this.info(
+      `ROS stack '${this.stackName}' is ${stack.status}; waiting up to ${Math.round(maxWaitMs / 1000)}s for that operation to finish`,
+    );
     const stream = this.eventStream(stack.stackId, 0);
     await stream.prime();
     const waited = await waitForStackToSettle(this.api, stack.stackId, stream, { ...this.poll, maxWaitMs });
@@ -422,23 +534,37 @@ class StackRun {
     const stream = this.eventStream(stack.stackId, total);
     if (!reviewOnly) await stream.prime();
     if (!how.alreadyDeleting) await this.api.deleteStack(stack.stackId);
-    const { stack: last, timedOut, waitedMs } = await waitForStackToSettle(this.api, stack.stackId, reviewOnly ? undefined : stream, this.poll);
+    const {
+      stack: last,
+      timedOut,
+      waitedMs,
+    } = await waitForStackToSettle(this.api, stack.stackId, reviewOnly ? undefined : stream, this.poll);
     if (timedOut) {
       throw new RosDeployError(
         `ROS stack '${this.stackName}' is still ${last?.status ?? 'deleting'} after waiting ${Math.round(waitedMs / 1000)}s; the delete goes on in ROS. Run the command again to keep waiting, or check the stack in the ROS console.`,
-        'timed-out', this.stackName, last?.status);
+        'timed-out',
+        this.stackName,
+        last?.status,
+      );
     }
     if (!last || last.status === 'DELETE_COMPLETE') return;
     throw operationFailedError({
-      stackName: this.stackName, verb: 'delete', status: last.status,
-      statusReason: last.statusReason && this.redactor.redact(last.statusReason), failures: stream.failures, hints: this.options.hints,
+      stackName: this.stackName,
+      verb: 'delete',
+      status: last.status,
+      statusReason: last.statusReason && this.redactor.redact(last.statusReason),
+      failures: stream.failures,
+      hints: this.options.hints,
     });
   }
 
   async noChanges(stack: RosStackSummary | undefined): Promise<Omit<RosDeployResult, 'apiCalls'>> {
     if (!stack) {
-      throw new RosDeployError(`ROS stack '${this.stackName}': ROS reported nothing to create for the new stack; check that the template declares resources.`,
-        'change-set-failed', this.stackName);
+      throw new RosDeployError(
+        `ROS stack '${this.stackName}': ROS reported nothing to create for the new stack; check that the template declares resources.`,
+        'change-set-failed',
+        this.stackName,
+      );
     }
     this.info(`ROS stack '${this.stackName}': no changes`);
     const detail = await this.api.getStack(stack.stackId, true);
@@ -450,12 +576,15 @@ class StackRun {
     if (ready.kind === 'ready') return ready.changeSet;
     await this.discardChangeSet(ready.changeSet.changeSetId, type, stackId);
     if (ready.kind === 'no-changes') return undefined;
-    const why = ready.kind === 'timed-out'
-      ? `ROS did not finish computing it within ${Math.round(ready.waitedMs / 1000)}s (status ${ready.changeSet.status})`
-      : `status ${ready.changeSet.status}${ready.changeSet.statusReason ? `: ${this.redactor.redact(ready.changeSet.statusReason)}` : ''}`;
+    const why =
+      ready.kind === 'timed-out'
+        ? `ROS did not finish computing it within ${Math.round(ready.waitedMs / 1000)}s (status ${ready.changeSet.status})`
+        : `status ${ready.changeSet.status}${ready.changeSet.statusReason ? `: ${this.redactor.redact(ready.changeSet.statusReason)}` : ''}`;
     throw new RosDeployError(
       `ROS stack '${this.stackName}': the ${type} change set failed, ${why}. Nothing was changed; fix the template or parameters and deploy again.`,
-      'change-set-failed', this.stackName);
+      'change-set-failed',
+      this.stackName,
+    );
   }
 
   /** Removes an unexecuted change set, and for CREATE the empty REVIEW_IN_PROGRESS stack it made. Best effort. */
@@ -476,8 +605,11 @@ class StackRun {
     if (timedOut) {
       throw new RosDeployError(
         `ROS stack '${this.stackName}' is still ${stack?.status} after waiting ${Math.round(waitedMs / 1000)}s; the operation goes on in ROS. ` +
-        'Run deploy again to keep waiting and finish, or follow the stack in the ROS console.',
-        'timed-out', this.stackName, stack?.status);
+          'Run deploy again to keep waiting and finish, or follow the stack in the ROS console.',
+        'timed-out',
+        this.stackName,
+        stack?.status,
+      );
     }
     const operation = type === 'CREATE' ? 'CREATE' : 'UPDATE';
     if (stack?.status === successStatusFor(operation)) {
@@ -485,8 +617,12 @@ class StackRun {
       return stack.outputs;
     }
     throw operationFailedError({
-      stackName: this.stackName, verb: operation.toLowerCase(), status: stack?.status ?? 'DELETE_COMPLETE',
-      statusReason: stack?.statusReason && this.redactor.redact(stack.statusReason), failures: stream.failures, hints: this.options.hints,
+      stackName: this.stackName,
+      verb: operation.toLowerCase(),
+      status: stack?.status ?? 'DELETE_COMPLETE',
+      statusReason: stack?.statusReason && this.redactor.redact(stack.statusReason),
+      failures: stream.failures,
+      hints: this.options.hints,
     });
   }
 

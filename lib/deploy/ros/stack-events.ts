@@ -1,7 +1,15 @@
 import {
-  FailedResource, isApiError, PollSettings, pollUntil, RosApi, RosDeployError, RosStackDetail, RosStackEvent, SecretRedactor,
+  type FailedResource,
+  isApiError,
+  type PollSettings,
+  pollUntil,
+  type RosApi,
+  RosDeployError,
+  type RosStackDetail,
+  type RosStackEvent,
+  type SecretRedactor,
 } from './ros-client';
-import { isOperationInProgress, isTerminalEventStatus, nextStepFor, RecoveryHints } from './stack-facts';
+import { isOperationInProgress, isTerminalEventStatus, nextStepFor, type RecoveryHints } from './stack-facts';
 
 /**
  * Where a run's progress goes: the one sink for everything the engine has to say while it works. The stage
@@ -56,7 +64,11 @@ export class RosEventStream {
   private readonly settled = new Set<string>();
   private readonly sinceMs?: number;
 
-  constructor(private readonly api: RosApi, private readonly stackId: string, private readonly options: RosEventStreamOptions) {
+  constructor(
+    private readonly api: RosApi,
+    private readonly stackId: string,
+    private readonly options: RosEventStreamOptions,
+  ) {
     this.sinceMs = options.since ? rosTimeMs(options.since) : undefined;
   }
 
@@ -87,7 +99,9 @@ export class RosEventStream {
       if (reachedKnown || events.length === 0 || page * PAGE_SIZE >= totalCount) break;
     }
     // Oldest first; a stable sort on time keeps ROS's own order for events within the same second.
-    const ordered = fresh.reverse().map((event, index) => ({ event, index }))
+    const ordered = fresh
+      .reverse()
+      .map((event, index) => ({ event, index }))
       .sort((left, right) => rosTimeMs(left.event.createTime) - rosTimeMs(right.event.createTime) || left.index - right.index)
       .map(({ event }) => this.toView(event));
     for (const view of ordered) this.emit(view);
@@ -140,7 +154,10 @@ export interface StackWaitResult {
  * leaves `*_IN_PROGRESS`, disappears, or `maxWaitMs` passes.
  */
 export async function waitForStackToSettle(
-  api: RosApi, stackId: string, stream: RosEventStream | undefined, poll: PollSettings,
+  api: RosApi,
+  stackId: string,
+  stream: RosEventStream | undefined,
+  poll: PollSettings,
 ): Promise<StackWaitResult> {
   const { value, timedOut, waitedMs } = await pollUntil(async () => {
     const stack = await api.getStack(stackId, true);
@@ -156,7 +173,12 @@ export function failedResourcesFrom(events: readonly RosStackEventView[]): Faile
   for (const event of events) {
     // The first failure of a resource is the cause; later ones (rollback) are consequences.
     if (!byId.has(event.logicalId)) {
-      byId.set(event.logicalId, { logicalId: event.logicalId, resourceType: event.resourceType, status: event.status, statusReason: event.statusReason });
+      byId.set(event.logicalId, {
+        logicalId: event.logicalId,
+        resourceType: event.resourceType,
+        status: event.status,
+        statusReason: event.statusReason,
+      });
     }
   }
   return [...byId.values()];
@@ -164,7 +186,12 @@ export function failedResourcesFrom(events: readonly RosStackEventView[]): Faile
 
 /** The error for an operation that ended in a failure state, naming the failed resources from its events. */
 export function operationFailedError(args: {
-  stackName: string; verb: string; status: string; statusReason?: string; failures: readonly RosStackEventView[]; hints?: RecoveryHints;
+  stackName: string;
+  verb: string;
+  status: string;
+  statusReason?: string;
+  failures: readonly RosStackEventView[];
+  hints?: RecoveryHints;
 }): RosDeployError {
   const failed = failedResourcesFrom(args.failures);
   const lines = [
@@ -173,7 +200,9 @@ export function operationFailedError(args: {
   if (failed.length > 0) {
     lines.push('Failed resources:');
     for (const resource of failed) {
-      lines.push(`  - ${resource.logicalId} (${resource.resourceType}) ${resource.status}${resource.statusReason ? `: ${resource.statusReason}` : ''}`);
+      lines.push(
+        `  - ${resource.logicalId} (${resource.resourceType}) ${resource.status}${resource.statusReason ? `: ${resource.statusReason}` : ''}`,
+      );
     }
   }
   lines.push(`How to go on: ${nextStepFor(args.status, args.hints)}`);

@@ -20,14 +20,23 @@ export function isOperationInProgress(status: string): boolean {
  * resources are intact. The create-time equivalent is `CREATE_ROLLBACK_COMPLETE`.
  */
 const UPDATABLE = new Set([
-  'CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED',
-  'IMPORT_CREATE_COMPLETE', 'IMPORT_UPDATE_COMPLETE',
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_FAILED',
+  'ROLLBACK_COMPLETE',
+  'ROLLBACK_FAILED',
+  'IMPORT_CREATE_COMPLETE',
+  'IMPORT_UPDATE_COMPLETE',
 ]);
 
 /** A first create that failed: nothing usable to update, the stack has to go before a new create. */
 const FAILED_CREATE = new Set([
-  'CREATE_FAILED', 'CREATE_ROLLBACK_COMPLETE', 'CREATE_ROLLBACK_FAILED',
-  'IMPORT_CREATE_FAILED', 'IMPORT_CREATE_ROLLBACK_COMPLETE', 'IMPORT_CREATE_ROLLBACK_FAILED',
+  'CREATE_FAILED',
+  'CREATE_ROLLBACK_COMPLETE',
+  'CREATE_ROLLBACK_FAILED',
+  'IMPORT_CREATE_FAILED',
+  'IMPORT_CREATE_ROLLBACK_COMPLETE',
+  'IMPORT_CREATE_ROLLBACK_FAILED',
 ]);
 
 export function isUpdatable(status: string): boolean {
@@ -96,7 +105,8 @@ export function readTemplateFacts(templateBody: string): RosTemplateFacts {
   } catch {
     return { parsed: false, resources: [], parameters: [] };
   }
-  if (!isObject(doc)) throw new RosInputError('templateBody must be a JSON object (a ROS template), got ' + (Array.isArray(doc) ? 'an array' : typeof doc));
+  if (!isObject(doc))
+    throw new RosInputError('templateBody must be a JSON object (a ROS template), got ' + (Array.isArray(doc) ? 'an array' : typeof doc));
   const resources = Object.entries(isObject(doc.Resources) ? doc.Resources : {}).map(([logicalId, resource]) => ({
     logicalId,
     type: isObject(resource) && typeof resource.Type === 'string' ? resource.Type : 'Unknown',
@@ -124,7 +134,11 @@ export function isSameTemplate(left: string, right: string): boolean {
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 
@@ -170,7 +184,9 @@ export function assertRosDeployInputs(inputs: RosDeployInputs, facts: RosTemplat
 
 export function assertStackName(stackName: string): void {
   if (!STACK_NAME.test(stackName) || stackName.length > ROS_LIMITS.stackNameMaxLength) {
-    throw new RosInputError(`stackName '${stackName}' is not a valid ROS stack name: use 1-${ROS_LIMITS.stackNameMaxLength} letters, digits, '-' or '_', starting with a letter or digit`);
+    throw new RosInputError(
+      `stackName '${stackName}' is not a valid ROS stack name: use 1-${ROS_LIMITS.stackNameMaxLength} letters, digits, '-' or '_', starting with a letter or digit`,
+    );
   }
 }
 
@@ -183,11 +199,17 @@ function assertParameters(inputs: RosDeployInputs, facts: RosTemplateFacts): voi
     const declared = new Set(facts.parameters.map((parameter) => parameter.key));
     const unknown = keys.filter((key) => !declared.has(key));
     if (unknown.length > 0) {
-      throw new RosInputError(`parameter(s) ${unknown.map((key) => `'${key}'`).join(', ')} not declared in the template (declared: ${[...declared].join(', ') || 'none'})`);
+      throw new RosInputError(
+        `parameter(s) ${unknown.map((key) => `'${key}'`).join(', ')} not declared in the template (declared: ${[...declared].join(', ') || 'none'})`,
+      );
     }
-    const missing = facts.parameters.filter((parameter) => !parameter.hasDefault && inputs.parameters[parameter.key] === undefined).map((parameter) => parameter.key);
+    const missing = facts.parameters
+      .filter((parameter) => !parameter.hasDefault && inputs.parameters[parameter.key] === undefined)
+      .map((parameter) => parameter.key);
     if (missing.length > 0) {
-      throw new RosInputError(`parameter(s) ${missing.map((key) => `'${key}'`).join(', ')} have no Default in the template and no value was given`);
+      throw new RosInputError(
+        `parameter(s) ${missing.map((key) => `'${key}'`).join(', ')} have no Default in the template and no value was given`,
+      );
     }
   }
   for (const key of keys) {
@@ -197,13 +219,19 @@ function assertParameters(inputs: RosDeployInputs, facts: RosTemplateFacts): voi
       throw new RosInputError(`parameter '${key}' must be a string, got ${typeof value}`);
     }
     if (value.length > ROS_LIMITS.parameterValueMaxLength) {
-      throw new RosInputError(`parameter '${key}' value is ${value.length} characters; ROS accepts at most ${ROS_LIMITS.parameterValueMaxLength}`);
+      throw new RosInputError(
+        `parameter '${key}' value is ${value.length} characters; ROS accepts at most ${ROS_LIMITS.parameterValueMaxLength}`,
+      );
     }
     if (RESERVED_PREFIX.test(value)) {
-      throw new RosInputError(`parameter '${key}' value ${shown} starts with a reserved prefix; ROS rejects values starting with 'aliyun' or 'acs:'`);
+      throw new RosInputError(
+        `parameter '${key}' value ${shown} starts with a reserved prefix; ROS rejects values starting with 'aliyun' or 'acs:'`,
+      );
     }
     if (URL_SCHEME.test(value)) {
-      throw new RosInputError(`parameter '${key}' value ${shown} contains 'http://' or 'https://', which ROS rejects in parameter values; pass the host name without the scheme`);
+      throw new RosInputError(
+        `parameter '${key}' value ${shown} contains 'http://' or 'https://', which ROS rejects in parameter values; pass the host name without the scheme`,
+      );
     }
   }
 }
@@ -218,11 +246,18 @@ function assertTags(tags: Readonly<Record<string, string>>): void {
       throw new RosInputError(`tag key '${key}' must be 1-${ROS_LIMITS.tagKeyMaxLength} characters`);
     }
     if (value.length > ROS_LIMITS.tagValueMaxLength) {
-      throw new RosInputError(`tag '${key}' value '${value}' is ${value.length} characters; ROS accepts at most ${ROS_LIMITS.tagValueMaxLength}`);
+      throw new RosInputError(
+        `tag '${key}' value '${value}' is ${value.length} characters; ROS accepts at most ${ROS_LIMITS.tagValueMaxLength}`,
+      );
     }
-    for (const [what, text] of [['key', key], ['value', value]] as const) {
+    for (const [what, text] of [
+      ['key', key],
+      ['value', value],
+    ] as const) {
       if (RESERVED_PREFIX.test(text) || URL_SCHEME.test(text)) {
-        throw new RosInputError(`tag ${what} '${text}' (tag '${key}') must not start with 'aliyun' or 'acs:' and must not contain 'http://' or 'https://'`);
+        throw new RosInputError(
+          `tag ${what} '${text}' (tag '${key}') must not start with 'aliyun' or 'acs:' and must not contain 'http://' or 'https://'`,
+        );
       }
     }
   }

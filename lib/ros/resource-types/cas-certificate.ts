@@ -25,7 +25,10 @@ export class RosCasCertificate extends TypedRosResource<RosCasCertificateProps> 
     requireValue(TYPE, 'Cert', props.cert);
     requireValue(TYPE, 'Key', props.key);
     requireValue(TYPE, 'Name', props.name);
-    for (const [property, value] of [['Cert', props.cert], ['Key', props.key]] as const) {
+    for (const [property, value] of [
+      ['Cert', props.cert],
+      ['Key', props.key],
+    ] as const) {
       // A literal PEM here would be written into the synthesized template in clear text.
       if (!ros.Token.isUnresolved(value)) {
         throw new Error(`${TYPE}.${property}: must come from a NoEcho parameter, not a literal value`);

@@ -1,4 +1,4 @@
-import * as ros from '@alicloud/ros-cdk-core';
+import type * as ros from '@alicloud/ros-cdk-core';
 import { dropUndefined, TypedRosResource } from './typed-ros-resource';
 import { RosPropertyError, isToken, requireValue } from './property-checks';
 
@@ -57,7 +57,11 @@ function validateConfigProps(props: RosCdnDomainConfigProps): void {
       requireValue(TYPE, `${where}.ArgName`, arg.argName);
       // ROS rejects numbers and booleans here; a stray 443 instead of "443" would only fail at deploy time.
       if (!isToken(arg.argValue) && typeof arg.argValue !== 'string') {
-        throw new RosPropertyError(TYPE, `${where}.ArgValue`, `${fn.functionName}.${arg.argName} must be a string, got ${JSON.stringify(arg.argValue)}`);
+        throw new RosPropertyError(
+          TYPE,
+          `${where}.ArgValue`,
+          `${fn.functionName}.${arg.argName} must be a string, got ${JSON.stringify(arg.argValue)}`,
+        );
       }
     });
   });

@@ -19,8 +19,14 @@ async function failureLine(error: Error, profile?: string): Promise<string> {
 
 describe('checkAwsCredentials', () => {
   it('returns the account id and ARN of the caller', async () => {
-    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/deployer', UserId: 'AIDAEXAMPLE' });
-    await expect(checkAwsCredentials({ sts })).resolves.toEqual({ ok: true, accountId: '111122223333', arn: 'arn:aws:iam::111122223333:user/deployer' });
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/deployer', UserId: 'AIDAEXAMPLE' });
+    await expect(checkAwsCredentials({ sts })).resolves.toEqual({
+      ok: true,
+      accountId: '111122223333',
+      arn: 'arn:aws:iam::111122223333:user/deployer',
+    });
   });
 
   it('fails when STS answers without an account', async () => {
@@ -30,13 +36,21 @@ describe('checkAwsCredentials', () => {
   });
 
   it('tells the user to log in with SSO for the profile in use', async () => {
-    const error = awsError('TokenProviderError', "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.");
+    const error = awsError(
+      'TokenProviderError',
+      "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.",
+    );
     expect(await failureLine(error, 'prod-admin')).toBe('AWS SSO session expired or missing: run `aws sso login --profile prod-admin`.');
   });
 
   it('recognises the SSO provider message even under CredentialsProviderError', async () => {
-    const error = awsError('CredentialsProviderError', 'The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.');
-    expect(await failureLine(error)).toBe('AWS SSO session expired or missing: run `aws sso login --profile <name>` and set AWS_PROFILE=<name>.');
+    const error = awsError(
+      'CredentialsProviderError',
+      'The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.',
+    );
+    expect(await failureLine(error)).toBe(
+      'AWS SSO session expired or missing: run `aws sso login --profile <name>` and set AWS_PROFILE=<name>.',
+    );
   });
 
   it('explains missing credentials with the profile fix', async () => {
@@ -44,7 +58,9 @@ describe('checkAwsCredentials', () => {
     expect(await failureLine(error)).toBe(
       'No usable AWS credentials found: set AWS_PROFILE to a configured profile (or pass --profile), or run `aws configure`.',
     );
-    expect(await failureLine(error, 'dev')).toBe('No usable AWS credentials found: check that profile "dev" is configured (`aws configure list --profile dev`).');
+    expect(await failureLine(error, 'dev')).toBe(
+      'No usable AWS credentials found: check that profile "dev" is configured (`aws configure list --profile dev`).',
+    );
   });
 
   it('explains expired session credentials', async () => {
@@ -74,7 +90,9 @@ const s3controlMock = mockClient(S3ControlClient);
 const s3control = new S3ControlClient({ region: 'us-east-1' });
 const accountId = '111122223333';
 
-function settings(overrides: Partial<Record<'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets', boolean>>) {
+function settings(
+  overrides: Partial<Record<'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets', boolean>>,
+) {
   return {
     PublicAccessBlockConfiguration: {
       BlockPublicAcls: true,
@@ -109,12 +127,20 @@ describe('checkAccountBlockPublicAccess', () => {
   });
 
   it('treats NoSuchPublicAccessBlockConfiguration as all settings off', async () => {
-    s3controlMock
-      .on(GetPublicAccessBlockCommand)
-      .rejects(new NoSuchPublicAccessBlockConfiguration({ message: 'The public access block configuration was not found', $metadata: { httpStatusCode: 404 } }));
+    s3controlMock.on(GetPublicAccessBlockCommand).rejects(
+      new NoSuchPublicAccessBlockConfiguration({
+        message: 'The public access block configuration was not found',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
     const verdict = await checkAccountBlockPublicAccess({ s3control, accountId, mode: 'referer' });
     expect(verdict.ok).toBe(true);
-    expect(verdict.settings).toEqual({ blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false });
+    expect(verdict.settings).toEqual({
+      blockPublicAcls: false,
+      ignorePublicAcls: false,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
   });
 
   it('fails a referer mode on BlockPublicPolicy=true: the deploy would get 403 at PutBucketPolicy', async () => {
@@ -132,7 +158,9 @@ describe('checkAccountBlockPublicAccess', () => {
   });
 
   it('fails a referer mode on RestrictPublicBuckets=true: the CDN would get 403 silently', async () => {
-    s3controlMock.on(GetPublicAccessBlockCommand).resolves(settings({ RestrictPublicBuckets: true, BlockPublicAcls: false, IgnorePublicAcls: false }));
+    s3controlMock
+      .on(GetPublicAccessBlockCommand)
+      .resolves(settings({ RestrictPublicBuckets: true, BlockPublicAcls: false, IgnorePublicAcls: false }));
     const verdict = await checkAccountBlockPublicAccess({ s3control, accountId, mode: 'referer' });
     expect(verdict.ok).toBe(false);
     expect(verdict.message).toContain('RestrictPublicBuckets=true blocks all anonymous access');

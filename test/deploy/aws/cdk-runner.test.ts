@@ -40,16 +40,34 @@ describe('createCdkRunner', () => {
     await expect(runner.run(args)).resolves.toEqual({ exitCode: 0 });
     expect(calls).toHaveLength(1);
     expect(calls[0].command).toBe(localCdk);
-    expect(calls[0].args).toEqual(['deploy', 'OriginStack', '--outputs-file', 'deploy-outputs.json', '--require-approval', 'never', '--progress', 'events']);
+    expect(calls[0].args).toEqual([
+      'deploy',
+      'OriginStack',
+      '--outputs-file',
+      'deploy-outputs.json',
+      '--require-approval',
+      'never',
+      '--progress',
+      'events',
+    ]);
     expect(calls[0].options).toMatchObject({ cwd: projectDir, stdio: 'inherit', env: { PATH: '/usr/bin' } });
   });
 
   it('passes the profile as a flag and the region through the environment', async () => {
     const { spawn, calls } = fakeSpawn((child) => child.emit('close', 0, null));
     const runner = createCdkRunner({ projectDir, spawn, fileExists: exists, baseEnv: { AWS_REGION: 'us-east-1', KEEP: '1', DROP: 'x' } });
-    await runner.run(cdkDiffArgs({ stacks: ['OriginStack'] }), { profile: 'prod', region: 'ap-northeast-2', env: { CDK_VALIDATION: 'false', DROP: undefined } });
+    await runner.run(cdkDiffArgs({ stacks: ['OriginStack'] }), {
+      profile: 'prod',
+      region: 'ap-northeast-2',
+      env: { CDK_VALIDATION: 'false', DROP: undefined },
+    });
     expect(calls[0].args).toEqual(['diff', 'OriginStack', '--profile', 'prod']);
-    expect(calls[0].options.env).toEqual({ AWS_REGION: 'ap-northeast-2', AWS_DEFAULT_REGION: 'ap-northeast-2', KEEP: '1', CDK_VALIDATION: 'false' });
+    expect(calls[0].options.env).toEqual({
+      AWS_REGION: 'ap-northeast-2',
+      AWS_DEFAULT_REGION: 'ap-northeast-2',
+      KEEP: '1',
+      CDK_VALIDATION: 'false',
+    });
   });
 
   it('streams output to a callback and reports a failing exit code', async () => {
@@ -62,12 +80,19 @@ describe('createCdkRunner', () => {
     });
     const chunks: Array<[string, string]> = [];
     const runner = createCdkRunner({ projectDir, spawn, fileExists: exists, baseEnv: {} });
-    const result = await runner.run(cdkDestroyArgs({ stacks: ['OriginStack'] }), { output: (chunk, stream) => chunks.push([stream, chunk]) });
+    const result = await runner.run(cdkDestroyArgs({ stacks: ['OriginStack'] }), {
+      output: (chunk, stream) => chunks.push([stream, chunk]),
+    });
 
     expect(result).toEqual({ exitCode: 1 });
     expect(calls[0].options.stdio).toEqual(['ignore', 'pipe', 'pipe']);
     expect(calls[0].args).toEqual(['destroy', 'OriginStack', '--force']);
-    expect(chunks).toEqual(expect.arrayContaining([['stdout', 'OriginStack: deploying...\n'], ['stderr', '❌ OriginStack failed\n']]));
+    expect(chunks).toEqual(
+      expect.arrayContaining([
+        ['stdout', 'OriginStack: deploying...\n'],
+        ['stderr', '❌ OriginStack failed\n'],
+      ]),
+    );
   });
 
   it('reports a signal as a non-zero exit', async () => {
@@ -103,7 +128,9 @@ describe('createCdkRunner', () => {
   it('rejects a bad region and a profile that would read as a flag', async () => {
     const { spawn, calls } = fakeSpawn((child) => child.emit('close', 0, null));
     const runner = createCdkRunner({ projectDir, spawn, fileExists: exists, baseEnv: {} });
-    await expect(runner.run(['diff'], { region: 'Seoul' })).rejects.toThrow('region "Seoul" is not an AWS region name (expected e.g. ap-northeast-2).');
+    await expect(runner.run(['diff'], { region: 'Seoul' })).rejects.toThrow(
+      'region "Seoul" is not an AWS region name (expected e.g. ap-northeast-2).',
+    );
     await expect(runner.run(['diff'], { profile: '--all' })).rejects.toThrow('profile "--all" is not a usable AWS profile name');
     expect(calls).toHaveLength(0);
   });
@@ -112,8 +139,26 @@ describe('createCdkRunner', () => {
 describe('cdk argument builders', () => {
   it('builds deploy arguments with approval, progress and context', () => {
     expect(
-      cdkDeployArgs({ stacks: ['Origin-example', 'Dns-example'], outputsFile: 'out.json', requireApproval: 'broadening', progress: 'bar', context: { stage: 'prod' } }),
-    ).toEqual(['deploy', 'Origin-example', 'Dns-example', '--outputs-file', 'out.json', '--require-approval', 'broadening', '--progress', 'bar', '--context', 'stage=prod']);
+      cdkDeployArgs({
+        stacks: ['Origin-example', 'Dns-example'],
+        outputsFile: 'out.json',
+        requireApproval: 'broadening',
+        progress: 'bar',
+        context: { stage: 'prod' },
+      }),
+    ).toEqual([
+      'deploy',
+      'Origin-example',
+      'Dns-example',
+      '--outputs-file',
+      'out.json',
+      '--require-approval',
+      'broadening',
+      '--progress',
+      'bar',
+      '--context',
+      'stage=prod',
+    ]);
   });
 
   it('adds --fail to diff only when asked', () => {

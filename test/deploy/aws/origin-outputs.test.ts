@@ -21,11 +21,14 @@ const doc = (stacks: Record<string, unknown>) => JSON.stringify(stacks);
 
 describe('parseOriginOutputs', () => {
   it('parses a signed-mode stack with a virtual-hosted origin', () => {
-    const parsed = parseOriginOutputs(doc({ OriginStack: virtualHosted({ [K.readerSecretArn]: readerArn, [K.readerUserName]: 'origin-Reader-1AB2', Other: 'ignored' }) }), {
-      file,
-      stacks: ['OriginStack'],
-      mode: 'signed',
-    });
+    const parsed = parseOriginOutputs(
+      doc({ OriginStack: virtualHosted({ [K.readerSecretArn]: readerArn, [K.readerUserName]: 'origin-Reader-1AB2', Other: 'ignored' }) }),
+      {
+        file,
+        stacks: ['OriginStack'],
+        mode: 'signed',
+      },
+    );
     expect(parsed).toEqual({
       OriginStack: {
         stackName: 'OriginStack',
@@ -109,10 +112,18 @@ describe('parseOriginOutputs', () => {
   it('rejects a path prefix that does not match the URL style of the host', () => {
     expect(() =>
       parseOriginOutputs(doc({ S: virtualHosted({ [K.originPathPrefix]: '/ali-cdn-test/' }) }), { file, stacks: ['S'], mode: 'referer' }),
-    ).toThrow('output "OriginPathPrefix" is "/ali-cdn-test/"; expected "/" because "OriginHost" "ali-cdn-test.s3.ap-northeast-2.amazonaws.com" is a virtual-hosted S3 host.');
+    ).toThrow(
+      'output "OriginPathPrefix" is "/ali-cdn-test/"; expected "/" because "OriginHost" "ali-cdn-test.s3.ap-northeast-2.amazonaws.com" is a virtual-hosted S3 host.',
+    );
     expect(() =>
-      parseOriginOutputs(doc({ S: virtualHosted({ [K.originHost]: 's3.ap-northeast-2.amazonaws.com' }) }), { file, stacks: ['S'], mode: 'referer' }),
-    ).toThrow('output "OriginPathPrefix" is "/"; expected "/ali-cdn-test/" because "OriginHost" "s3.ap-northeast-2.amazonaws.com" is a path-style S3 host.');
+      parseOriginOutputs(doc({ S: virtualHosted({ [K.originHost]: 's3.ap-northeast-2.amazonaws.com' }) }), {
+        file,
+        stacks: ['S'],
+        mode: 'referer',
+      }),
+    ).toThrow(
+      'output "OriginPathPrefix" is "/"; expected "/ali-cdn-test/" because "OriginHost" "s3.ap-northeast-2.amazonaws.com" is a path-style S3 host.',
+    );
   });
 
   it('rejects a malformed secret ARN', () => {

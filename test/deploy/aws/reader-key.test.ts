@@ -134,7 +134,9 @@ describe('createNextReaderKey', () => {
     iam.failNext('DeleteAccessKey', awsError('ServiceFailure', 'boom', 500));
     const error = await rejection(createNextReaderKey(options));
     const orphan = iam.keyIds(userName).find((id) => id !== KEY_A)!;
-    expect(error.message).toContain(`the new key ${orphan} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${orphan}`);
+    expect(error.message).toContain(
+      `the new key ${orphan} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${orphan}`,
+    );
   });
 
   it('fails before creating a key when the secret does not exist', async () => {
@@ -148,7 +150,9 @@ describe('createNextReaderKey', () => {
     const options = setup();
     iam.failNext('CreateAccessKey', awsError('AccessDenied', 'not authorized', 403));
     const error = await rejection(createNextReaderKey(options));
-    expect(error.message).toBe(`IAM CreateAccessKey for user ${userName} failed: access denied; the deploying identity needs iam:CreateAccessKey on user ${userName}.`);
+    expect(error.message).toBe(
+      `IAM CreateAccessKey for user ${userName} failed: access denied; the deploying identity needs iam:CreateAccessKey on user ${userName}.`,
+    );
   });
 });
 
@@ -164,7 +168,10 @@ describe('retirePreviousReaderKeys', () => {
     const { options, newKey } = await rotated();
     const t0 = new Date('2025-03-01T00:00:00Z');
     const first = await retirePreviousReaderKeys({ ...options, gracePeriodMs: 24 * HOUR, now: () => t0 });
-    expect(first).toEqual({ keptAccessKeyId: newKey, retired: [{ accessKeyId: KEY_A, action: 'deactivated', deleteAfter: new Date('2025-03-02T00:00:00Z') }] });
+    expect(first).toEqual({
+      keptAccessKeyId: newKey,
+      retired: [{ accessKeyId: KEY_A, action: 'deactivated', deleteAfter: new Date('2025-03-02T00:00:00Z') }],
+    });
     expect(iam.key(userName, KEY_A)!.status).toBe('Inactive');
     expect(iam.tags.get(userName)!.get(`${DEACTIVATED_AT_TAG_PREFIX}${KEY_A}`)).toBe(t0.toISOString());
 
@@ -229,7 +236,9 @@ describe('retirePreviousReaderKeys', () => {
     const options = setup(readerSecretJson(KEY_B, SECRET_B));
     iam.addKey(userName, KEY_A, SECRET_A);
     const error = await rejection(retirePreviousReaderKeys(options));
-    expect(error.message).toContain(`Secret ${options.secretId} holds key ${KEY_B}, which user ${userName} does not have (keys: ${KEY_A} Active`);
+    expect(error.message).toContain(
+      `Secret ${options.secretId} holds key ${KEY_B}, which user ${userName} does not have (keys: ${KEY_A} Active`,
+    );
     expect(error.message).toContain('Refusing to retire anything');
     expect(iam.key(userName, KEY_A)!.status).toBe('Active');
   });

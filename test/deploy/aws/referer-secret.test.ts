@@ -78,7 +78,11 @@ describe('finishRefererRotation', () => {
     expect(fields(secretId)).toEqual({ current: REFERER_B, previous: REFERER_B });
 
     const again = await finishRefererRotation({ secretsManager: sm.client, secretId });
-    expect(again).toEqual({ changed: false, versionId: done.versionId, message: `Secret ${secretId} is not mid-rotation; nothing to finish.` });
+    expect(again).toEqual({
+      changed: false,
+      versionId: done.versionId,
+      message: `Secret ${secretId} is not mid-rotation; nothing to finish.`,
+    });
   });
 
   it('completes a full rotation: begin, finish, begin again', async () => {
@@ -102,11 +106,18 @@ describe('finishRefererRotation', () => {
 describe('ensureRefererSecret', () => {
   it('creates the secret in the canonical shape when it does not exist', async () => {
     sm.randomPasswords.push(REFERER_A);
-    const result = await ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer', description: 'CDN referer secret' });
+    const result = await ensureRefererSecret({
+      secretsManager: sm.client,
+      secretName: 'origin-referer',
+      description: 'CDN referer secret',
+    });
     expect(result.action).toBe('created');
     expect(result.arn).toMatch(/^arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:origin-referer-/);
     expect(fields(result.arn)).toEqual({ current: REFERER_A, previous: REFERER_A });
-    expect(sm.mock.commandCalls(CreateSecretCommand)[0].args[0].input).toMatchObject({ Name: 'origin-referer', Description: 'CDN referer secret' });
+    expect(sm.mock.commandCalls(CreateSecretCommand)[0].args[0].input).toMatchObject({
+      Name: 'origin-referer',
+      Description: 'CDN referer secret',
+    });
   });
 
   it('fills a secret that exists without a value', async () => {
@@ -118,20 +129,28 @@ describe('ensureRefererSecret', () => {
 
   it('completes a {"current"}-only secret (as CloudFormation generates it) with previous = current', async () => {
     const arn = sm.addSecret('origin-referer', JSON.stringify({ current: REFERER_A }));
-    await expect(ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' })).resolves.toEqual({ arn, action: 'normalized' });
+    await expect(ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' })).resolves.toEqual({
+      arn,
+      action: 'normalized',
+    });
     expect(fields(arn)).toEqual({ current: REFERER_A, previous: REFERER_A });
   });
 
   it('leaves a canonical secret alone', async () => {
     const arn = sm.addSecret('origin-referer', refererSecretJson(REFERER_B, REFERER_A));
-    await expect(ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' })).resolves.toEqual({ arn, action: 'unchanged' });
+    await expect(ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' })).resolves.toEqual({
+      arn,
+      action: 'unchanged',
+    });
     expect(sm.versionCount(arn)).toBe(1);
   });
 
   it('refuses to overwrite a value it does not understand, without quoting it', async () => {
     const arn = sm.addSecret('origin-referer', REFERER_A);
     const error = await ensureRefererSecret({ secretsManager: sm.client, secretName: 'origin-referer' }).catch((error: Error) => error);
-    expect((error as Error).message).toBe('Secret origin-referer (AWSCURRENT) is not JSON; expected {"current": "...", "previous": "..."}.');
+    expect((error as Error).message).toBe(
+      'Secret origin-referer (AWSCURRENT) is not JSON; expected {"current": "...", "previous": "..."}.',
+    );
     expect(sm.value(arn)).toBe(REFERER_A);
   });
 

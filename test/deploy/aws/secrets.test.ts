@@ -75,7 +75,9 @@ describe('readReaderKeyPair', () => {
 
   it('names a missing field and a field of the wrong type', async () => {
     stored(JSON.stringify({ accessKeyId: EXAMPLE_ACCESS_KEY_ID }));
-    expect(await failure(readReaderKeyPair({ secretsManager, secretId }))).toBe(`Secret ${secretId} (AWSCURRENT): field "secretAccessKey" is missing.`);
+    expect(await failure(readReaderKeyPair({ secretsManager, secretId }))).toBe(
+      `Secret ${secretId} (AWSCURRENT): field "secretAccessKey" is missing.`,
+    );
     stored(JSON.stringify({ accessKeyId: 42, secretAccessKey: EXAMPLE_SECRET_ACCESS_KEY }));
     expect(await failure(readReaderKeyPair({ secretsManager, secretId }), EXAMPLE_SECRET_ACCESS_KEY)).toBe(
       `Secret ${secretId} (AWSCURRENT): field "accessKeyId" is a number; expected a string.`,
@@ -84,7 +86,9 @@ describe('readReaderKeyPair', () => {
 
   it('rejects a binary secret', async () => {
     smMock.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1, 2]), VersionId: 'v-1' });
-    expect(await failure(readReaderKeyPair({ secretsManager, secretId }))).toContain('has no SecretString (binary secrets are not supported)');
+    expect(await failure(readReaderKeyPair({ secretsManager, secretId }))).toContain(
+      'has no SecretString (binary secrets are not supported)',
+    );
   });
 
   it('names the permission on access denied and the secret on not found', async () => {
@@ -121,13 +125,17 @@ describe('readRefererSecret', () => {
       `Secret ${secretId} (AWSCURRENT): field "current" is 13 characters; expected 32 to 256.`,
     );
     stored(JSON.stringify({ current: REFERER_A }));
-    expect(await failure(readRefererSecret({ secretsManager, secretId }), REFERER_A)).toBe(`Secret ${secretId} (AWSCURRENT): field "previous" is missing.`);
+    expect(await failure(readRefererSecret({ secretsManager, secretId }), REFERER_A)).toBe(
+      `Secret ${secretId} (AWSCURRENT): field "previous" is missing.`,
+    );
   });
 
   it('rejects characters that are unsafe in a header or a policy string', async () => {
     const withQuote = `${REFERER_A}"`;
     stored(refererSecretJson(withQuote, REFERER_A));
-    expect(await failure(readRefererSecret({ secretsManager, secretId }), withQuote)).toContain('contains characters other than visible ASCII');
+    expect(await failure(readRefererSecret({ secretsManager, secretId }), withQuote)).toContain(
+      'contains characters other than visible ASCII',
+    );
   });
 
   it('rejects a plain-string secret (the shape is JSON, so the bucket policy can address each field)', async () => {

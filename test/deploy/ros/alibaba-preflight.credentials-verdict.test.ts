@@ -28,7 +28,12 @@ test('environment AccessKey: provider, source and a key hint, never the secret',
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = ENV_AK.id;
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = ENV_AK.secret;
   const v = await resolveAlibabaCredentials();
-  expect(v).toEqual({ ok: true, provider: 'env', source: 'environment variables ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET', accessKeyIdHint: 'LTAI****0001' });
+  expect(v).toEqual({
+    ok: true,
+    provider: 'env',
+    source: 'environment variables ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    accessKeyIdHint: 'LTAI****0001',
+  });
   expect(JSON.stringify(v)).not.toContain(ENV_AK.secret);
 });
 
@@ -57,7 +62,10 @@ test('a credentials file profile is found', async () => {
 test.each([
   [{ ALIBABA_CLOUD_ACCESS_KEY_ID: ENV_AK.id }, 'ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not'],
   [{ ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_AK.secret }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not'],
-  [{ ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::123:role/deploy' }, 'OIDC credentials are half configured: ALIBABA_CLOUD_ROLE_ARN set, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE missing'],
+  [
+    { ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::123:role/deploy' },
+    'OIDC credentials are half configured: ALIBABA_CLOUD_ROLE_ARN set, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE missing',
+  ],
 ])('half-set environment %j gets a one-line reason and a fix', async (env, message) => {
   Object.assign(process.env, env);
   const v = await resolveAlibabaCredentials();
@@ -67,18 +75,26 @@ test.each([
 
 test('an OIDC token file that is missing or empty is named', async () => {
   Object.assign(process.env, {
-    ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::123:role/deploy', ALIBABA_CLOUD_OIDC_PROVIDER_ARN: 'acs:ram::123:oidc-provider/github',
+    ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::123:role/deploy',
+    ALIBABA_CLOUD_OIDC_PROVIDER_ARN: 'acs:ram::123:oidc-provider/github',
     ALIBABA_CLOUD_OIDC_TOKEN_FILE: join(home, 'token'),
   });
-  expect(await resolveAlibabaCredentials()).toMatchObject({ ok: false, message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${join(home, 'token')}' cannot be read` });
+  expect(await resolveAlibabaCredentials()).toMatchObject({
+    ok: false,
+    message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${join(home, 'token')}' cannot be read`,
+  });
   writeFileSync(join(home, 'token'), '\n');
-  expect(await resolveAlibabaCredentials()).toMatchObject({ ok: false, message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${join(home, 'token')}' is empty` });
+  expect(await resolveAlibabaCredentials()).toMatchObject({
+    ok: false,
+    message: `ALIBABA_CLOUD_OIDC_TOKEN_FILE '${join(home, 'token')}' is empty`,
+  });
 });
 
 test('no source at all: the chain is named and the fix lists the ways to configure one', async () => {
   expect(await resolveAlibabaCredentials()).toEqual({
     ok: false,
-    message: 'no Alibaba Cloud credentials found (tried environment variables, OIDC role, CLI profile, credentials file, ECS RAM role, credentials URI)',
+    message:
+      'no Alibaba Cloud credentials found (tried environment variables, OIDC role, CLI profile, credentials file, ECS RAM role, credentials URI)',
     fix: 'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or (CI with OIDC) ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, or configure a profile with `aliyun configure`.',
   });
 });
@@ -94,9 +110,15 @@ test('a CLI config file whose content is broken is not quoted back', async () =>
 
 test('an injected provider is used as is; one that hangs is cut off by the timeout', async () => {
   const fixed = new Credential({ type: 'access_key', accessKeyId: 'LTAI-injected-9999', accessKeySecret: 'x' } as never);
-  expect(await resolveAlibabaCredentials({ credential: fixed })).toMatchObject({ ok: true, provider: 'static_ak', source: 'static AccessKey passed in', accessKeyIdHint: 'LTAI****9999' });
+  expect(await resolveAlibabaCredentials({ credential: fixed })).toMatchObject({
+    ok: true,
+    provider: 'static_ak',
+    source: 'static AccessKey passed in',
+    accessKeyIdHint: 'LTAI****9999',
+  });
   const hanging = { getCredential: () => new Promise(() => undefined) } as unknown as Credential;
   expect(await resolveAlibabaCredentials({ credential: hanging, timeoutMs: 20 })).toMatchObject({
-    ok: false, message: expect.stringMatching(/^resolving Alibaba Cloud credentials took longer than 0s/),
+    ok: false,
+    message: expect.stringMatching(/^resolving Alibaba Cloud credentials took longer than 0s/),
   });
 });

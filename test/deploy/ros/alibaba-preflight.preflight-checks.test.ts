@@ -1,6 +1,11 @@
 import Credential from '@alicloud/credentials';
 import {
-  AlidnsClient, CasClient, checkAlidnsZone, checkCasCertificate, createAlidnsClient, createCasClient,
+  type AlidnsClient,
+  type CasClient,
+  checkAlidnsZone,
+  checkCasCertificate,
+  createAlidnsClient,
+  createCasClient,
 } from '../../../lib/deploy/ros/alibaba-preflight';
 import { AlibabaRpcError, AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../../doubles/alidns-api-double';
@@ -23,27 +28,37 @@ beforeEach(async () => {
   cas = new CasApiTestDouble(server);
   await server.start();
   const common = {
-    regionId: 'cn-hangzhou', endpoint: server.endpoint, protocol: 'HTTP' as const, readTimeoutMs: 500,
+    regionId: 'cn-hangzhou',
+    endpoint: server.endpoint,
+    protocol: 'HTTP' as const,
+    readTimeoutMs: 500,
     credential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
   };
   alidnsClient = createAlidnsClient(common);
   casClient = createCasClient(common);
 });
-afterEach(async () => { await server.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+afterEach(async () => {
+  await server.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 describe('checkAlidnsZone', () => {
   test('passes for a zone hosted in Alibaba Cloud DNS', async () => {
     dns.addZone('test.com');
     expect(await checkAlidnsZone({ client: alidnsClient, zoneName: 'Test.com.', ...fast })).toEqual({
-      ok: true, check: 'alibaba-dns-zone', message: "DNS zone 'test.com' exists in Alibaba Cloud DNS (name servers: dns1.hichina.com, dns2.hichina.com)",
+      ok: true,
+      check: 'alibaba-dns-zone',
+      message: "DNS zone 'test.com' exists in Alibaba Cloud DNS (name servers: dns1.hichina.com, dns2.hichina.com)",
     });
     expect(server.calls[0]).toMatchObject({ action: 'DescribeDomainInfo', version: '2015-01-09', params: { DomainName: 'test.com' } });
   });
 
   test('fails clearly, with a fix, for a missing zone', async () => {
     expect(await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ...fast })).toEqual({
-      ok: false, check: 'alibaba-dns-zone',
+      ok: false,
+      check: 'alibaba-dns-zone',
       message: "DNS zone 'test.com' does not exist in this account's Alibaba Cloud DNS (InvalidDomainName.NoExist)",
       fix: "Add 'test.com' in the Alibaba Cloud DNS console (or with the AddDomain API) and delegate it to the name servers shown there, or configure a zone this account already hosts.",
     });
@@ -51,11 +66,15 @@ describe('checkAlidnsZone', () => {
 
   test('a permission error names the action to grant; throttling is retried', async () => {
     server.scheduleFault('DescribeDomainInfo', { kind: 'throttle' }, 1);
-    server.handle('DescribeDomainInfo', () => { throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.'); });
+    server.handle('DescribeDomainInfo', () => {
+      throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.');
+    });
     const res = await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ...fast });
     expect(res).toEqual({
-      ok: false, check: 'alibaba-dns-zone',
-      message: "Alidns DescribeDomainInfo for zone 'test.com' failed after 2 attempts: Forbidden.RAM: User not authorized to operate on the specified resource.",
+      ok: false,
+      check: 'alibaba-dns-zone',
+      message:
+        "Alidns DescribeDomainInfo for zone 'test.com' failed after 2 attempts: Forbidden.RAM: User not authorized to operate on the specified resource.",
       fix: 'Grant the deploying identity alidns:DescribeDomainInfo.',
     });
   });
@@ -74,7 +93,8 @@ describe('checkCasCertificate', () => {
 
   test('passes for an exact name and for a SAN, and never asks for the private key', async () => {
     expect(await check('test.test.com')).toEqual({
-      ok: true, check: 'alibaba-cas-certificate',
+      ok: true,
+      check: 'alibaba-cas-certificate',
       message: "CAS certificate 101 ('site') covers 'test.test.com' (as test.test.com) and is valid until 2026-12-18 (200 days)",
     });
     expect((await check('WWW.test.test.com')).ok).toBe(true);
@@ -83,28 +103,47 @@ describe('checkCasCertificate', () => {
   });
 
   test('a single-label wildcard covers one level only', async () => {
-    expect((await check('test.test.com', 102)).message).toBe("CAS certificate 102 ('wildcard') covers 'test.test.com' (as *.test.com) and is valid until 2026-08-30 (90 days)");
-    expect(await check('a.b.test.com', 102)).toMatchObject({ ok: false, message: "CAS certificate 102 ('wildcard') covers *.test.com but not 'a.b.test.com'" });
+    expect((await check('test.test.com', 102)).message).toBe(
+      "CAS certificate 102 ('wildcard') covers 'test.test.com' (as *.test.com) and is valid until 2026-08-30 (90 days)",
+    );
+    expect(await check('a.b.test.com', 102)).toMatchObject({
+      ok: false,
+      message: "CAS certificate 102 ('wildcard') covers *.test.com but not 'a.b.test.com'",
+    });
     expect((await check('test.com', 102)).ok).toBe(false);
   });
 
   test('a certificate for other names fails with what it does cover', async () => {
     expect(await check('cdn.example.org')).toEqual({
-      ok: false, check: 'alibaba-cas-certificate',
+      ok: false,
+      check: 'alibaba-cas-certificate',
       message: "CAS certificate 101 ('site') covers test.test.com, www.test.test.com but not 'cdn.example.org'",
       fix: "Use a certificate whose common name or SANs include 'cdn.example.org' (or a wildcard one level above it).",
     });
   });
 
   test('expiring within 30 days, or expired, fails', async () => {
-    expect(await check('test.test.com', 103)).toMatchObject({ ok: false, message: "CAS certificate 103 ('soon') expires on 2026-06-13, in 12 day(s), less than the required 30" });
+    expect(await check('test.test.com', 103)).toMatchObject({
+      ok: false,
+      message: "CAS certificate 103 ('soon') expires on 2026-06-13, in 12 day(s), less than the required 30",
+    });
     expect(await check('test.test.com', 104)).toMatchObject({ ok: false, message: "CAS certificate 104 ('old') expired on 2026-05-29" });
-    expect((await checkCasCertificate({ client: casClient, certId: 103, serviceDomain: 'test.test.com', now: NOW, minValidDays: 7, ...fast })).ok).toBe(true);
+    expect(
+      (await checkCasCertificate({ client: casClient, certId: 103, serviceDomain: 'test.test.com', now: NOW, minValidDays: 7, ...fast }))
+        .ok,
+    ).toBe(true);
   });
 
   test('an unknown or invalid id fails with a fix', async () => {
-    expect(await check('test.test.com', 999)).toMatchObject({ ok: false, message: 'CAS certificate 999 was not found for this account in the client\'s region', fix: expect.stringContaining('ap-southeast-1') });
-    expect(await check('test.test.com', -1)).toMatchObject({ ok: false, message: 'certificate id -1 is not a CAS certificate id (a positive whole number)' });
+    expect(await check('test.test.com', 999)).toMatchObject({
+      ok: false,
+      message: "CAS certificate 999 was not found for this account in the client's region",
+      fix: expect.stringContaining('ap-southeast-1'),
+    });
+    expect(await check('test.test.com', -1)).toMatchObject({
+      ok: false,
+      message: 'certificate id -1 is not a CAS certificate id (a positive whole number)',
+    });
     expect(server.calls.filter((call) => call.params.CertId === '-1')).toEqual([]);
   });
 });

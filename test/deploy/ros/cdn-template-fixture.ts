@@ -21,7 +21,9 @@ export function cdnTemplate(knobs: CdnTemplateKnobs = {}): string {
     CdnDomain: {
       Type: 'ALIYUN::CDN::Domain',
       Properties: {
-        CdnType: 'web', DomainName: 'test.test.com', Scope: 'overseas',
+        CdnType: 'web',
+        DomainName: 'test.test.com',
+        Scope: 'overseas',
         Sources: { 'Fn::Join': ['', ['[{"content":"', { Ref: 'OriginHost' }, '","type":"domain","port":443,"priority":"20"}]']] },
       },
     },
@@ -30,19 +32,34 @@ export function cdnTemplate(knobs: CdnTemplateKnobs = {}): string {
       Properties: {
         DomainNames: { 'Fn::GetAtt': ['CdnDomain', 'DomainName'] },
         FunctionList: [
-          { FunctionName: 'aws_s3_bucket', FunctionArgs: [
-            { ArgName: 'enabled', ArgValue: 'l2' }, { ArgName: 'accesskey', ArgValue: { Ref: 'S3AccessKeyId' } },
-            { ArgName: 'secretkey', ArgValue: { Ref: 'S3SecretKey' } }, { ArgName: 'region', ArgValue: 'ap-northeast-2' },
-          ] },
-          { FunctionName: 'HSTS', FunctionArgs: [
-            { ArgName: 'enabled', ArgValue: 'on' }, { ArgName: 'https_hsts_max_age', ArgValue: knobs.hstsMaxAge ?? '5184000' },
-          ] },
+          {
+            FunctionName: 'aws_s3_bucket',
+            FunctionArgs: [
+              { ArgName: 'enabled', ArgValue: 'l2' },
+              { ArgName: 'accesskey', ArgValue: { Ref: 'S3AccessKeyId' } },
+              { ArgName: 'secretkey', ArgValue: { Ref: 'S3SecretKey' } },
+              { ArgName: 'region', ArgValue: 'ap-northeast-2' },
+            ],
+          },
+          {
+            FunctionName: 'HSTS',
+            FunctionArgs: [
+              { ArgName: 'enabled', ArgValue: 'on' },
+              { ArgName: 'https_hsts_max_age', ArgValue: knobs.hstsMaxAge ?? '5184000' },
+            ],
+          },
         ],
       },
     },
     DnsRecord: {
       Type: 'ALIYUN::DNS::DomainRecord',
-      Properties: { DomainName: 'test.com', RR: 'test', Type: 'CNAME', Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] }, TTL: knobs.dnsTtl ?? 600 },
+      Properties: {
+        DomainName: 'test.com',
+        RR: 'test',
+        Type: 'CNAME',
+        Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] },
+        TTL: knobs.dnsTtl ?? 600,
+      },
     },
   };
   if (knobs.extraRecord) {
@@ -51,20 +68,24 @@ export function cdnTemplate(knobs: CdnTemplateKnobs = {}): string {
       Properties: { DomainName: 'test.com', RR: 'www', Type: 'CNAME', Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] } },
     };
   }
-  return JSON.stringify({
-    ROSTemplateFormatVersion: '2015-09-01',
-    Description: knobs.description ?? 'S3 origin behind Alibaba Cloud CDN',
-    Parameters: {
-      OriginHost: { Type: 'String', Default: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com' },
-      S3AccessKeyId: { Type: 'String' },
-      S3SecretKey: { Type: 'String', NoEcho: true },
+  return JSON.stringify(
+    {
+      ROSTemplateFormatVersion: '2015-09-01',
+      Description: knobs.description ?? 'S3 origin behind Alibaba Cloud CDN',
+      Parameters: {
+        OriginHost: { Type: 'String', Default: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com' },
+        S3AccessKeyId: { Type: 'String' },
+        S3SecretKey: { Type: 'String', NoEcho: true },
+      },
+      Resources: resources,
+      Outputs: {
+        CdnCname: { Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] }, Description: 'CNAME target of the CDN domain' },
+        ServiceDomain: { Value: { 'Fn::GetAtt': ['CdnDomain', 'DomainName'] } },
+      },
     },
-    Resources: resources,
-    Outputs: {
-      CdnCname: { Value: { 'Fn::GetAtt': ['CdnDomain', 'Cname'] }, Description: 'CNAME target of the CDN domain' },
-      ServiceDomain: { Value: { 'Fn::GetAtt': ['CdnDomain', 'DomainName'] } },
-    },
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
 export const PARAMS = { S3AccessKeyId: 'test-double-reader-key-id', S3SecretKey: SECRET_KEY };

@@ -3,12 +3,31 @@ import { AlibabaApiError, classifyFailure, SecretRedactor, withRetry } from '../
 const ctx = { service: 'ROS', action: 'GetStack', target: "stack 'cdn'" };
 
 /** Errors shaped like the ones @alicloud/openapi-core and Node's HTTP stack throw. */
-const throttled = (retryAfter?: number) => Object.assign(new Error('Throttling.User: code: 400, Request was denied due to user flow control. request id: R1'),
-  { name: 'ThrottlingError', code: 'Throttling.User', statusCode: 400, retryAfter, requestId: 'R1', data: { Message: 'Request was denied due to user flow control.' } });
-const serverError = () => Object.assign(new Error('ServiceUnavailable: code: 503, busy request id: R2'), { name: 'ServerError', code: 'ServiceUnavailable', statusCode: 503 });
-const reset = () => Object.assign(new Error('socket hang upPOST http://h/?Parameters.1.ParameterValue=s3cr3t-value failed.'), { code: 'ECONNRESET' });
+const throttled = (retryAfter?: number) =>
+  Object.assign(new Error('Throttling.User: code: 400, Request was denied due to user flow control. request id: R1'), {
+    name: 'ThrottlingError',
+    code: 'Throttling.User',
+    statusCode: 400,
+    retryAfter,
+    requestId: 'R1',
+    data: { Message: 'Request was denied due to user flow control.' },
+  });
+const serverError = () =>
+  Object.assign(new Error('ServiceUnavailable: code: 503, busy request id: R2'), {
+    name: 'ServerError',
+    code: 'ServiceUnavailable',
+    statusCode: 503,
+  });
+const reset = () =>
+  Object.assign(new Error('socket hang upPOST http://h/?Parameters.1.ParameterValue=s3cr3t-value failed.'), { code: 'ECONNRESET' });
 const timeout = () => Object.assign(new Error('ReadTimeout(100). POST http://h/?x=1 failed.'), { name: 'RequestTimeoutError' });
-const forbidden = () => Object.assign(new Error('Forbidden.RAM: code: 403, denied request id: R3'), { name: 'ClientError', code: 'Forbidden.RAM', statusCode: 403, data: { Message: 'denied' } });
+const forbidden = () =>
+  Object.assign(new Error('Forbidden.RAM: code: 403, denied request id: R3'), {
+    name: 'ClientError',
+    code: 'Forbidden.RAM',
+    statusCode: 403,
+    data: { Message: 'denied' },
+  });
 
 function sequence(...outcomes: Array<Error | string>) {
   let i = 0;
@@ -22,7 +41,14 @@ function sequence(...outcomes: Array<Error | string>) {
 
 function recordingSleep() {
   const waits: number[] = [];
-  return { waits, clock: { sleep: async (ms: number) => { waits.push(ms); } } };
+  return {
+    waits,
+    clock: {
+      sleep: async (ms: number) => {
+        waits.push(ms);
+      },
+    },
+  };
 }
 
 test.each([
@@ -46,8 +72,11 @@ test('retries retryable failures with exponential backoff and full jitter, then 
 
 test('backoff is capped by maxDelayMs and honours the gateway retry-after', async () => {
   const { waits, clock } = recordingSleep();
-  await withRetry(ctx, sequence(serverError(), serverError(), throttled(700), 'ok'),
-    { policy: { maxAttempts: 5, baseDelayMs: 400, maxDelayMs: 500 }, clock, random: () => 0.99 });
+  await withRetry(ctx, sequence(serverError(), serverError(), throttled(700), 'ok'), {
+    policy: { maxAttempts: 5, baseDelayMs: 400, maxDelayMs: 500 },
+    clock,
+    random: () => 0.99,
+  });
   // 0.99 x 400 = 396, then the 500 cap; retry-after 700 is itself capped at maxDelayMs.
   expect(waits).toEqual([396, 495, 500]);
 });
@@ -60,23 +89,43 @@ test('a non-retryable error passes through at once, wrapped with action, target 
   expect(waits).toEqual([]);
   expect(err).toBeInstanceOf(AlibabaApiError);
   expect(err.message).toBe("ROS GetStack for stack 'cdn' failed: Forbidden.RAM: denied");
-  expect(err).toMatchObject({ code: 'CLOUD_API', apiCode: 'Forbidden.RAM', statusCode: 403, requestId: undefined, kind: 'client', attempts: 1 });
+  expect(err).toMatchObject({
+    code: 'CLOUD_API',
+    apiCode: 'Forbidden.RAM',
+    statusCode: 403,
+    requestId: undefined,
+    kind: 'client',
+    attempts: 1,
+  });
 });
 
 test('gives up after maxAttempts; a network error never carries the request URL', async () => {
   const fn = sequence(reset());
-  const err = (await withRetry(ctx, fn, { policy: { maxAttempts: 3 }, clock: { sleep: async () => undefined } }).catch((error: unknown) => error)) as AlibabaApiError;
+  const err = (await withRetry(ctx, fn, { policy: { maxAttempts: 3 }, clock: { sleep: async () => undefined } }).catch(
+    (error: unknown) => error,
+  )) as AlibabaApiError;
   expect(fn).toHaveBeenCalledTimes(3);
-  expect(err.message).toBe("ROS GetStack for stack 'cdn' failed after 3 attempts: ECONNRESET: the connection to the API endpoint failed (connection reset or refused)");
+  expect(err.message).toBe(
+    "ROS GetStack for stack 'cdn' failed after 3 attempts: ECONNRESET: the connection to the API endpoint failed (connection reset or refused)",
+  );
   expect(err.message).not.toContain('s3cr3t');
 });
 
 test('server messages are redacted', async () => {
-  const leaky = Object.assign(new Error('x'), { name: 'ClientError', code: 'InvalidParameter', statusCode: 400, data: { Message: 'value top-secret-value is invalid' } });
-  const err = (await withRetry(ctx, sequence(leaky), { redactor: new SecretRedactor(['top-secret-value']) }).catch((error: unknown) => error)) as Error;
+  const leaky = Object.assign(new Error('x'), {
+    name: 'ClientError',
+    code: 'InvalidParameter',
+    statusCode: 400,
+    data: { Message: 'value top-secret-value is invalid' },
+  });
+  const err = (await withRetry(ctx, sequence(leaky), { redactor: new SecretRedactor(['top-secret-value']) }).catch(
+    (error: unknown) => error,
+  )) as Error;
   expect(err.message).toBe("ROS GetStack for stack 'cdn' failed: InvalidParameter: value **** is invalid");
 });
 
 test('rejects a policy without attempts', async () => {
-  await expect(withRetry(ctx, sequence('ok'), { policy: { maxAttempts: 0 } })).rejects.toThrow('retry maxAttempts must be a whole number >= 1, got 0');
+  await expect(withRetry(ctx, sequence('ok'), { policy: { maxAttempts: 0 } })).rejects.toThrow(
+    'retry maxAttempts must be a whole number >= 1, got 0',
+  );
 });

@@ -1,12 +1,18 @@
 import type { RosChangePreview } from '../../../lib/deploy/ros/change-sets';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => { h = await startRosHarness(); });
-afterEach(async () => { await h.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+beforeEach(async () => {
+  h = await startRosHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 const yes = async () => true;
 
@@ -16,14 +22,21 @@ function deploy(stackName: string, template = cdnTemplate(), confirm: (preview: 
 
 test('first deploy creates the stack through a CREATE change set, streams events and returns outputs', async () => {
   const previews: RosChangePreview[] = [];
-  const res = await deploy('cdn-example', cdnTemplate(), async (preview) => { previews.push(preview); return true; });
+  const res = await deploy('cdn-example', cdnTemplate(), async (preview) => {
+    previews.push(preview);
+    return true;
+  });
 
   expect(res.action).toBe('created');
   expect(res.outputs).toEqual({ CdnCname: 'test.test.com.w.kunlunsl.com', ServiceDomain: 'test.test.com' });
   expect(h.ros.stackByName('cdn-example')?.status).toBe('CREATE_COMPLETE');
   expect(previews).toHaveLength(1);
   expect(previews[0]!.changeSetType).toBe('CREATE');
-  expect(previews[0]!.changes.map((change) => `${change.action} ${change.logicalId}`)).toEqual(['Add CdnDomain', 'Add CdnFunctions', 'Add DnsRecord']);
+  expect(previews[0]!.changes.map((change) => `${change.action} ${change.logicalId}`)).toEqual([
+    'Add CdnDomain',
+    'Add CdnFunctions',
+    'Add DnsRecord',
+  ]);
 
   // Every resource reached CREATE_COMPLETE, in dependency order, and each event was reported once.
   const completes = h.events.filter((event) => !event.isStack && event.status === 'CREATE_COMPLETE').map((event) => event.logicalId);
@@ -46,7 +59,13 @@ test('a second deploy with no changes exits as no-changes within a bounded numbe
   expect(res.apiCalls).toBe(h.server.callCount());
   // ListStacks, CreateChangeSet, GetChangeSet x2 (one while computing), GetTemplate, DeleteChangeSet, GetStack.
   expect(h.server.calls.map((call) => call.action)).toEqual([
-    'ListStacks', 'CreateChangeSet', 'GetChangeSet', 'GetChangeSet', 'GetTemplate', 'DeleteChangeSet', 'GetStack',
+    'ListStacks',
+    'CreateChangeSet',
+    'GetChangeSet',
+    'GetChangeSet',
+    'GetTemplate',
+    'DeleteChangeSet',
+    'GetStack',
   ]);
   expect(res.apiCalls).toBeLessThanOrEqual(8);
   expect(h.server.callCount('ExecuteChangeSet')).toBe(0);
@@ -66,13 +85,22 @@ test.each(['failed', 'error'] as const)('no-changes is recognised when ROS repor
 test('an update that changes a DomainConfig property is flagged as a replacement and applied with ReplacementOption=Enabled', async () => {
   await deploy('cdn-example');
   const previews: RosChangePreview[] = [];
-  const res = await deploy('cdn-example', cdnTemplate({ hstsMaxAge: '31536000', dnsTtl: 300 }), async (preview) => { previews.push(preview); return true; });
+  const res = await deploy('cdn-example', cdnTemplate({ hstsMaxAge: '31536000', dnsTtl: 300 }), async (preview) => {
+    previews.push(preview);
+    return true;
+  });
 
   expect(res.action).toBe('updated');
   const [p] = previews;
   expect(p!.changeSetType).toBe('UPDATE');
   expect(p!.changes).toEqual([
-    { action: 'Modify', logicalId: 'CdnFunctions', resourceType: 'ALIYUN::CDN::DomainConfig', replacement: 'True', properties: ['FunctionList'] },
+    {
+      action: 'Modify',
+      logicalId: 'CdnFunctions',
+      resourceType: 'ALIYUN::CDN::DomainConfig',
+      replacement: 'True',
+      properties: ['FunctionList'],
+    },
     { action: 'Modify', logicalId: 'DnsRecord', resourceType: 'ALIYUN::DNS::DomainRecord', replacement: 'False', properties: ['TTL'] },
   ]);
   expect(p!.text).toMatch(/~ Modify CdnFunctions +ALIYUN::CDN::DomainConfig +REPLACE \(delete and re-create\) +\[FunctionList\]/);
@@ -86,18 +114,29 @@ test('an update that changes a DomainConfig property is flagged as a replacement
 
 test('timeoutInMinutes and tags reach the change set', async () => {
   await h.deployment().deploy({
-    stackName: 'cdn-tags', templateBody: cdnTemplate(), parameters: PARAMS, confirm: yes,
-    timeoutInMinutes: 30, tags: { project: 's3-alicdn', stage: 'example' },
+    stackName: 'cdn-tags',
+    templateBody: cdnTemplate(),
+    parameters: PARAMS,
+    confirm: yes,
+    timeoutInMinutes: 30,
+    tags: { project: 's3-alicdn', stage: 'example' },
   });
   expect(h.server.calls.find((call) => call.action === 'CreateChangeSet')!.params).toMatchObject({
-    TimeoutInMinutes: '30', 'Tags.1.Key': 'project', 'Tags.1.Value': 's3-alicdn', 'Tags.2.Key': 'stage', 'Tags.2.Value': 'example',
+    TimeoutInMinutes: '30',
+    'Tags.1.Key': 'project',
+    'Tags.1.Value': 's3-alicdn',
+    'Tags.2.Key': 'stage',
+    'Tags.2.Value': 'example',
   });
 });
 
 test('a template-only change (description) is executed, not skipped', async () => {
   await deploy('cdn-example');
   const previews: RosChangePreview[] = [];
-  const res = await deploy('cdn-example', cdnTemplate({ description: 'new words' }), async (preview) => { previews.push(preview); return true; });
+  const res = await deploy('cdn-example', cdnTemplate({ description: 'new words' }), async (preview) => {
+    previews.push(preview);
+    return true;
+  });
   expect(res.action).toBe('updated');
   expect(previews[0]!.templateOnly).toBe(true);
   expect(previews[0]!.text).toContain('no resource changes');
@@ -122,7 +161,10 @@ test('declining a first create leaves no REVIEW_IN_PROGRESS stack behind', async
 test('events are streamed exactly once and in order even when more than a page (50) arrive between polls', async () => {
   const base = JSON.parse(cdnTemplate());
   for (let i = 0; i < 40; i++) {
-    base.Resources[`Record${i}`] = { Type: 'ALIYUN::DNS::DomainRecord', Properties: { DomainName: 'test.com', RR: `r${i}`, Type: 'A', Value: '192.0.2.1' } };
+    base.Resources[`Record${i}`] = {
+      Type: 'ALIYUN::DNS::DomainRecord',
+      Properties: { DomainName: 'test.com', RR: `r${i}`, Type: 'A', Value: '192.0.2.1' },
+    };
   }
   h.ros.stepsPerPoll = 1000;
   const res = await deploy('cdn-many', JSON.stringify(base));

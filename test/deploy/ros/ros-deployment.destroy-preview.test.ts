@@ -1,26 +1,35 @@
 import * as $ROS from '@alicloud/ros20190910';
 import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => { h = await startRosHarness(); });
-afterEach(async () => { await h.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+beforeEach(async () => {
+  h = await startRosHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 const stackName = 'cdn-life';
 const deploy = (template = cdnTemplate()) =>
   h.deployment().deploy({ stackName, templateBody: template, parameters: PARAMS, confirm: async () => true });
-const preview = (template = cdnTemplate()) =>
-  h.deployment().preview({ stackName, templateBody: template, parameters: PARAMS });
+const preview = (template = cdnTemplate()) => h.deployment().preview({ stackName, templateBody: template, parameters: PARAMS });
 const destroy = () => h.deployment().destroy({ stackName });
 
 describe('RosDeployment.preview (diff)', () => {
   test('a stack that does not exist yet is reported as all Add, without any write call', async () => {
     const res = await preview();
     expect(res.stackExists).toBe(false);
-    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId}`)).toEqual(['Add CdnDomain', 'Add CdnFunctions', 'Add DnsRecord']);
+    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId}`)).toEqual([
+      'Add CdnDomain',
+      'Add CdnFunctions',
+      'Add DnsRecord',
+    ]);
     expect(h.server.calls.map((call) => call.action)).toEqual(['ListStacks']);
   });
 
@@ -29,7 +38,10 @@ describe('RosDeployment.preview (diff)', () => {
     h.server.resetCalls();
     const res = await preview(cdnTemplate({ hstsMaxAge: '1', extraRecord: true }));
     expect(res.stackExists).toBe(true);
-    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId} ${change.replacement ?? ''}`.trim())).toEqual(['Modify CdnFunctions True', 'Add WwwRecord']);
+    expect(res.preview.changes.map((change) => `${change.action} ${change.logicalId} ${change.replacement ?? ''}`.trim())).toEqual([
+      'Modify CdnFunctions True',
+      'Add WwwRecord',
+    ]);
     expect(res.preview.text).toContain('REPLACE (delete and re-create)');
     expect(h.server.callCount('ExecuteChangeSet')).toBe(0);
     expect(h.server.callCount('DeleteChangeSet')).toBe(1);
@@ -48,11 +60,19 @@ describe('RosDeployment.preview (diff)', () => {
 
   test('a stack busy with another operation is reported, not diffed', async () => {
     h.ros.setStuck(stackName, true);
-    await h.client.createStack(new $ROS.CreateStackRequest({
-      regionId: 'cn-hangzhou', stackName, templateBody: cdnTemplate(),
-      parameters: Object.entries(PARAMS).map(([parameterKey, parameterValue]) => new $ROS.CreateStackRequestParameters({ parameterKey, parameterValue })),
-    }));
-    await expect(preview()).rejects.toThrow(`ROS stack '${stackName}' is CREATE_IN_PROGRESS; run diff again when that operation has finished.`);
+    await h.client.createStack(
+      new $ROS.CreateStackRequest({
+        regionId: 'cn-hangzhou',
+        stackName,
+        templateBody: cdnTemplate(),
+        parameters: Object.entries(PARAMS).map(
+          ([parameterKey, parameterValue]) => new $ROS.CreateStackRequestParameters({ parameterKey, parameterValue }),
+        ),
+      }),
+    );
+    await expect(preview()).rejects.toThrow(
+      `ROS stack '${stackName}' is CREATE_IN_PROGRESS; run diff again when that operation has finished.`,
+    );
   });
 });
 
@@ -85,7 +105,9 @@ describe('RosDeployment.destroy', () => {
     expect(err).toBeInstanceOf(RosDeployError);
     expect(err.stackStatus).toBe('DELETE_FAILED');
     expect(err.message).toContain('  - DnsRecord (ALIYUN::DNS::DomainRecord) DELETE_FAILED: The DNS record is locked.');
-    expect(err.message).toContain('How to go on: Some resources could not be deleted. Fix the cause above (or delete those resources by hand) and run destroy again.');
+    expect(err.message).toContain(
+      'How to go on: Some resources could not be deleted. Fix the cause above (or delete those resources by hand) and run destroy again.',
+    );
     // The next destroy goes through once the cause is gone.
     expect((await destroy()).action).toBe('deleted');
   });
@@ -96,7 +118,8 @@ describe('RosDeployment.outputs', () => {
     expect(await h.deployment().outputs(stackName)).toBeUndefined();
     await deploy();
     expect(await h.deployment().outputs(stackName)).toEqual({
-      stackId: expect.any(String), status: 'CREATE_COMPLETE',
+      stackId: expect.any(String),
+      status: 'CREATE_COMPLETE',
       outputs: { CdnCname: 'test.test.com.w.kunlunsl.com', ServiceDomain: 'test.test.com' },
     });
   });

@@ -1,13 +1,19 @@
 import { AlibabaApiError } from '../../../lib/deploy/ros/ros-client';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => { h = await startRosHarness({ readTimeoutMs: 150 }); });
-afterEach(async () => { await h.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+beforeEach(async () => {
+  h = await startRosHarness({ readTimeoutMs: 150 });
+});
+afterEach(async () => {
+  await h.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 function deploy(stackName = 'cdn-faults') {
   return h.deployment().deploy({ stackName, templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true });
@@ -66,7 +72,8 @@ test('an endpoint that never answers in time fails with an error naming the acti
   const err = await deploy().catch((error: unknown) => error);
   expect(err).toBeInstanceOf(AlibabaApiError);
   expect((err as AlibabaApiError).message).toBe(
-    "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: RequestTimeout: the API endpoint did not answer within the read/connect timeout");
+    "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: RequestTimeout: the API endpoint did not answer within the read/connect timeout",
+  );
   expect((err as AlibabaApiError).apiCode).toBe('RequestTimeout');
   expect(h.server.callCount('ListStacks')).toBe(4);
 });
@@ -74,14 +81,21 @@ test('an endpoint that never answers in time fails with an error naming the acti
 test('persistent throttling gives up after the bounded attempts with the throttling code', async () => {
   h.server.scheduleFault('ListStacks', { kind: 'throttle' }, Infinity);
   await expect(deploy()).rejects.toThrow(
-    "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: Throttling.User: Request was denied due to user flow control.");
+    "ROS ListStacks for stack 'cdn-faults' failed after 4 attempts: Throttling.User: Request was denied due to user flow control.",
+  );
 });
 
 test('a non-retryable error passes through at once', async () => {
-  h.server.handle('ListStacks', () => { throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.'); });
-  const err = (await h.deployment().deploy({ stackName: 'cdn-faults', templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true })
+  h.server.handle('ListStacks', () => {
+    throw new AlibabaRpcError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.');
+  });
+  const err = (await h
+    .deployment()
+    .deploy({ stackName: 'cdn-faults', templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true })
     .catch((error: unknown) => error)) as AlibabaApiError;
-  expect(err.message).toBe("ROS ListStacks for stack 'cdn-faults' failed: Forbidden.RAM: User not authorized to operate on the specified resource.");
+  expect(err.message).toBe(
+    "ROS ListStacks for stack 'cdn-faults' failed: Forbidden.RAM: User not authorized to operate on the specified resource.",
+  );
   expect(err.statusCode).toBe(403);
   expect(h.server.callCount('ListStacks')).toBe(1);
 });

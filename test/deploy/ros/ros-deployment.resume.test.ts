@@ -1,5 +1,5 @@
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
@@ -15,8 +15,12 @@ beforeEach(async () => {
     }
   });
 });
-afterEach(async () => { await h.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+afterEach(async () => {
+  await h.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 function deploy(template = cdnTemplate()) {
   return h.deployment().deploy({ stackName: 'cdn-resume', templateBody: template, parameters: PARAMS, confirm: async () => true });
@@ -37,7 +41,9 @@ test('a first deploy interrupted after CreateChangeSet: the re-run executes the 
   expect(res.action).toBe('created');
   expect(h.server.callCount('CreateChangeSet')).toBe(0);
   expect(h.ros.changeSetsOf('cdn-resume')).toEqual([expect.objectContaining({ type: 'CREATE', executionStatus: 'EXECUTE_COMPLETE' })]);
-  expect(h.logs.some((line) => /REVIEW_IN_PROGRESS with change set deploy-[0-9a-f]{24} from an earlier run; going on with it/.test(line))).toBe(true);
+  expect(
+    h.logs.some((line) => /REVIEW_IN_PROGRESS with change set deploy-[0-9a-f]{24} from an earlier run; going on with it/.test(line)),
+  ).toBe(true);
 });
 
 test('an update interrupted after CreateChangeSet: the re-run reuses the change set by name', async () => {
@@ -69,7 +75,9 @@ test('a re-run with different content after an interrupted first create replaces
   await interruptedAfter('CreateChangeSet');
   const res = await deploy(cdnTemplate({ extraRecord: true }));
   expect(res.action).toBe('created');
-  expect(h.logs).toContain("ROS stack 'cdn-resume' is REVIEW_IN_PROGRESS (a create that was never executed, with other content); deleting the empty stack first");
+  expect(h.logs).toContain(
+    "ROS stack 'cdn-resume' is REVIEW_IN_PROGRESS (a create that was never executed, with other content); deleting the empty stack first",
+  );
   expect(h.ros.stackByName('cdn-resume')?.resources.has('WwwRecord')).toBe(true);
 });
 

@@ -1,13 +1,19 @@
 import type { RosDeployRequest } from '../../../lib/deploy/ros/ros-deployment';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS, SECRET_KEY } from './cdn-template-fixture';
-import { RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
 
 const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => { h = await startRosHarness({ readTimeoutMs: 150 }); });
-afterEach(async () => { await h.close(); });
-afterAll(() => { expect(rejections).toEqual([]); });
+beforeEach(async () => {
+  h = await startRosHarness({ readTimeoutMs: 150 });
+});
+afterEach(async () => {
+  await h.close();
+});
+afterAll(() => {
+  expect(rejections).toEqual([]);
+});
 
 const ACCESS_KEY = PARAMS.S3AccessKeyId;
 /** Every form a secret could take in text: raw, URL-encoded (SDK network errors quote the request URL), form-encoded. */
@@ -28,8 +34,15 @@ function expectNoSecrets(text: string) {
 function deploy(extra: Partial<RosDeployRequest> = {}) {
   // S3SecretKey is NoEcho in the template; the access key id is declared secret by the caller.
   return h.deployment().deploy({
-    stackName: 'cdn-secrets', templateBody: cdnTemplate(), parameters: PARAMS, noEchoParameterKeys: ['S3AccessKeyId'],
-    confirm: async (preview) => { h.logs.push(preview.text); return true; }, ...extra,
+    stackName: 'cdn-secrets',
+    templateBody: cdnTemplate(),
+    parameters: PARAMS,
+    noEchoParameterKeys: ['S3AccessKeyId'],
+    confirm: async (preview) => {
+      h.logs.push(preview.text);
+      return true;
+    },
+    ...extra,
   });
 }
 
@@ -51,11 +64,15 @@ test('a status reason that quotes the secret is masked in events, logs and the e
 
 test('an API error message echoing a parameter value is masked', async () => {
   h.server.handle('CreateChangeSet', (params) => {
-    const i = Object.keys(params).find((key) => params[key] === 'S3SecretKey')!.split('.')[1];
+    const i = Object.keys(params)
+      .find((key) => params[key] === 'S3SecretKey')!
+      .split('.')[1];
     throw new AlibabaRpcError(400, 'InvalidParameter', `The parameter value ${params[`Parameters.${i}.ParameterValue`]} is invalid.`);
   });
   const err = await deploy().catch((error: unknown) => error);
-  expect((err as Error).message).toBe("ROS CreateChangeSet for stack 'cdn-secrets' failed: InvalidParameter: The parameter value **** is invalid.");
+  expect((err as Error).message).toBe(
+    "ROS CreateChangeSet for stack 'cdn-secrets' failed: InvalidParameter: The parameter value **** is invalid.",
+  );
   expectNoSecrets(everythingPrinted(err));
 });
 

@@ -59,7 +59,9 @@ export class CdnAndS3TestDouble {
   }
 
   async start(): Promise<void> {
-    this.httpsServer = https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (req, res) => this.handle('https', req, res));
+    this.httpsServer = https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (req, res) =>
+      this.handle('https', req, res),
+    );
     this.httpServer = http.createServer((req, res) => this.handle('http', req, res));
     await Promise.all([listen(this.httpsServer), listen(this.httpServer)]);
   }
@@ -99,7 +101,8 @@ export class CdnAndS3TestDouble {
     if (scheme === 'http' && host === SERVICE_DOMAIN) return this.plainHttp(res, host, path);
     if (scheme === 'https' && host === SERVICE_DOMAIN) return this.cdn(res, path);
     if (scheme === 'https' && host === VIRTUAL_HOST) return this.directS3(res, path.slice(1));
-    if (scheme === 'https' && host === PATH_HOST && path.startsWith(`/${BUCKET}/`)) return this.directS3(res, path.slice(BUCKET.length + 2));
+    if (scheme === 'https' && host === PATH_HOST && path.startsWith(`/${BUCKET}/`))
+      return this.directS3(res, path.slice(BUCKET.length + 2));
     res.writeHead(421).end('misdirected');
   }
 
@@ -112,7 +115,9 @@ export class CdnAndS3TestDouble {
 
   private cdn(res: http.ServerResponse, path: string): void {
     if (this.behaviour.cdn === 'forbidden') return void res.writeHead(403).end('<Error><Code>AccessDenied</Code></Error>');
-    const body = path.startsWith(this.originPathPrefix) ? this.objects.get(decodeURIComponent(path.slice(this.originPathPrefix.length))) : undefined;
+    const body = path.startsWith(this.originPathPrefix)
+      ? this.objects.get(decodeURIComponent(path.slice(this.originPathPrefix.length)))
+      : undefined;
     if (!body) return void res.writeHead(404).end('NoSuchKey');
     const served = Buffer.from(body);
     if (this.behaviour.cdn === 'corrupt') served[0] ^= 0xff;

@@ -37,7 +37,10 @@ export function createSelfSignedCertificate(dnsNames: readonly string[]): TestCe
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, ecdsaWithSha256, tagged(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END CERTIFICATE-----\n`;
+  const cert = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd()}\n-----END CERTIFICATE-----\n`;
   // Fail here, not in a TLS handshake, if the encoding is off.
   new X509Certificate(cert);
   return { cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };

@@ -1,6 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 
 /** One private bucket that passes the AwsSolutions pack, so the baseline synthesizes clean like the project does. */
 export class BaselineStack extends cdk.Stack {
