@@ -63,30 +63,21 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
     return 0;
   }
 
-  for (const site of sites) {
-    reporter.step(`${site.domain}: new referer secret value (the old one stays accepted)`);
-    reporter.info(
-      (
-        await beginRefererRotation({
-          secretsManager: deps.secretsManager(site.bucket.region),
-          secretId: secretNamesFor(site).refererSecret,
-        })
-      ).message,
-    );
-  }
+  // Each half of the rotation changes every selected site's secret, then deploys them together.
+  const changeEachSecret = async (what: string, change: typeof beginRefererRotation | typeof finishRefererRotation) => {
+    for (const site of sites) {
+      reporter.step(`${site.domain}: ${what}`);
+      const result = await change({
+        secretsManager: deps.secretsManager(site.bucket.region),
+        secretId: secretNamesFor(site).refererSecret,
+      });
+      reporter.info(result.message);
+    }
+  };
+  await changeEachSecret('new referer secret value (the old one stays accepted)', beginRefererRotation);
   const first = await deployStage(scoped, deps, options);
   if (!first.ok) return failedDeployExitCode(first);
-  for (const site of sites) {
-    reporter.step(`${site.domain}: retiring the old referer secret value`);
-    reporter.info(
-      (
-        await finishRefererRotation({
-          secretsManager: deps.secretsManager(site.bucket.region),
-          secretId: secretNamesFor(site).refererSecret,
-        })
-      ).message,
-    );
-  }
+  await changeEachSecret('retiring the old referer secret value', finishRefererRotation);
   const second = await deployStage(scoped, deps, options);
   return second.ok ? 0 : failedDeployExitCode(second);
 }

@@ -1,12 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { BucketArns, OriginAccessMode } from './origin-access-mode';
-import {
-  originRequestHeader,
-  PUBLIC_POLICY_ACCOUNT_NEEDS,
-  PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
-  PUBLIC_POLICY_FINDING,
-  REFERER_HEADER,
-} from './referer-modes';
+// What both referer modes share (a public-looking policy, the Referer header on origin fetches).
+import * as refererModes from './referer-modes';
 
 /**
  * `referer` (the guide's): the bucket policy allows anonymous GetObject when Referer matches the service domain, and
@@ -39,17 +34,17 @@ export function allowGetObjectByServiceDomainReferer(arns: BucketArns, domain: s
 
 export const referer: OriginAccessMode = {
   name: 'referer',
-  blockPublicAccess: PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
-  bucketFindings: [PUBLIC_POLICY_FINDING],
+  blockPublicAccess: refererModes.PUBLIC_POLICY_BLOCK_PUBLIC_ACCESS,
+  bucketFindings: [refererModes.PUBLIC_POLICY_FINDING],
   addOriginResources: ({ site, arns }) => ({
     bucketStatements: [allowGetObjectByServiceDomainReferer(arns, site.domain)],
     outputValues: {},
   }),
   originOutputs: [],
   rosSecretParameters: [],
-  cdnAuthFunctions: ({ site }) => [originRequestHeader(REFERER_HEADER, cdnReferer(site.domain))],
+  cdnAuthFunctions: ({ site }) => [refererModes.originRequestHeader(refererModes.REFERER_HEADER, cdnReferer(site.domain))],
   rosParameterValues: () => ({ parameters: {}, noEcho: [] }),
-  preflight: { accountBlockPublicAccessOff: PUBLIC_POLICY_ACCOUNT_NEEDS },
+  preflight: { accountBlockPublicAccessOff: refererModes.PUBLIC_POLICY_ACCOUNT_NEEDS },
   rotationTarget: 'none',
   // The Referer here is the public site URL: nothing to hide.
   secretHeaders: [],

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { renderVerifyJson, renderVerifyTable, verifyExitCode } from '../../lib/verify/report';
 import { runVerify, type RunVerifyOptions } from '../../lib/verify/run-verify';
 import { awsError } from '../doubles/aws-error-doubles';
-import { BUCKET, CdnAndS3TestDouble, REGION, SERVICE_DOMAIN } from './support/cdn-and-s3-test-double';
+import { BUCKET, CdnAndS3TestDouble, REGION, SERVICE_DOMAIN } from '../doubles/cdn-and-s3-test-double';
 
 const CDN_CNAME = 'test.test.com.w.kunlunsl.com';
 const resolveToCdn = async (name: string) => {

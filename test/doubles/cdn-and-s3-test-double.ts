@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ConnectTo, HttpClientOptions } from '../../../lib/verify/http-client';
-import { createSelfSignedCertificate } from './self-signed-certificate';
+import type { ConnectTo, HttpClientOptions } from '../../lib/verify/http-client';
+import { createSelfSignedCertificate } from '../helpers/self-signed-certificate';
 
 /**
  * A test double for what verify talks to after a deploy: the CDN (HTTPS and plain HTTP on the service domain) and
