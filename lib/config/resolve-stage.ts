@@ -90,6 +90,18 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       issues.push({ path: `${where}.originAccess.readerCanList`, value: true, allowed: 'only applies to mode "signed"; remove it or set it to false' });
     }
 
+    if (site.website.singlePageApp && site.website.indexDocument === false) {
+      issues.push({ path: `${where}.website.singlePageApp`, value: true, allowed: 'needs website.indexDocument: a single-page app serves its index document for unknown paths' });
+    }
+    if (site.originAccess.readerCanList && site.website.indexDocument === false) {
+      // Without the index rewrite, the CDN's signed origin request for "/" is a ListObjects call the reader may make.
+      issues.push({
+        path: `${where}.website.indexDocument`,
+        value: false,
+        allowed: 'must name an index document while originAccess.readerCanList is true, or https://<domain>/ returns the bucket listing',
+      });
+    }
+
     const id = siteIdFor(site.domain);
     const stackNames = stackNamesFor(stage, id);
     const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((a, b) => (b.length > a.length ? b : a));
