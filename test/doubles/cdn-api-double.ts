@@ -42,27 +42,15 @@ export class CdnApiTestDouble {
   readonly used: CdnQuotas = { url: 0, dir: 0, preload: 0 };
   /** DescribeRefreshTaskById calls that list a task before it reads Complete (Pending, Refreshing, ..., Complete). */
   pollsToComplete = 2;
+  /** Models another client spending the day's quota right after the next DescribeRefreshQuota answers. */
+  exhaustQuotaAfterNextCheck = false;
   private failNext = 0;
   private preloadQueueFull = false;
   private nextTaskId = 17_000_000_000;
   private readonly urlsThisMinute = new Map<string, number>();
 
   constructor(server: AlibabaRpcServerTestDouble) {
-    server.handle('DescribeRefreshQuota', () => ({
-      UrlQuota: String(this.quota.url),
-      UrlRemain: String(this.quota.url - this.used.url),
-      DirQuota: String(this.quota.dir),
-      DirRemain: String(this.quota.dir - this.used.dir),
-      PreloadQuota: String(this.quota.preload),
-      PreloadRemain: String(this.quota.preload - this.used.preload),
-      RegexQuota: '20',
-      RegexRemain: '20',
-      BlockQuota: '100',
-      BlockRemain: '100',
-      IgnoreParamsQuota: '10',
-      IgnoreParamsRemain: '10',
-    }), VERSION);
-
+    server.handle('DescribeRefreshQuota', () => this.quotaAnswer(), VERSION);
     server.handle('RefreshObjectCaches', (params) => {
       const type = params.ObjectType ?? 'File';
       if (!['File', 'Directory', 'Regex', 'IgnoreParams'].includes(type)) throw new AlibabaRpcError(400, 'InvalidObjectType.Malformed', 'The specified ObjectType is invalid.');
@@ -113,6 +101,29 @@ export class CdnApiTestDouble {
       this.prefetched.push(paths);
       return { PushTaskId: String(this.nextTaskId++) };
     }, VERSION);
+  }
+
+  private quotaAnswer(): Record<string, unknown> {
+    const answer = {
+      UrlQuota: String(this.quota.url),
+      UrlRemain: String(this.quota.url - this.used.url),
+      DirQuota: String(this.quota.dir),
+      DirRemain: String(this.quota.dir - this.used.dir),
+      PreloadQuota: String(this.quota.preload),
+      PreloadRemain: String(this.quota.preload - this.used.preload),
+      RegexQuota: '20',
+      RegexRemain: '20',
+      BlockQuota: '100',
+      BlockRemain: '100',
+      IgnoreParamsQuota: '10',
+      IgnoreParamsRemain: '10',
+    };
+    if (this.exhaustQuotaAfterNextCheck) {
+      this.exhaustQuotaAfterNextCheck = false;
+      this.used.url = this.quota.url;
+      this.used.dir = this.quota.dir;
+    }
+    return answer;
   }
 
   addDomain(domain: string): this {
