@@ -153,13 +153,6 @@ describe('publish: refresh quota and tasks', () => {
     expect(world.s3Double.count('PutObject')).toBe(0);
   });
 
-  it('refreshes more than 1,000 changed URLs as a directory (the per-minute limit per domain)', async () => {
-    const files = Object.fromEntries(Array.from({ length: 1001 }, (_unused, index) => [`a/${index}.txt`, `${index}`]));
-    const summary = await world.publish(world.folder(files), { concurrency: 32 });
-    expect(summary.refresh.directories).toEqual([`https://${DOMAIN}/a/`]);
-    expect(summary.refresh.reason).toMatch(/1000 URLs a domain may refresh per minute/);
-  });
-
   it('--wait polls until the tasks are complete, and a failed task is an error', async () => {
     const done = await world.publish(world.folder({ 'a.txt': '1' }), { wait: true });
     expect(done.refresh.complete).toBe(true);
