@@ -33,7 +33,7 @@ describe('the example stage', () => {
   test('reproduces the guide', () => {
     expect(site.domain).toBe('test.test.com');
     expect(site.dns).toEqual({ zone: 'test.com', recordName: 'test', provider: 'alidns', ttlSeconds: 600 });
-    expect(site.bucket).toEqual({ name: 'ali-cdn-test', region: 'ap-northeast-2' });
+    expect(site.bucket).toEqual({ name: 'ali-cdn-test', region: 'ap-northeast-2', noncurrentVersionDays: 30 });
     expect(site.origin.host).toBe('ali-cdn-test.s3.ap-northeast-2.amazonaws.com');
     expect(site.cdn.scope).toBe('overseas');
   });
@@ -130,7 +130,7 @@ describe('every bad value names the field, the value and what is allowed', () =>
       })(),
       'sites[1].bucket.name: "ali-cdn-test" is not allowed: duplicate bucket: sites[0] already uses it (bucket names are global; one bucket per site)',
     ],
-    ['unknown key in a site', withSite((s) => (s.bukcet = {})), 'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags'],
+    ['unknown key in a site', withSite((s) => (s.bukcet = {})), 'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, website, publish, tags'],
     ['unknown key at the top', { ...exampleStage(), region: 'x' }, '  - region: "x" is not allowed: unknown key; allowed keys here: aws, alibaba, sites'],
     ['missing bucket', withSite((s) => delete s.bucket), 'sites[0].bucket: missing; must be an object with "name" and "region"'],
     ['missing Alibaba section', (() => { const st = exampleStage(); delete st.alibaba; return st; })(), 'alibaba: missing; must be an object with "region", the Alibaba Cloud region of the ROS stacks'],
