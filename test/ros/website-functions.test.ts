@@ -77,4 +77,46 @@ describe('website functions', () => {
     ).toThrow(/sites\[0\]\.website\.indexDocument: false is not allowed: must name an index document while originAccess\.readerCanList is true/);
     expect(() => site((raw) => (raw.website = { errorDocument: '/404.html' }))).toThrow(/sites\[0\]\.website\.errorDocument: .*must be a file path relative to the site root/);
   });
+
+  // The viewer-request matrix: what S3 operation each viewer URL becomes once the CDN has applied the site's
+  // functions (query stripped, then the path rewritten). In signed mode the CDN signs whatever it sends, so with
+  // readerCanList a "/" or "?list-type=2" reaching S3 would be a ListObjects the reader may make.
+  const S3_SUBRESOURCES = ['acl', 'policy', 'versions', 'list-type', 'uploads', 'tagging', 'location', 'cors', 'website', 'versionId', 'torrent'];
+  function s3Operation(style: 'virtual-hosted' | 'path', originPath: string, originQuery: string): string {
+    const query = new URLSearchParams(originQuery);
+    const sub = S3_SUBRESOURCES.find((name) => query.has(name));
+    if (sub) return `sub-resource ?${sub}`;
+    const objectPath = style === 'path' ? originPath.replace(/^\/ali-cdn-test\/?/, '/') : originPath;
+    if (style === 'path' && !originPath.startsWith('/ali-cdn-test')) return 'ListBuckets or another bucket';
+    return objectPath === '/' || objectPath === '' ? 'ListObjects' : 'GetObject';
+  }
+  function originRequest(functions: ReturnType<typeof websiteFunctions>, rules: Array<{ source: string; target: string }>, viewerUrl: string) {
+    const [viewerPath, viewerQuery = ''] = viewerUrl.split('?');
+    const stripped = args('back_to_origin_argument_rewrite', functions).some((rule) => rule.ignore_all_argument === 'on');
+    return { path: rewrite(rules, viewerPath), query: stripped ? '' : viewerQuery };
+  }
+  const VIEWER_URLS = ['/', '', '/?list-type=2', '/?list-type=2&prefix=', '/?acl', '/?versions', '/index.html?policy', '/docs/?list-type=2', '/docs?uploads'];
+
+  it.each([
+    ['virtual-hosted', false],
+    ['virtual-hosted', true],
+    ['path', false],
+    ['path', true],
+  ] as const)('no viewer request reaches S3 as a listing or a sub-resource (%s style, single-page app %s)', (style, singlePageApp) => {
+    const config = site((raw) => {
+      raw.originUrlStyle = style;
+      raw.originAccess = { mode: 'signed', readerCanList: true };
+      raw.website = { singlePageApp };
+    });
+    const functions = websiteFunctions(config);
+    const rules = originRewriteRules(config);
+    const prefix = style === 'path' ? '/ali-cdn-test' : '';
+    const urls = [...VIEWER_URLS.map((url) => `${prefix}${url}`), ...(style === 'path' ? ['/ali-cdn-test', '/ali-cdn-test?list-type=2'] : [])];
+    const operations = urls.map((url) => {
+      const request = originRequest(functions, rules, url);
+      return [url, s3Operation(style, request.path, request.query)];
+    });
+    expect(operations.filter(([, operation]) => operation !== 'GetObject')).toEqual([]);
+  });
 });
+
