@@ -44,7 +44,8 @@ export function realPublishDependencies(env: NodeJS.ProcessEnv = process.env): P
 function positiveNumber(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) throw new S3AlicdnError('USAGE', `${flag}: "${value}" is not allowed; give a whole number from 1 to ${max}`);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > max)
+    throw new S3AlicdnError('USAGE', `${flag}: "${value}" is not allowed; give a whole number from 1 to ${max}`);
   return parsed;
 }
 
@@ -52,7 +53,9 @@ function renderSummary(summary: PublishSummary): string {
   const lines = [
     `${summary.domain}: ${summary.dryRun ? 'would upload' : 'uploaded'} ${summary.files.uploaded} of ${summary.files.total} files (${summary.bytesUploaded} bytes), ${summary.files.unchanged} unchanged, ${summary.dryRun ? 'would delete' : 'deleted'} ${summary.files.deleted}`,
     `  CDN refresh: ${summary.refresh.urls} URL(s)${summary.refresh.directories.length > 0 ? `, directories ${summary.refresh.directories.join(' ')}` : ''}${summary.refresh.reason ? ` (${summary.refresh.reason})` : ''}` +
-      (summary.refresh.taskIds.length > 0 ? `; task(s) ${summary.refresh.taskIds.join(',')}${summary.refresh.complete ? ' complete' : ' submitted (applies in 5-6 minutes; --wait waits)'}` : ''),
+      (summary.refresh.taskIds.length > 0
+        ? `; task(s) ${summary.refresh.taskIds.join(',')}${summary.refresh.complete ? ' complete' : ' submitted (applies in 5-6 minutes; --wait waits)'}`
+        : ''),
   ];
   if (summary.prefetch.urls > 0) lines.push(`  prefetch: ${summary.prefetch.urls} URL(s)`);
   if (summary.dryRun) {
@@ -63,11 +66,19 @@ function renderSummary(summary: PublishSummary): string {
 }
 
 /** `publish`: one site at a time, since each has its own bucket, domain and folder. Exit 0, 1 or 2. */
-export async function runPublishCommand(stage: StageConfig, flags: PublishFlags, deps: PublishCommandDependencies, projectDir = process.cwd()): Promise<number> {
+export async function runPublishCommand(
+  stage: StageConfig,
+  flags: PublishFlags,
+  deps: PublishCommandDependencies,
+  projectDir = process.cwd(),
+): Promise<number> {
   try {
     if (!flags.dir) throw new S3AlicdnError('USAGE', '--dir is required: the built folder to publish, e.g. --dir dist');
     if (stage.sites.length !== 1) {
-      throw new S3AlicdnError('USAGE', `--site is required: stage "${stage.stage}" has ${stage.sites.length} sites (${stage.sites.map((site) => site.id).join(', ')}), and each is published from its own folder`);
+      throw new S3AlicdnError(
+        'USAGE',
+        `--site is required: stage "${stage.stage}" has ${stage.sites.length} sites (${stage.sites.map((site) => site.id).join(', ')}), and each is published from its own folder`,
+      );
     }
     const site = stage.sites[0];
     const deployed = readDeployedSite(site, projectDir);
@@ -98,7 +109,14 @@ export async function runPublishCommand(stage: StageConfig, flags: PublishFlags,
     deps.out(flags.ci ? JSON.stringify({ ok: true, ...summary }, null, 2) : renderSummary(summary));
     return 0;
   } catch (error) {
-    if (flags.ci) deps.out(JSON.stringify({ ok: false, error: { code: (error as S3AlicdnError).code ?? 'UNEXPECTED', message: errorMessage(error) } }, null, 2));
+    if (flags.ci)
+      deps.out(
+        JSON.stringify(
+          { ok: false, error: { code: (error as S3AlicdnError).code ?? 'UNEXPECTED', message: errorMessage(error) } },
+          null,
+          2,
+        ),
+      );
     deps.err(errorMessage(error));
     return exitCodeFor(error);
   }

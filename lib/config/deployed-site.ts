@@ -41,8 +41,7 @@ export function readDeployedSite(site: SiteRef, projectDir: string): DeployedSit
     throw new S3AlicdnError('BAD_FILE', `${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const entry = (raw as { sites?: Record<string, unknown> } | null)?.sites?.[site.id] as
-    | { aws?: { outputs?: Record<string, unknown> }; ros?: { outputs?: Record<string, unknown> } }
-    | undefined;
+    { aws?: { outputs?: Record<string, unknown> }; ros?: { outputs?: Record<string, unknown> } } | undefined;
   if (!entry) throw notDeployed(site, file, `no entry for site "${site.id}"`);
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
   const bucketName = text(entry.aws?.outputs?.BucketName);

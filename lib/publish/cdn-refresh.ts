@@ -92,13 +92,18 @@ async function withRetries<T>(action: string, call: () => Promise<T>, options: C
 function cdnFailure(action: string, error: unknown): S3AlicdnError {
   const code = errorCode(error);
   const hints: Record<string, string> = {
-    'QuotaExceeded.Refresh': 'the daily refresh quota is used up (it resets at 00:00 UTC+8); the files are uploaded, refresh them tomorrow or raise the quota',
+    'QuotaExceeded.Refresh':
+      'the daily refresh quota is used up (it resets at 00:00 UTC+8); the files are uploaded, refresh them tomorrow or raise the quota',
     'InvalidDomain.NotFound': 'the CDN domain is not on this Alibaba Cloud account; check the credentials and that the stage is deployed',
-    Forbidden: 'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
-    'Forbidden.RAM': 'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
+    Forbidden:
+      'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
+    'Forbidden.RAM':
+      'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
   };
   const message = (error as Error).message ?? String(error);
-  return new S3AlicdnError('CLOUD_API', `CDN ${action}: ${code || 'error'}: ${message}${hints[code] ? `; ${hints[code]}` : ''}`, { cause: error });
+  return new S3AlicdnError('CLOUD_API', `CDN ${action}: ${code || 'error'}: ${message}${hints[code] ? `; ${hints[code]}` : ''}`, {
+    cause: error,
+  });
 }
 
 const count = (value: string | undefined) => {
@@ -119,25 +124,47 @@ export function createCdnApi(options: CdnApiOptions = {}): CdnApi {
   );
   return {
     quota: () =>
-      withRetries('DescribeRefreshQuota', async () => {
-        const body = (await client.describeRefreshQuota(new $CDN.DescribeRefreshQuotaRequest({}))).body;
-        return { urlRemain: count(body?.urlRemain), dirRemain: count(body?.dirRemain), preloadRemain: count(body?.preloadRemain) };
-      }, options),
+      withRetries(
+        'DescribeRefreshQuota',
+        async () => {
+          const body = (await client.describeRefreshQuota(new $CDN.DescribeRefreshQuotaRequest({}))).body;
+          return { urlRemain: count(body?.urlRemain), dirRemain: count(body?.dirRemain), preloadRemain: count(body?.preloadRemain) };
+        },
+        options,
+      ),
     refresh: (paths, type) =>
-      withRetries('RefreshObjectCaches', async () => {
-        const body = (await client.refreshObjectCaches(new $CDN.RefreshObjectCachesRequest({ objectPath: paths.join('\n'), objectType: type }))).body;
-        return (body?.refreshTaskId ?? '').split(',').filter(Boolean);
-      }, options),
+      withRetries(
+        'RefreshObjectCaches',
+        async () => {
+          const body = (
+            await client.refreshObjectCaches(new $CDN.RefreshObjectCachesRequest({ objectPath: paths.join('\n'), objectType: type }))
+          ).body;
+          return (body?.refreshTaskId ?? '').split(',').filter(Boolean);
+        },
+        options,
+      ),
     tasks: (taskIds) =>
-      withRetries('DescribeRefreshTaskById', async () => {
-        const body = (await client.describeRefreshTaskById(new $CDN.DescribeRefreshTaskByIdRequest({ taskId: taskIds.join(',') }))).body;
-        return (body?.tasks ?? []).map((task) => ({ taskId: task.taskId ?? '', status: task.status ?? '', objectPath: task.objectPath ?? '' }));
-      }, options),
+      withRetries(
+        'DescribeRefreshTaskById',
+        async () => {
+          const body = (await client.describeRefreshTaskById(new $CDN.DescribeRefreshTaskByIdRequest({ taskId: taskIds.join(',') }))).body;
+          return (body?.tasks ?? []).map((task) => ({
+            taskId: task.taskId ?? '',
+            status: task.status ?? '',
+            objectPath: task.objectPath ?? '',
+          }));
+        },
+        options,
+      ),
     prefetch: (paths, area) =>
-      withRetries('PushObjectCache', async () => {
-        const body = (await client.pushObjectCache(new $CDN.PushObjectCacheRequest({ objectPath: paths.join('\n'), area }))).body;
-        return (body?.pushTaskId ?? '').split(',').filter(Boolean);
-      }, options),
+      withRetries(
+        'PushObjectCache',
+        async () => {
+          const body = (await client.pushObjectCache(new $CDN.PushObjectCacheRequest({ objectPath: paths.join('\n'), area }))).body;
+          return (body?.pushTaskId ?? '').split(',').filter(Boolean);
+        },
+        options,
+      ),
   };
 }
 
@@ -226,13 +253,19 @@ export async function waitForTasks(cdn: CdnApi, taskIds: readonly string[], opti
     }
     const failed = tasks.filter((task) => task.status === 'Failed');
     if (failed.length > 0) {
-      throw new S3AlicdnError('CLOUD_API', `CDN refresh task(s) failed: ${failed.map((task) => `${task.taskId} (${task.objectPath})`).join(', ')}; the files are uploaded, submit the refresh again or refresh them in the CDN console`);
+      throw new S3AlicdnError(
+        'CLOUD_API',
+        `CDN refresh task(s) failed: ${failed.map((task) => `${task.taskId} (${task.objectPath})`).join(', ')}; the files are uploaded, submit the refresh again or refresh them in the CDN console`,
+      );
     }
     const seen = new Set(tasks.map((task) => task.taskId));
     if (taskIds.every((id) => seen.has(id)) && tasks.every((task) => task.status === 'Complete')) return tasks;
     if (now() >= deadline) {
       const open = tasks.filter((task) => task.status !== 'Complete').map((task) => `${task.taskId} ${task.status}`);
-      throw new S3AlicdnError('CLOUD_API', `CDN refresh not complete after ${Math.round(options.timeoutMs / 1000)} s (${open.join(', ') || 'tasks not listed yet'}); the files are uploaded and the refresh is still running`);
+      throw new S3AlicdnError(
+        'CLOUD_API',
+        `CDN refresh not complete after ${Math.round(options.timeoutMs / 1000)} s (${open.join(', ') || 'tasks not listed yet'}); the files are uploaded and the refresh is still running`,
+      );
     }
     await sleep(options.pollMs);
   }

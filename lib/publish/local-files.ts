@@ -34,7 +34,8 @@ export interface HashedFile extends LocalFile {
 export function keyProblem(key: string): string | undefined {
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `longer than S3's ${MAX_KEY_BYTES}-byte key limit`;
   if (key.includes('\uFFFD')) return 'not valid UTF-8 (S3 keys are UTF-8)';
-  if (/[\u0000-\u001f\u007f]/.test(key)) return 'contains a control character, which S3 listings (XML 1.0) cannot carry';
+  if ([...key].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f))
+    return 'contains a control character, which S3 listings (XML 1.0) cannot carry';
   if (key.includes('\\')) return 'contains a backslash, which browsers turn into "/"';
   if (key.split('/').some((segment) => segment === '.' || segment === '..')) return 'has a "." or ".." path segment';
   if (RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix))) return `is under the reserved prefix ${RESERVED_PREFIXES.join(' or ')}`;
@@ -48,7 +49,11 @@ export async function scanFolder(dir: string): Promise<LocalFile[]> {
   try {
     stat = await fs.stat(root);
   } catch (error) {
-    throw new S3AlicdnError('USAGE', `--dir "${dir}": no such folder (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}); give the folder your build writes, e.g. --dir dist`, { cause: error });
+    throw new S3AlicdnError(
+      'USAGE',
+      `--dir "${dir}": no such folder (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}); give the folder your build writes, e.g. --dir dist`,
+      { cause: error },
+    );
   }
   if (!stat.isDirectory()) throw new S3AlicdnError('USAGE', `--dir "${dir}": is a file, not a folder`);
 
@@ -69,7 +74,10 @@ export async function scanFolder(dir: string): Promise<LocalFile[]> {
     else files.push({ key, absolutePath, size: fileStat.size });
   }
   if (bad.length > 0) {
-    throw new S3AlicdnError('USAGE', `--dir "${dir}": ${bad.length} file name(s) S3 cannot take; rename them:\n${bad.slice(0, 20).join('\n')}${bad.length > 20 ? `\n  ... and ${bad.length - 20} more` : ''}`);
+    throw new S3AlicdnError(
+      'USAGE',
+      `--dir "${dir}": ${bad.length} file name(s) S3 cannot take; rename them:\n${bad.slice(0, 20).join('\n')}${bad.length > 20 ? `\n  ... and ${bad.length - 20} more` : ''}`,
+    );
   }
   return files.sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
 }
@@ -80,7 +88,13 @@ export async function scanFolder(dir: string): Promise<LocalFile[]> {
  */
 export async function hashFile(file: LocalFile, partSize: number, multipartThreshold: number): Promise<HashedFile> {
   // Small files (most of a site) in one read: a stream per file costs more in buffers and events than the hashing.
-  if (file.size < multipartThreshold) return { ...file, md5: createHash('md5').update(await fs.readFile(file.absolutePath)).digest('hex') };
+  if (file.size < multipartThreshold)
+    return {
+      ...file,
+      md5: createHash('md5')
+        .update(await fs.readFile(file.absolutePath))
+        .digest('hex'),
+    };
   return new Promise((resolve, reject) => {
     const whole = createHash('md5');
     const multipart = file.size >= multipartThreshold;

@@ -17,11 +17,23 @@ const matcher = (glob: string) => picomatch(glob, { dot: true });
 
 /** Cache-Control by the site's glob rules, first match wins; remembers which rules matched nothing. */
 export class HeaderRules {
-  private readonly rules: Array<{ readonly index: number; readonly glob: string; readonly value: string; readonly test: (key: string) => boolean; hits: number }>;
+  private readonly rules: Array<{
+    readonly index: number;
+    readonly glob: string;
+    readonly value: string;
+    readonly test: (key: string) => boolean;
+    hits: number;
+  }>;
   private readonly entryPoints: Array<{ readonly glob: string; readonly test: (key: string) => boolean; hits: number }>;
 
   constructor(private readonly publish: SiteConfig['publish']) {
-    this.rules = publish.cacheControl.map((rule, index) => ({ index, glob: rule.match, value: rule.value, test: matcher(rule.match), hits: 0 }));
+    this.rules = publish.cacheControl.map((rule, index) => ({
+      index,
+      glob: rule.match,
+      value: rule.value,
+      test: matcher(rule.match),
+      hits: 0,
+    }));
     this.entryPoints = publish.entryPoints.map((glob) => ({ glob, test: matcher(glob), hits: 0 }));
   }
 
@@ -42,8 +54,12 @@ export class HeaderRules {
   /** Warnings for rules that matched no file: usually a typo in the glob. */
   unusedRuleWarnings(): string[] {
     return [
-      ...this.rules.filter((rule) => rule.hits === 0).map((rule) => `publish.cacheControl[${rule.index}]: the glob "${rule.glob}" matches no file in the folder`),
-      ...this.entryPoints.filter((entry) => entry.hits === 0).map((entry) => `publish.entryPoints: the glob "${entry.glob}" matches no file in the folder`),
+      ...this.rules
+        .filter((rule) => rule.hits === 0)
+        .map((rule) => `publish.cacheControl[${rule.index}]: the glob "${rule.glob}" matches no file in the folder`),
+      ...this.entryPoints
+        .filter((entry) => entry.hits === 0)
+        .map((entry) => `publish.entryPoints: the glob "${entry.glob}" matches no file in the folder`),
     ];
   }
 }
@@ -80,7 +96,10 @@ function cdnTtlRules(site: SiteConfig): CdnTtlRule[] {
  * Alibaba's TTL rules override an object's Cache-Control unless it says no-cache, no-store or max-age=0 (rules match
  * by weight, higher first). Warn, per rule, when the CDN will cache files for another time than their header says.
  */
-export function cdnOverrideWarnings(site: SiteConfig, files: ReadonlyArray<{ readonly key: string; readonly cacheControl: string }>): string[] {
+export function cdnOverrideWarnings(
+  site: SiteConfig,
+  files: ReadonlyArray<{ readonly key: string; readonly cacheControl: string }>,
+): string[] {
   const rules = cdnTtlRules(site).sort((left, right) => right.weight - left.weight);
   if (rules.length === 0) return [];
   const overridden = new Map<string, { rule: CdnTtlRule; keys: string[]; cacheControl: string }>();

@@ -4,7 +4,15 @@ import { S3AlicdnError } from '../errors';
 import { planRefresh, REFRESH_LIMITS, submitRefresh, waitForTasks, type CdnApi, type RefreshPlan } from './cdn-refresh';
 import { hashFile, RESERVED_PREFIXES, scanFolder, type HashedFile } from './local-files';
 import { cdnOverrideWarnings, contentTypeFor, HeaderRules } from './object-headers';
-import { MULTIPART_THRESHOLD, PART_SIZE, SiteBucket, type ObjectHeaders, type PublishManifest, type RemoteObject, type S3Sender } from './s3-bucket';
+import {
+  MULTIPART_THRESHOLD,
+  PART_SIZE,
+  SiteBucket,
+  type ObjectHeaders,
+  type PublishManifest,
+  type RemoteObject,
+  type S3Sender,
+} from './s3-bucket';
 
 export interface PublishOptions {
   readonly site: SiteConfig;
@@ -39,7 +47,13 @@ export interface PublishSummary {
   readonly bytesUploaded: number;
   readonly uploaded: readonly string[];
   readonly deleted: readonly string[];
-  readonly refresh: { readonly urls: number; readonly directories: readonly string[]; readonly reason?: string; readonly taskIds: readonly string[]; readonly complete: boolean };
+  readonly refresh: {
+    readonly urls: number;
+    readonly directories: readonly string[];
+    readonly reason?: string;
+    readonly taskIds: readonly string[];
+    readonly complete: boolean;
+  };
   readonly prefetch: { readonly urls: number; readonly taskIds: readonly string[] };
   readonly warnings: readonly string[];
   readonly durationMs: number;
@@ -99,7 +113,8 @@ function decideWithoutHead(file: Desired, remote: RemoteObject | undefined, mani
   return contentKnownSame || remote.etag.includes('-') ? 'head' : 'upload';
 }
 
-const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 
 /**
  * `publish`: the folder into the site's bucket, then the CDN refreshed for what changed.
@@ -127,19 +142,31 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   const rules = new HeaderRules(site.publish);
   const keys = new Set(local.map((file) => file.key));
   const index = site.website.indexDocument;
-  if (index !== false && !keys.has(index)) warn(`website.indexDocument: "${index}" is not in the folder, so https://${deployed.cdnDomain}${site.origin.pathPrefix} will answer 403 or 404`);
+  if (index !== false && !keys.has(index))
+    warn(
+      `website.indexDocument: "${index}" is not in the folder, so https://${deployed.cdnDomain}${site.origin.pathPrefix} will answer 403 or 404`,
+    );
   if (site.website.errorDocument && !keys.has(site.website.errorDocument)) {
     warn(`website.errorDocument: "${site.website.errorDocument}" is not in the folder; the CDN redirects errors to it, so it must exist`);
   }
 
   let hashedCount = 0;
   const desired: Desired[] = new Array(local.length);
-  await forEachBounded(local.map((file, position) => ({ file, position })), 8, async ({ file, position }) => {
-    const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD);
-    desired[position] = { ...hashed, contentType: contentTypeFor(file.key), cacheControl: rules.cacheControlFor(file.key), entryPoint: rules.isEntryPoint(file.key) };
-    hashedCount += 1;
-    if (hashedCount % 200 === 0) progress(`hashing ${hashedCount}/${local.length} files`, false);
-  });
+  await forEachBounded(
+    local.map((file, position) => ({ file, position })),
+    8,
+    async ({ file, position }) => {
+      const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD);
+      desired[position] = {
+        ...hashed,
+        contentType: contentTypeFor(file.key),
+        cacheControl: rules.cacheControlFor(file.key),
+        entryPoint: rules.isEntryPoint(file.key),
+      };
+      hashedCount += 1;
+      if (hashedCount % 200 === 0) progress(`hashing ${hashedCount}/${local.length} files`, false);
+    },
+  );
   for (const message of [...rules.unusedRuleWarnings(), ...cdnOverrideWarnings(site, desired)]) warn(message);
 
   const bucket = new SiteBucket(deps.s3, deployed.bucketName);
@@ -155,7 +182,8 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   }
   await forEachBounded(toHead, concurrency, async (file) => {
     const head = await bucket.head(file.key);
-    const sameContent = head.etag === file.md5 || head.md5 === file.md5 || (file.multipartEtag !== undefined && head.etag === file.multipartEtag);
+    const sameContent =
+      head.etag === file.md5 || head.md5 === file.md5 || (file.multipartEtag !== undefined && head.etag === file.multipartEtag);
     const sameHeaders = head.contentType === file.contentType && head.cacheControl === file.cacheControl;
     (sameContent && sameHeaders ? unchanged : toUpload).push(file);
   });
@@ -169,7 +197,8 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   const urls = [...manifest.pendingRefresh.urls, ...changedKeys.flatMap((key) => viewerUrls(site, deployed.cdnDomain, key))];
   const directories = [...manifest.pendingRefresh.directories];
   // In a single-page app every unknown route is served the index document: a new one means refreshing the site.
-  if (site.website.singlePageApp && index !== false && changedKeys.includes(index)) directories.push(`https://${deployed.cdnDomain}${site.origin.pathPrefix}`);
+  if (site.website.singlePageApp && index !== false && changedKeys.includes(index))
+    directories.push(`https://${deployed.cdnDomain}${site.origin.pathPrefix}`);
   let plan: RefreshPlan = { urls: [], directories: [] };
   const prefetchUrls = site.publish.prefetch.map((key) => `https://${deployed.cdnDomain}${site.origin.pathPrefix}${encodeKey(key)}`);
   let prefetchAllowed = prefetchUrls.length > 0 && changedKeys.length > 0;
@@ -177,7 +206,9 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
     const quota = await deps.cdn.quota();
     if (urls.length > 0 || directories.length > 0) plan = planRefresh(urls, directories, quota, site.domain);
     if (prefetchAllowed && quota.preloadRemain < prefetchUrls.length) {
-      warn(`publish.prefetch: ${prefetchUrls.length} URLs but only ${quota.preloadRemain} prefetches are left today; skipping the prefetch`);
+      warn(
+        `publish.prefetch: ${prefetchUrls.length} URLs but only ${quota.preloadRemain} prefetches are left today; skipping the prefetch`,
+      );
       prefetchAllowed = false;
     }
   }
@@ -211,7 +242,11 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   const refreshNeeded = plan.urls.length > 0 || plan.directories.length > 0;
   if (refreshNeeded) {
     // Record the refresh still owed before changing anything, so an interruption cannot lose it.
-    await bucket.writeManifest({ version: 1, entries: { ...manifest.entries }, pendingRefresh: { urls: plan.urls, directories: plan.directories } });
+    await bucket.writeManifest({
+      version: 1,
+      entries: { ...manifest.entries },
+      pendingRefresh: { urls: plan.urls, directories: plan.directories },
+    });
   }
 
   let bytesUploaded = 0;
@@ -249,7 +284,11 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   }
   if (options.wait && taskIds.length > 0) {
     progress(`waiting for ${taskIds.length} refresh task(s)`, false);
-    await waitForTasks(deps.cdn, taskIds, { timeoutMs: options.waitTimeoutMs ?? 900_000, pollMs: options.pollMs ?? 10_000, sleep: deps.sleep });
+    await waitForTasks(deps.cdn, taskIds, {
+      timeoutMs: options.waitTimeoutMs ?? 900_000,
+      pollMs: options.pollMs ?? 10_000,
+      sleep: deps.sleep,
+    });
     complete = true;
   }
 
@@ -259,7 +298,10 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
     for (let start = 0; start < prefetchUrls.length; start += REFRESH_LIMITS.prefetchPerCall) {
       prefetchTasks.push(...(await deps.cdn.prefetch(prefetchUrls.slice(start, start + REFRESH_LIMITS.prefetchPerCall), area)));
     }
-    if (!options.wait && refreshNeeded) warn('publish.prefetch: submitted before the refresh finished; use --wait so a prefetch cannot be undone by the refresh that follows it');
+    if (!options.wait && refreshNeeded)
+      warn(
+        'publish.prefetch: submitted before the refresh finished; use --wait so a prefetch cannot be undone by the refresh that follows it',
+      );
   }
   prefetchTasks = prefetchTasks.filter(Boolean);
 

@@ -56,7 +56,9 @@ function s3Failure(action: string, bucket: string, error: unknown): S3AlicdnErro
   const name = (error as { name?: string }).name ?? 'Error';
   const hint = name === 'AccessDenied' ? `; the publishing identity needs ${action} on arn:aws:s3:::${bucket}` : '';
   const noBucket = name === 'NoSuchBucket' ? `; the bucket does not exist: deploy the site first (npm run deploy)` : '';
-  return new S3AlicdnError('CLOUD_API', `S3 ${action} on ${bucket}: ${name}: ${(error as Error).message}${hint}${noBucket}`, { cause: error });
+  return new S3AlicdnError('CLOUD_API', `S3 ${action} on ${bucket}: ${name}: ${(error as Error).message}${hint}${noBucket}`, {
+    cause: error,
+  });
 }
 
 /** The bucket as publish sees it: listing, heads, uploads (single or multipart, streamed), deletes, the manifest. */
@@ -110,7 +112,9 @@ export class SiteBucket {
       if (file.size < MULTIPART_THRESHOLD) {
         const body = await readFile(file.absolutePath);
         // S3 rejects the upload if the bytes it received do not match Content-MD5, so a file changed under us fails.
-        const result = await this.s3.send(new PutObjectCommand({ ...common, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }));
+        const result = await this.s3.send(
+          new PutObjectCommand({ ...common, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }),
+        );
         onBytes(file.size);
         return unquote(result.ETag);
       }

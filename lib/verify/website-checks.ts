@@ -36,11 +36,26 @@ export async function checkWebsite(options: WebsiteCheckOptions): Promise<CheckR
     const title = `"/" serves the index document (${website.indexDocument})`;
     const direct = await fetch(`${base}${website.indexDocument}`);
     if (root instanceof Error || direct instanceof Error) {
-      results.push({ id: 'index-document', title, status: 'fail', detail: `${base}: request failed: ${describeRequestError(root instanceof Error ? root : direct)}` });
+      results.push({
+        id: 'index-document',
+        title,
+        status: 'fail',
+        detail: `${base}: request failed: ${describeRequestError(root instanceof Error ? root : direct)}`,
+      });
     } else if (root.status === 200 && direct.status === 200 && root.body.equals(direct.body)) {
-      results.push({ id: 'index-document', title, status: 'pass', detail: `${base}: HTTP 200, the same ${root.body.length} bytes as ${website.indexDocument}` });
+      results.push({
+        id: 'index-document',
+        title,
+        status: 'pass',
+        detail: `${base}: HTTP 200, the same ${root.body.length} bytes as ${website.indexDocument}`,
+      });
     } else {
-      results.push({ id: 'index-document', title, status: 'fail', detail: `${base}: HTTP ${root.status}, ${website.indexDocument}: HTTP ${direct.status}; publish the index document, and check the back-to-origin URL rewrite` });
+      results.push({
+        id: 'index-document',
+        title,
+        status: 'fail',
+        detail: `${base}: HTTP ${root.status}, ${website.indexDocument}: HTTP ${direct.status}; publish the index document, and check the back-to-origin URL rewrite`,
+      });
     }
   }
 
@@ -50,8 +65,18 @@ export async function checkWebsite(options: WebsiteCheckOptions): Promise<CheckR
     const url = `${base}app/${unknown}`;
     const response = await fetch(url);
     const index = website.indexDocument === false ? undefined : await fetch(`${base}${website.indexDocument}`);
-    const ok = !(response instanceof Error) && response.status === 200 && index !== undefined && !(index instanceof Error) && response.body.equals(index.body);
-    results.push({ id: 'error-document', title, status: ok ? 'pass' : 'fail', detail: `${url}: ${response instanceof Error ? describeRequestError(response) : `HTTP ${response.status}`}` });
+    const ok =
+      !(response instanceof Error) &&
+      response.status === 200 &&
+      index !== undefined &&
+      !(index instanceof Error) &&
+      response.body.equals(index.body);
+    results.push({
+      id: 'error-document',
+      title,
+      status: ok ? 'pass' : 'fail',
+      detail: `${url}: ${response instanceof Error ? describeRequestError(response) : `HTTP ${response.status}`}`,
+    });
   }
   if (website.errorDocumentUrl) {
     const title = 'an unknown file redirects to the error document';
@@ -70,7 +95,12 @@ export async function checkWebsite(options: WebsiteCheckOptions): Promise<CheckR
   const listingUrl = `${base}?list-type=2`;
   const listing = await fetch(listingUrl);
   if (listing instanceof Error) {
-    results.push({ id: 'no-listing', title: '"/?list-type=2" returns no bucket listing', status: 'fail', detail: `${listingUrl}: request failed: ${describeRequestError(listing)}` });
+    results.push({
+      id: 'no-listing',
+      title: '"/?list-type=2" returns no bucket listing',
+      status: 'fail',
+      detail: `${listingUrl}: request failed: ${describeRequestError(listing)}`,
+    });
   } else {
     const leaked = /<ListBucketResult|<ListAllMyBucketsResult/.test(listing.body.toString('utf8'));
     results.push({
@@ -84,10 +114,21 @@ export async function checkWebsite(options: WebsiteCheckOptions): Promise<CheckR
   const expected = Object.entries(website.responseHeaders);
   if (expected.length > 0) {
     const title = 'the configured response headers are set';
-    if (root instanceof Error) results.push({ id: 'response-headers', title, status: 'fail', detail: `${base}: request failed: ${describeRequestError(root)}` });
+    if (root instanceof Error)
+      results.push({ id: 'response-headers', title, status: 'fail', detail: `${base}: request failed: ${describeRequestError(root)}` });
     else {
-      const missing = expected.filter(([name, value]) => root.headers[name.toLowerCase()] !== value).map(([name, value]) => `${name}: ${value} (got ${JSON.stringify(root.headers[name.toLowerCase()] ?? null)})`);
-      results.push({ id: 'response-headers', title, status: missing.length === 0 ? 'pass' : 'fail', detail: missing.length === 0 ? `${base}: ${expected.map(([name]) => name).join(', ')}` : `${base}: missing or different: ${missing.join('; ')}` });
+      const missing = expected
+        .filter(([name, value]) => root.headers[name.toLowerCase()] !== value)
+        .map(([name, value]) => `${name}: ${value} (got ${JSON.stringify(root.headers[name.toLowerCase()] ?? null)})`);
+      results.push({
+        id: 'response-headers',
+        title,
+        status: missing.length === 0 ? 'pass' : 'fail',
+        detail:
+          missing.length === 0
+            ? `${base}: ${expected.map(([name]) => name).join(', ')}`
+            : `${base}: missing or different: ${missing.join('; ')}`,
+      });
     }
   }
   return results;

@@ -6,12 +6,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { measure, summarize, type CommandSpec, type Measurement, type Summary } from './measure';
 import { PROJECT_DIR } from './workspaces';
 
 export const PUBLISH_TARGETS = { firstUploadSpeedup: 2, peakRssMbOneGigabyte: 200 } as const;
 
 const BUCKET = 'bench-site';
+// The bench project folder is outside the repository, so tsx is named by path, not resolved from the cwd.
+const TSX_LOADER = pathToFileURL(path.join(PROJECT_DIR, 'node_modules/tsx/dist/loader.mjs')).href;
 const DOMAIN = 'bench.example.com';
 
 export interface PublishRow {
@@ -30,7 +33,10 @@ interface Doubles {
 }
 
 async function startDoubles(): Promise<Doubles> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'publish-doubles.ts'), BUCKET, DOMAIN], { cwd: PROJECT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'publish-doubles.ts'), BUCKET, DOMAIN], {
+    cwd: PROJECT_DIR,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -53,13 +59,29 @@ async function stopDoubles(doubles: Doubles): Promise<void> {
 function benchProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-bench-publish-'));
   const example = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, 'config/example.json'), 'utf8'));
-  const site = { ...example.sites[0], domain: DOMAIN, dns: { zone: 'example.com' }, bucket: { name: BUCKET, region: 'ap-northeast-2' }, cache: { byFileType: [], byPath: [] } };
+  const site = {
+    ...example.sites[0],
+    domain: DOMAIN,
+    dns: { zone: 'example.com' },
+    bucket: { name: BUCKET, region: 'ap-northeast-2' },
+    cache: { byFileType: [], byPath: [] },
+  };
   fs.mkdirSync(path.join(dir, 'config'));
   fs.writeFileSync(path.join(dir, 'config/bench.json'), JSON.stringify({ ...example, sites: [site] }));
   const id = DOMAIN.replace(/\./g, '-');
   fs.writeFileSync(
     path.join(dir, 'deploy-outputs.bench.json'),
-    JSON.stringify({ stage: 'bench', updatedAt: new Date().toISOString(), sites: { [id]: { domain: DOMAIN, aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } }, ros: { stackName: 'c', stackId: 'c', regionId: 'ap-southeast-1', outputs: { CdnDomain: DOMAIN } } } } }),
+    JSON.stringify({
+      stage: 'bench',
+      updatedAt: new Date().toISOString(),
+      sites: {
+        [id]: {
+          domain: DOMAIN,
+          aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } },
+          ros: { stackName: 'c', stackId: 'c', regionId: 'ap-southeast-1', outputs: { CdnDomain: DOMAIN } },
+        },
+      },
+    }),
   );
   return dir;
 }
@@ -99,7 +121,7 @@ const env = (doubles: Doubles) => ({
 
 const publishSpec = (project: string, dir: string, doubles: Doubles): CommandSpec => ({
   command: process.execPath,
-  args: ['--import', 'tsx', path.join(PROJECT_DIR, 'bin/cli.ts'), 'publish', '--stage', 'bench', '--dir', dir, '--ci'],
+  args: ['--import', TSX_LOADER, path.join(PROJECT_DIR, 'bin/cli.ts'), 'publish', '--stage', 'bench', '--dir', dir, '--ci'],
   cwd: project,
   env: env(doubles),
 });
@@ -113,7 +135,12 @@ const syncSpec = (project: string, dir: string, doubles: Doubles): CommandSpec =
 
 /** Runs publish once more (untimed) to read what it did from its JSON summary. */
 function publishDetail(spec: CommandSpec): PublishRow['detail'] {
-  const result = spawnSync(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const summary = JSON.parse(result.stdout) as { bytesUploaded: number; refresh: { urls: number }; files: { uploaded: number } };
   return { bytesUploaded: summary.bytesUploaded, refreshedUrls: summary.refresh.urls, uploaded: summary.files.uploaded };
 }
@@ -136,8 +163,18 @@ export async function benchPublish(options: { runs: number; log: (message: strin
         }
       }
     }
-    rows.push({ key: 'publishFirst2000', label: 'npm run publish, first upload, 2,000 files of 0.5-20 KB', command: 'npm run publish -- --dir <2,000 files>', summary: summarize(first.publish) });
-    rows.push({ key: 'syncFirst2000', label: 'aws s3 sync, first upload, the same 2,000 files', command: 'aws s3 sync <2,000 files> s3://bucket', summary: summarize(first.sync) });
+    rows.push({
+      key: 'publishFirst2000',
+      label: 'npm run publish, first upload, 2,000 files of 0.5-20 KB',
+      command: 'npm run publish -- --dir <2,000 files>',
+      summary: summarize(first.publish),
+    });
+    rows.push({
+      key: 'syncFirst2000',
+      label: 'aws s3 sync, first upload, the same 2,000 files',
+      command: 'aws s3 sync <2,000 files> s3://bucket',
+      summary: summarize(first.sync),
+    });
 
     options.log('publish: seeding 10,000 files with each tool');
     const large = smallFiles(project, 10_000);
@@ -156,8 +193,19 @@ export async function benchPublish(options: { runs: number; log: (message: strin
         again.sync.push(measure(syncSpec(project, copy, syncDoubles)));
         fs.rmSync(copy, { recursive: true, force: true });
       }
-      rows.push({ key: 'publishAgain10000', label: 'npm run publish, 10,000 unchanged files, fresh copy', command: 'npm run publish -- --dir <fresh copy>', summary: summarize(again.publish), detail });
-      rows.push({ key: 'syncAgain10000', label: 'aws s3 sync, the same fresh copy (re-uploads: new mtimes)', command: 'aws s3 sync <fresh copy> s3://bucket', summary: summarize(again.sync) });
+      rows.push({
+        key: 'publishAgain10000',
+        label: 'npm run publish, 10,000 unchanged files, fresh copy',
+        command: 'npm run publish -- --dir <fresh copy>',
+        summary: summarize(again.publish),
+        detail,
+      });
+      rows.push({
+        key: 'syncAgain10000',
+        label: 'aws s3 sync, the same fresh copy (re-uploads: new mtimes)',
+        command: 'aws s3 sync <fresh copy> s3://bucket',
+        summary: summarize(again.sync),
+      });
     } finally {
       await stopDoubles(publishDoubles);
       await stopDoubles(syncDoubles);
@@ -175,7 +223,12 @@ export async function benchPublish(options: { runs: number; log: (message: strin
     fs.closeSync(handle);
     const bigDoubles = await startDoubles();
     try {
-      rows.push({ key: 'publishOneGigabyte', label: 'npm run publish, one 1 GB file (multipart, streamed)', command: 'npm run publish -- --dir <1 GB file>', summary: summarize([measure(publishSpec(project, bigDir, bigDoubles))]) });
+      rows.push({
+        key: 'publishOneGigabyte',
+        label: 'npm run publish, one 1 GB file (multipart, streamed)',
+        command: 'npm run publish -- --dir <1 GB file>',
+        summary: summarize([measure(publishSpec(project, bigDir, bigDoubles))]),
+      });
     } finally {
       await stopDoubles(bigDoubles);
     }
@@ -192,7 +245,12 @@ export function publishFigures(rows: readonly PublishRow[]): Array<{ what: strin
   const syncFirst = byKey.get('syncFirst2000');
   if (publishFirst && syncFirst) {
     const value = syncFirst.summary.medianMs / publishFirst.summary.medianMs;
-    figures.push({ what: 'first upload, 2,000 files: aws s3 sync ÷ publish', value, target: `≥ ${PUBLISH_TARGETS.firstUploadSpeedup}×`, met: value >= PUBLISH_TARGETS.firstUploadSpeedup });
+    figures.push({
+      what: 'first upload, 2,000 files: aws s3 sync ÷ publish',
+      value,
+      target: `≥ ${PUBLISH_TARGETS.firstUploadSpeedup}×`,
+      met: value >= PUBLISH_TARGETS.firstUploadSpeedup,
+    });
   }
   const publishAgain = byKey.get('publishAgain10000');
   const syncAgain = byKey.get('syncAgain10000');
@@ -200,11 +258,27 @@ export function publishFigures(rows: readonly PublishRow[]): Array<{ what: strin
     const value = syncAgain.summary.medianMs / publishAgain.summary.medianMs;
     figures.push({ what: 'unchanged 10,000 files, fresh copy: aws s3 sync ÷ publish', value, target: '≥ 1×', met: value >= 1 });
     if (publishAgain.detail) {
-      figures.push({ what: 'unchanged re-publish: bytes uploaded', value: publishAgain.detail.bytesUploaded, target: '= 0', met: publishAgain.detail.bytesUploaded === 0 });
-      figures.push({ what: 'unchanged re-publish: URLs refreshed', value: publishAgain.detail.refreshedUrls, target: '= 0', met: publishAgain.detail.refreshedUrls === 0 });
+      figures.push({
+        what: 'unchanged re-publish: bytes uploaded',
+        value: publishAgain.detail.bytesUploaded,
+        target: '= 0',
+        met: publishAgain.detail.bytesUploaded === 0,
+      });
+      figures.push({
+        what: 'unchanged re-publish: URLs refreshed',
+        value: publishAgain.detail.refreshedUrls,
+        target: '= 0',
+        met: publishAgain.detail.refreshedUrls === 0,
+      });
     }
   }
   const big = byKey.get('publishOneGigabyte');
-  if (big) figures.push({ what: 'peak memory publishing a 1 GB file (MB)', value: big.summary.maxPeakRssMb, target: `< ${PUBLISH_TARGETS.peakRssMbOneGigabyte} MB`, met: big.summary.maxPeakRssMb < PUBLISH_TARGETS.peakRssMbOneGigabyte });
+  if (big)
+    figures.push({
+      what: 'peak memory publishing a 1 GB file (MB)',
+      value: big.summary.maxPeakRssMb,
+      target: `< ${PUBLISH_TARGETS.peakRssMbOneGigabyte} MB`,
+      met: big.summary.maxPeakRssMb < PUBLISH_TARGETS.peakRssMbOneGigabyte,
+    });
   return figures;
 }

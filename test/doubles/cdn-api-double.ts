@@ -51,56 +51,90 @@ export class CdnApiTestDouble {
 
   constructor(server: AlibabaRpcServerTestDouble) {
     server.handle('DescribeRefreshQuota', () => this.quotaAnswer(), VERSION);
-    server.handle('RefreshObjectCaches', (params) => {
-      const type = params.ObjectType ?? 'File';
-      if (!['File', 'Directory', 'Regex', 'IgnoreParams'].includes(type)) throw new AlibabaRpcError(400, 'InvalidObjectType.Malformed', 'The specified ObjectType is invalid.');
-      const paths = this.paths(params.ObjectPath);
-      const directory = type === 'Directory';
-      const perCall = directory ? 100 : 1000;
-      if (paths.length > perCall) throw new AlibabaRpcError(400, 'SingleRequest.OverLimit', `A maximum of ${perCall} ${directory ? 'directories' : 'URLs'} are supported for each request.`);
-      if (directory && paths.some((path) => !path.endsWith('/'))) throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The specified ObjectPath is invalid.');
-      const bucket = directory ? 'dir' : 'url';
-      if (this.used[bucket] + paths.length > this.quota[bucket]) throw new AlibabaRpcError(400, 'QuotaExceeded.Refresh', 'Your refresh attempts have exceeded the daily limit.');
-      if (!directory) {
-        const domain = hostOf(paths[0]);
-        const minute = this.urlsThisMinute.get(domain) ?? 0;
-        if (minute + paths.length > 1000) throw new AlibabaRpcError(400, 'QuotaPerMinuteExceeded.Refresh', 'You tried to refresh too frequently; please try again later.');
-        this.urlsThisMinute.set(domain, minute + paths.length);
-      }
-      this.used[bucket] += paths.length;
-      const task: RefreshTaskRecord = { taskId: String(this.nextTaskId++), objectType: type, paths, polls: 0, failing: this.failNext > 0 };
-      if (this.failNext > 0) this.failNext -= 1;
-      this.tasks.push(task);
-      return { RefreshTaskId: task.taskId };
-    }, VERSION);
+    server.handle(
+      'RefreshObjectCaches',
+      (params) => {
+        const type = params.ObjectType ?? 'File';
+        if (!['File', 'Directory', 'Regex', 'IgnoreParams'].includes(type))
+          throw new AlibabaRpcError(400, 'InvalidObjectType.Malformed', 'The specified ObjectType is invalid.');
+        const paths = this.paths(params.ObjectPath);
+        const directory = type === 'Directory';
+        const perCall = directory ? 100 : 1000;
+        if (paths.length > perCall)
+          throw new AlibabaRpcError(
+            400,
+            'SingleRequest.OverLimit',
+            `A maximum of ${perCall} ${directory ? 'directories' : 'URLs'} are supported for each request.`,
+          );
+        if (directory && paths.some((path) => !path.endsWith('/')))
+          throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The specified ObjectPath is invalid.');
+        const bucket = directory ? 'dir' : 'url';
+        if (this.used[bucket] + paths.length > this.quota[bucket])
+          throw new AlibabaRpcError(400, 'QuotaExceeded.Refresh', 'Your refresh attempts have exceeded the daily limit.');
+        if (!directory) {
+          const domain = hostOf(paths[0]);
+          const minute = this.urlsThisMinute.get(domain) ?? 0;
+          if (minute + paths.length > 1000)
+            throw new AlibabaRpcError(
+              400,
+              'QuotaPerMinuteExceeded.Refresh',
+              'You tried to refresh too frequently; please try again later.',
+            );
+          this.urlsThisMinute.set(domain, minute + paths.length);
+        }
+        this.used[bucket] += paths.length;
+        const task: RefreshTaskRecord = {
+          taskId: String(this.nextTaskId++),
+          objectType: type,
+          paths,
+          polls: 0,
+          failing: this.failNext > 0,
+        };
+        if (this.failNext > 0) this.failNext -= 1;
+        this.tasks.push(task);
+        return { RefreshTaskId: task.taskId };
+      },
+      VERSION,
+    );
 
-    server.handle('DescribeRefreshTaskById', (params) => {
-      const ids = (params.TaskId ?? '').split(',').filter(Boolean);
-      if (ids.length === 0 || ids.length > 10) throw new AlibabaRpcError(400, 'InvalidTaskId.Malformed', 'Specify 1 to 10 task IDs separated by commas.');
-      const listed = this.tasks.filter((task) => ids.includes(task.taskId));
-      for (const task of listed) task.polls += 1;
-      const tasks = listed.flatMap((task) =>
-        task.paths.map((path) => ({
-          TaskId: task.taskId,
-          ObjectPath: path,
-          ObjectType: task.objectType.toLowerCase(),
-          Status: this.statusOf(task),
-          Process: this.statusOf(task) === 'Complete' ? '100%' : '0%',
-          CreationTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        })),
-      );
-      return { Tasks: tasks, TotalCount: tasks.length };
-    }, VERSION);
+    server.handle(
+      'DescribeRefreshTaskById',
+      (params) => {
+        const ids = (params.TaskId ?? '').split(',').filter(Boolean);
+        if (ids.length === 0 || ids.length > 10)
+          throw new AlibabaRpcError(400, 'InvalidTaskId.Malformed', 'Specify 1 to 10 task IDs separated by commas.');
+        const listed = this.tasks.filter((task) => ids.includes(task.taskId));
+        for (const task of listed) task.polls += 1;
+        const tasks = listed.flatMap((task) =>
+          task.paths.map((path) => ({
+            TaskId: task.taskId,
+            ObjectPath: path,
+            ObjectType: task.objectType.toLowerCase(),
+            Status: this.statusOf(task),
+            Process: this.statusOf(task) === 'Complete' ? '100%' : '0%',
+            CreationTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+          })),
+        );
+        return { Tasks: tasks, TotalCount: tasks.length };
+      },
+      VERSION,
+    );
 
-    server.handle('PushObjectCache', (params) => {
-      const paths = this.paths(params.ObjectPath);
-      if (paths.length > 100) throw new AlibabaRpcError(400, 'InvalidObjectPath.Size.Malformed', 'The size of ObjectPath is bigger than 100.');
-      if (this.preloadQueueFull) throw new AlibabaRpcError(403, 'PreloadQueueFull', 'Preload queue is full, please try again later!');
-      if (this.used.preload + paths.length > this.quota.preload) throw new AlibabaRpcError(400, 'QuotaExceeded.Refresh', "You've exceeded the prescribed refresh limits.");
-      this.used.preload += paths.length;
-      this.prefetched.push(paths);
-      return { PushTaskId: String(this.nextTaskId++) };
-    }, VERSION);
+    server.handle(
+      'PushObjectCache',
+      (params) => {
+        const paths = this.paths(params.ObjectPath);
+        if (paths.length > 100)
+          throw new AlibabaRpcError(400, 'InvalidObjectPath.Size.Malformed', 'The size of ObjectPath is bigger than 100.');
+        if (this.preloadQueueFull) throw new AlibabaRpcError(403, 'PreloadQueueFull', 'Preload queue is full, please try again later!');
+        if (this.used.preload + paths.length > this.quota.preload)
+          throw new AlibabaRpcError(400, 'QuotaExceeded.Refresh', "You've exceeded the prescribed refresh limits.");
+        this.used.preload += paths.length;
+        this.prefetched.push(paths);
+        return { PushTaskId: String(this.nextTaskId++) };
+      },
+      VERSION,
+    );
   }
 
   private quotaAnswer(): Record<string, unknown> {
@@ -160,16 +194,27 @@ export class CdnApiTestDouble {
 
   private paths(objectPath: string | undefined): string[] {
     const paths = (objectPath ?? '').split(/\r?\n/).filter(Boolean);
-    if (paths.length === 0) throw new AlibabaRpcError(400, 'MissingParameter', 'The input parameter "ObjectPath" that is mandatory for processing this request is not supplied.');
+    if (paths.length === 0)
+      throw new AlibabaRpcError(
+        400,
+        'MissingParameter',
+        'The input parameter "ObjectPath" that is mandatory for processing this request is not supplied.',
+      );
     for (const path of paths) {
-      if (path.length > 1024 || !/^(https?:\/\/)?[a-z0-9.-]+(:\d+)?\//.test(path)) throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The specified ObjectPath is invalid.');
-      if (!this.domains.has(hostOf(path))) throw new AlibabaRpcError(404, 'InvalidDomain.NotFound', 'The domain provided does not belong to you.');
+      if (path.length > 1024 || !/^(https?:\/\/)?[a-z0-9.-]+(:\d+)?\//.test(path))
+        throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The specified ObjectPath is invalid.');
+      if (!this.domains.has(hostOf(path)))
+        throw new AlibabaRpcError(404, 'InvalidDomain.NotFound', 'The domain provided does not belong to you.');
     }
-    if (new Set(paths.map(hostOf)).size > 1) throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The URLs in a request must belong to the same domain name.');
+    if (new Set(paths.map(hostOf)).size > 1)
+      throw new AlibabaRpcError(400, 'InvalidObjectPath.Malformed', 'The URLs in a request must belong to the same domain name.');
     return paths;
   }
 }
 
 function hostOf(path: string): string {
-  return path.replace(/^https?:\/\//, '').split('/')[0].split(':')[0];
+  return path
+    .replace(/^https?:\/\//, '')
+    .split('/')[0]
+    .split(':')[0];
 }

@@ -160,7 +160,10 @@ export class S3TestDouble {
       case 'CreateMultipartUpload': {
         const uploadId = randomUUID();
         this.uploads.set(uploadId, { key: key!, headers: storedHeaders(request), parts: new Map() });
-        return this.xml(response, `<InitiateMultipartUploadResult><Bucket>${this.bucket}</Bucket><Key>${xmlEscape(key!)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
+        return this.xml(
+          response,
+          `<InitiateMultipartUploadResult><Bucket>${this.bucket}</Bucket><Key>${xmlEscape(key!)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
+        );
       }
       case 'UploadPart': {
         const upload = this.uploads.get(query.get('uploadId') ?? '');
@@ -189,7 +192,11 @@ export class S3TestDouble {
   private list(response: http.ServerResponse, query: URLSearchParams, v2: boolean): void {
     const prefix = query.get('prefix') ?? '';
     const maxKeys = Math.min(Number(query.get('max-keys') ?? 1000), 1000);
-    const after = v2 ? (query.get('continuation-token') ? Buffer.from(query.get('continuation-token')!, 'base64').toString('utf8') : query.get('start-after') ?? '') : query.get('marker') ?? '';
+    const after = v2
+      ? query.get('continuation-token')
+        ? Buffer.from(query.get('continuation-token')!, 'base64').toString('utf8')
+        : (query.get('start-after') ?? '')
+      : (query.get('marker') ?? '');
     const keys = [...this.objects.keys()].filter((candidate) => candidate.startsWith(prefix) && candidate > after).sort(compareUtf8);
     const page = keys.slice(0, maxKeys);
     const truncated = keys.length > page.length;
@@ -203,7 +210,10 @@ export class S3TestDouble {
     const paging = v2
       ? `<KeyCount>${page.length}</KeyCount>${truncated ? `<NextContinuationToken>${Buffer.from(last).toString('base64')}</NextContinuationToken>` : ''}`
       : `<Marker>${xmlEscape(after)}</Marker>${truncated ? `<NextMarker>${xmlEscape(last)}</NextMarker>` : ''}`;
-    this.xml(response, `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${this.bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${paging}${contents}</ListBucketResult>`);
+    this.xml(
+      response,
+      `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${this.bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${paging}${contents}</ListBucketResult>`,
+    );
   }
 
   private async put(request: http.IncomingMessage, response: http.ServerResponse, key: string): Promise<void> {
@@ -227,7 +237,12 @@ export class S3TestDouble {
       }
       return this.error(response, 404, 'NoSuchKey', 'The specified key does not exist.');
     }
-    response.writeHead(200, { etag: `"${object.etag}"`, 'content-length': object.size, 'last-modified': object.lastModified.toUTCString(), ...object.headers });
+    response.writeHead(200, {
+      etag: `"${object.etag}"`,
+      'content-length': object.size,
+      'last-modified': object.lastModified.toUTCString(),
+      ...object.headers,
+    });
     if (headOnly) response.end();
     else fs.createReadStream(object.file).pipe(response);
   }
@@ -238,7 +253,10 @@ export class S3TestDouble {
     if (keys.length > 1000) return this.error(response, 400, 'MalformedXML', 'DeleteObjects takes at most 1000 keys.');
     for (const key of keys) this.objects.delete(key);
     const quiet = /<Quiet>true<\/Quiet>/.test(body);
-    this.xml(response, `<DeleteResult>${quiet ? '' : keys.map((key) => `<Deleted><Key>${xmlEscape(key)}</Key></Deleted>`).join('')}</DeleteResult>`);
+    this.xml(
+      response,
+      `<DeleteResult>${quiet ? '' : keys.map((key) => `<Deleted><Key>${xmlEscape(key)}</Key></Deleted>`).join('')}</DeleteResult>`,
+    );
   }
 
   private async complete(request: http.IncomingMessage, response: http.ServerResponse, uploadId: string): Promise<void> {
@@ -260,12 +278,17 @@ export class S3TestDouble {
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${numbers.length}`;
     this.uploads.delete(uploadId);
     this.objects.set(upload.key, { key: upload.key, etag, size, file, headers: upload.headers, lastModified: new Date() });
-    this.xml(response, `<CompleteMultipartUploadResult><Bucket>${this.bucket}</Bucket><Key>${xmlEscape(upload.key)}</Key><ETag>&quot;${etag}&quot;</ETag></CompleteMultipartUploadResult>`);
+    this.xml(
+      response,
+      `<CompleteMultipartUploadResult><Bucket>${this.bucket}</Bucket><Key>${xmlEscape(upload.key)}</Key><ETag>&quot;${etag}&quot;</ETag></CompleteMultipartUploadResult>`,
+    );
   }
 
   /** Streams a request body to `file`, decoding aws-chunked framing, and returns its MD5 and size. */
   private receive(request: http.IncomingMessage, file: string): Promise<{ md5: string; size: number }> {
-    const chunked = /aws-chunked/.test(String(request.headers['content-encoding'] ?? '')) || /^STREAMING-/.test(String(request.headers['x-amz-content-sha256'] ?? ''));
+    const chunked =
+      /aws-chunked/.test(String(request.headers['content-encoding'] ?? '')) ||
+      /^STREAMING-/.test(String(request.headers['x-amz-content-sha256'] ?? ''));
     return new Promise((resolve, reject) => {
       const hash = createHash('md5');
       const out = fs.createWriteStream(file);
@@ -318,7 +341,8 @@ function storedHeaders(request: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value !== 'string') continue;
-    if (STORED_HEADERS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = name === 'content-encoding' ? value.replace(/,?\s*aws-chunked/, '') : value;
+    if (STORED_HEADERS.includes(name) || name.startsWith('x-amz-meta-'))
+      headers[name] = name === 'content-encoding' ? value.replace(/,?\s*aws-chunked/, '') : value;
   }
   if (headers['content-encoding'] === '') delete headers['content-encoding'];
   return headers;
@@ -352,7 +376,12 @@ class AwsChunkedDecoder {
 }
 
 const compareUtf8 = (left: string, right: string) => Buffer.compare(Buffer.from(left), Buffer.from(right));
-const unescapeXml = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 function readAll(request: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

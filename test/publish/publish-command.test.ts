@@ -12,7 +12,15 @@ afterAll(() => world.close());
 function deps(): PublishCommandDependencies & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { s3: () => world.s3, cdn: () => world.cdn, out: (text) => stdout.push(text), err: (text) => stderr.push(text), tty: false, stdout, stderr };
+  return {
+    s3: () => world.s3,
+    cdn: () => world.cdn,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    tty: false,
+    stdout,
+    stderr,
+  };
 }
 
 function projectWithOutputs(): string {
@@ -23,7 +31,18 @@ function projectWithOutputs(): string {
     JSON.stringify({
       stage: 'example',
       updatedAt: '2026-12-01T00:00:00.000Z',
-      sites: { 'test-test-com': { domain: DOMAIN, aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } }, ros: { stackName: 'c', stackId: 'id', regionId: 'ap-southeast-1', outputs: { CdnDomain: DOMAIN, CdnCname: `${DOMAIN}.w.kunlunsl.com` } } } },
+      sites: {
+        'test-test-com': {
+          domain: DOMAIN,
+          aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } },
+          ros: {
+            stackName: 'c',
+            stackId: 'id',
+            regionId: 'ap-southeast-1',
+            outputs: { CdnDomain: DOMAIN, CdnCname: `${DOMAIN}.w.kunlunsl.com` },
+          },
+        },
+      },
     }),
   );
   return dir;
@@ -32,10 +51,21 @@ function projectWithOutputs(): string {
 describe('publish command', () => {
   it('prints a JSON summary with --ci and exits 0', async () => {
     const io = deps();
-    const code = await runPublishCommand(exampleStageWith(), { dir: world.folder({ 'index.html': 'hi' }), ci: true }, io, projectWithOutputs());
+    const code = await runPublishCommand(
+      exampleStageWith(),
+      { dir: world.folder({ 'index.html': 'hi' }), ci: true },
+      io,
+      projectWithOutputs(),
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(io.stdout.join(''));
-    expect(summary).toMatchObject({ ok: true, site: 'test-test-com', bucket: BUCKET, files: { total: 1, uploaded: 1 }, refresh: { urls: 2 } });
+    expect(summary).toMatchObject({
+      ok: true,
+      site: 'test-test-com',
+      bucket: BUCKET,
+      files: { total: 1, uploaded: 1 },
+      refresh: { urls: 2 },
+    });
   });
 
   it('names each bad input and exits 2 or 1', async () => {
@@ -46,14 +76,19 @@ describe('publish command', () => {
 
     const missing = deps();
     expect(await runPublishCommand(exampleStageWith(), { dir: '/no/such/dist', ci: true }, missing, project)).toBe(2);
-    expect(JSON.parse(missing.stdout.join(''))).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('--dir "/no/such/dist": no such folder') } });
+    expect(JSON.parse(missing.stdout.join(''))).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('--dir "/no/such/dist": no such folder') },
+    });
 
     const notDeployed = deps();
     expect(await runPublishCommand(exampleStageWith(), { dir: world.folder({ 'a.txt': 'x' }) }, notDeployed, os.tmpdir())).toBe(1);
     expect(notDeployed.stderr[0]).toMatch(/the site has no deployed stack to publish to/);
 
     const badConcurrency = deps();
-    expect(await runPublishCommand(exampleStageWith(), { dir: world.folder({ 'a.txt': 'x' }), concurrency: '0' }, badConcurrency, project)).toBe(2);
+    expect(
+      await runPublishCommand(exampleStageWith(), { dir: world.folder({ 'a.txt': 'x' }), concurrency: '0' }, badConcurrency, project),
+    ).toBe(2);
     expect(badConcurrency.stderr).toEqual(['--concurrency: "0" is not allowed; give a whole number from 1 to 256']);
   });
 

@@ -29,7 +29,13 @@ describe('Cache-Control rules', () => {
   it('first match wins, the default covers the rest, and a rule that matches nothing is a warning naming it', () => {
     const rules = new HeaderRules(
       siteWith((site) => {
-        site.publish = { cacheControl: [{ match: '**/*.html', value: 'no-cache' }, { match: 'static/**', value: 'max-age=1' }, { match: 'asets/**', value: 'max-age=2' }] };
+        site.publish = {
+          cacheControl: [
+            { match: '**/*.html', value: 'no-cache' },
+            { match: 'static/**', value: 'max-age=1' },
+            { match: 'asets/**', value: 'max-age=2' },
+          ],
+        };
       }).publish,
     );
     expect(rules.cacheControlFor('a/index.html')).toBe('no-cache');
@@ -42,7 +48,10 @@ describe('Cache-Control rules', () => {
 
   it('warns when a CDN TTL rule overrides an object Cache-Control, but not for no-cache', () => {
     const site = siteWith((raw) => {
-      raw.cache = { byFileType: [{ fileTypes: ['js'], ttlSeconds: 86400 }], byPath: [{ path: '/index.html', ttlSeconds: 300, weight: 10 }] };
+      raw.cache = {
+        byFileType: [{ fileTypes: ['js'], ttlSeconds: 86400 }],
+        byPath: [{ path: '/index.html', ttlSeconds: 300, weight: 10 }],
+      };
     });
     const warnings = cdnOverrideWarnings(site, [
       { key: 'assets/app.js', cacheControl: 'public, max-age=31536000, immutable' },
@@ -65,12 +74,17 @@ describe('file names', () => {
   ])('%j is refused: %s', (key, problem) => expect(keyProblem(key)).toBe(problem));
 
   it('a missing folder, a file instead of a folder and a bad file name are clear errors', async () => {
-    await expect(scanFolder('/no/such/folder')).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/^--dir "\/no\/such\/folder": no such folder \(ENOENT\)/) });
+    await expect(scanFolder('/no/such/folder')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^--dir "\/no\/such\/folder": no such folder \(ENOENT\)/),
+    });
     const dir = temp();
     fs.writeFileSync(path.join(dir, 'file.txt'), 'x');
     await expect(scanFolder(path.join(dir, 'file.txt'))).rejects.toThrow(/is a file, not a folder/);
     fs.writeFileSync(path.join(dir, 'bad\u0007name.html'), 'x');
-    await expect(scanFolder(dir)).rejects.toThrow(/1 file name\(s\) S3 cannot take; rename them:\n {2}"bad\\u0007name\.html": contains a control character/);
+    await expect(scanFolder(dir)).rejects.toThrow(
+      /1 file name\(s\) S3 cannot take; rename them:\n {2}"bad\\u0007name\.html": contains a control character/,
+    );
     fs.rmSync(dir, { recursive: true });
   });
 });
@@ -78,7 +92,11 @@ describe('file names', () => {
 describe('refresh plan', () => {
   it('uses URLs within one call and the minute limit, a directory beyond', () => {
     const urls = Array.from({ length: 1001 }, (_unused, index) => `https://d.example.com/a/${index}.txt`);
-    expect(planRefresh(urls.slice(0, 1000), [], QUOTA, 'd.example.com')).toEqual({ urls: urls.slice(0, 1000), directories: [], reason: undefined });
+    expect(planRefresh(urls.slice(0, 1000), [], QUOTA, 'd.example.com')).toEqual({
+      urls: urls.slice(0, 1000),
+      directories: [],
+      reason: undefined,
+    });
     expect(planRefresh(urls, [], QUOTA, 'd.example.com')).toMatchObject({
       urls: [],
       directories: ['https://d.example.com/a/'],
@@ -87,7 +105,11 @@ describe('refresh plan', () => {
   });
 
   it('drops URLs inside a directory being refreshed and nested directories', () => {
-    expect(planRefresh(['https://d/x/a.js', 'https://d/y.js'], ['https://d/x/', 'https://d/x/z/'], QUOTA, 'd')).toEqual({ urls: ['https://d/y.js'], directories: ['https://d/x/'], reason: undefined });
+    expect(planRefresh(['https://d/x/a.js', 'https://d/y.js'], ['https://d/x/', 'https://d/x/z/'], QUOTA, 'd')).toEqual({
+      urls: ['https://d/y.js'],
+      directories: ['https://d/x/'],
+      reason: undefined,
+    });
   });
 
   it('finds the common directory', () => {
@@ -97,7 +119,10 @@ describe('refresh plan', () => {
 
   it('lists index documents under both URL forms', () => {
     const site = siteWith();
-    expect(viewerUrls(site, 'd.example.com', 'docs/index.html')).toEqual(['https://d.example.com/docs/index.html', 'https://d.example.com/docs/']);
+    expect(viewerUrls(site, 'd.example.com', 'docs/index.html')).toEqual([
+      'https://d.example.com/docs/index.html',
+      'https://d.example.com/docs/',
+    ]);
     expect(viewerUrls(site, 'd.example.com', 'a b.html')).toEqual(['https://d.example.com/a%20b.html']);
   });
 });
@@ -106,11 +131,32 @@ describe('the deployed site', () => {
   const site = { stage: 'example', id: 'test-test-com', domain: 'test.test.com' };
   it('is read from the outputs file, and a site without a deployed stack is a clear error', () => {
     const dir = temp();
-    expect(() => readDeployedSite(site, dir)).toThrow(/test\.test\.com: no outputs file in .*deploy-outputs\.example\.json; the site has no deployed stack to publish to\. Run `npm run deploy -- --stage example --site test-test-com` first\./);
+    expect(() => readDeployedSite(site, dir)).toThrow(
+      /test\.test\.com: no outputs file in .*deploy-outputs\.example\.json; the site has no deployed stack to publish to\. Run `npm run deploy -- --stage example --site test-test-com` first\./,
+    );
     const file = path.join(dir, 'deploy-outputs.example.json');
-    fs.writeFileSync(file, JSON.stringify({ stage: 'example', updatedAt: 'x', sites: { 'test-test-com': { domain: 'test.test.com', aws: { stackName: 's', outputs: { BucketName: 'b', BucketRegion: 'ap-northeast-2' } } } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        stage: 'example',
+        updatedAt: 'x',
+        sites: {
+          'test-test-com': {
+            domain: 'test.test.com',
+            aws: { stackName: 's', outputs: { BucketName: 'b', BucketRegion: 'ap-northeast-2' } },
+          },
+        },
+      }),
+    );
     expect(() => readDeployedSite(site, dir)).toThrow(/no CDN stack outputs \(CdnDomain\)/);
-    fs.writeFileSync(file, JSON.stringify({ sites: { 'test-test-com': { aws: { outputs: { BucketName: 'b', BucketRegion: 'r' } }, ros: { outputs: { CdnDomain: 'test.test.com' } } } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        sites: {
+          'test-test-com': { aws: { outputs: { BucketName: 'b', BucketRegion: 'r' } }, ros: { outputs: { CdnDomain: 'test.test.com' } } },
+        },
+      }),
+    );
     expect(readDeployedSite(site, dir)).toEqual({ bucketName: 'b', bucketRegion: 'r', cdnDomain: 'test.test.com' });
     fs.rmSync(dir, { recursive: true });
   });

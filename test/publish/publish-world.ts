@@ -29,7 +29,13 @@ export class PublishWorld {
   async start(): Promise<void> {
     const endpoint = await this.s3Double.start();
     await this.rpc.start();
-    this.s3 = new S3Client({ region: 'ap-northeast-2', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 });
+    this.s3 = new S3Client({
+      region: 'ap-northeast-2',
+      endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 3,
+    });
     this.cdn = createCdnApi({
       endpoint: this.rpc.endpoint,
       protocol: 'HTTP',
@@ -59,7 +65,10 @@ export class PublishWorld {
 
   publish(dir: string, overrides: Partial<PublishOptions> = {}, site: SiteConfig = siteWith()) {
     const deployed: DeployedSite = { bucketName: BUCKET, bucketRegion: 'ap-northeast-2', cdnDomain: DOMAIN };
-    return runPublish({ site, deployed, dir, pollMs: 1, ...overrides }, { s3: this.s3, cdn: this.cdn, warn: (message) => this.warnings.push(message), sleep: async () => undefined });
+    return runPublish(
+      { site, deployed, dir, pollMs: 1, ...overrides },
+      { s3: this.s3, cdn: this.cdn, warn: (message) => this.warnings.push(message), sleep: async () => undefined },
+    );
   }
 }
 
@@ -67,7 +76,12 @@ export class PublishWorld {
 export function siteWith(change: (site: any) => void = () => undefined): SiteConfig {
   return exampleStageWith((site) => {
     site.cache = { byFileType: [], byPath: [] };
-    site.publish = { cacheControl: [{ match: '**/*.html', value: 'no-cache' }, { match: 'assets/**', value: 'public, max-age=31536000, immutable' }] };
+    site.publish = {
+      cacheControl: [
+        { match: '**/*.html', value: 'no-cache' },
+        { match: 'assets/**', value: 'public, max-age=31536000, immutable' },
+      ],
+    };
     change(site);
   }).sites[0];
 }

@@ -31,10 +31,15 @@ describe('publish', () => {
     expect(summary.files).toEqual({ total: 5, uploaded: 5, unchanged: 0, deleted: 0 });
     const headers = (key: string) => world.s3Double.objects.get(key)!.headers;
     expect(headers('index.html')).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    expect(headers('assets/app.3f2a.js')).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' });
+    expect(headers('assets/app.3f2a.js')).toMatchObject({
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=31536000, immutable',
+    });
     expect(headers('assets/app.wasm')['content-type']).toBe('application/wasm');
     expect(headers('logo.svg')).toMatchObject({ 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=3600' });
-    const puts = world.s3Double.requests.filter((request) => request.operation === 'PutObject' && request.key !== MANIFEST_KEY).map((request) => request.key!);
+    const puts = world.s3Double.requests
+      .filter((request) => request.operation === 'PutObject' && request.key !== MANIFEST_KEY)
+      .map((request) => request.key!);
     const lastAsset = Math.max(...puts.map((key, index) => (key.endsWith('.html') ? -1 : index)));
     const firstHtml = Math.min(...puts.map((key, index) => (key.endsWith('.html') ? index : Infinity)));
     expect(lastAsset).toBeLessThan(firstHtml);
@@ -44,7 +49,12 @@ describe('publish', () => {
     const first = world.folder(SITE);
     await world.publish(first);
     expect(world.cdnDouble.refreshedUrls()).toEqual(
-      expect.arrayContaining([`https://${DOMAIN}/index.html`, `https://${DOMAIN}/`, `https://${DOMAIN}/docs/index.html`, `https://${DOMAIN}/docs/`]),
+      expect.arrayContaining([
+        `https://${DOMAIN}/index.html`,
+        `https://${DOMAIN}/`,
+        `https://${DOMAIN}/docs/index.html`,
+        `https://${DOMAIN}/docs/`,
+      ]),
     );
     world.cdnDouble.tasks.length = 0;
     world.s3Double.resetCounters();
@@ -120,7 +130,10 @@ describe('publish', () => {
       raw.originUrlStyle = 'path';
     });
     await world.publish(world.folder({ 'index.html': 'x' }), {}, site);
-    expect(world.cdnDouble.refreshedUrls().sort()).toEqual([`https://${DOMAIN}/ali-cdn-test/`, `https://${DOMAIN}/ali-cdn-test/index.html`]);
+    expect(world.cdnDouble.refreshedUrls().sort()).toEqual([
+      `https://${DOMAIN}/ali-cdn-test/`,
+      `https://${DOMAIN}/ali-cdn-test/index.html`,
+    ]);
   });
 
   it('streams a multipart upload and then recognises it unchanged by its multipart ETag', async () => {
@@ -148,7 +161,9 @@ describe('publish: refresh quota and tasks', () => {
     world.cdnDouble.used.dir = world.cdnDouble.quota.dir;
     await expect(world.publish(world.folder(files))).rejects.toMatchObject({
       code: 'PREFLIGHT_FAILED',
-      message: expect.stringMatching(/refresh would exceed today's quota: it needs 1 directory refresh\(es\).*but 0 are left.*Nothing was uploaded/),
+      message: expect.stringMatching(
+        /refresh would exceed today's quota: it needs 1 directory refresh\(es\).*but 0 are left.*Nothing was uploaded/,
+      ),
     });
     expect(world.s3Double.count('PutObject')).toBe(0);
   });
@@ -168,7 +183,9 @@ describe('publish: refresh quota and tasks', () => {
   it('--wait gives up after its timeout with the task ids', async () => {
     world.cdnDouble.pollsToComplete = 1_000;
     try {
-      await expect(world.publish(world.folder({ 'a.txt': '3' }), { wait: true, waitTimeoutMs: 0 })).rejects.toThrow(/CDN refresh not complete after 0 s \(\d+ (Pending|Refreshing)\)/);
+      await expect(world.publish(world.folder({ 'a.txt': '3' }), { wait: true, waitTimeoutMs: 0 })).rejects.toThrow(
+        /CDN refresh not complete after 0 s \(\d+ (Pending|Refreshing)\)/,
+      );
     } finally {
       world.cdnDouble.pollsToComplete = 2;
     }

@@ -3,7 +3,9 @@ import { exampleStageWith } from '../helpers/stage-fixtures';
 
 const site = (change: (raw: any) => void = () => undefined) => exampleStageWith(change).sites[0];
 const args = (functionName: string, functions: ReturnType<typeof websiteFunctions>) =>
-  functions.filter((fn) => fn.functionName === functionName).map((fn) => Object.fromEntries(fn.functionArgs.map((arg) => [arg.argName, arg.argValue])));
+  functions
+    .filter((fn) => fn.functionName === functionName)
+    .map((fn) => Object.fromEntries(fn.functionArgs.map((arg) => [arg.argName, arg.argValue])));
 
 /** What the CDN's rewrite engine does with a viewer path: the first matching rule, "break". */
 function rewrite(rules: Array<{ source: string; target: string }>, viewerPath: string): string {
@@ -49,7 +51,12 @@ describe('website functions', () => {
   it('send 403 and 404 to the error document, and set the response headers', () => {
     const functions = websiteFunctions(
       site((raw) => {
-        raw.website = { errorDocument: '404.html', contentSecurityPolicy: "default-src 'self'", frameOptions: 'DENY', corsOrigins: ['https://app.example.com'] };
+        raw.website = {
+          errorDocument: '404.html',
+          contentSecurityPolicy: "default-src 'self'",
+          frameOptions: 'DENY',
+          corsOrigins: ['https://app.example.com'],
+        };
       }),
     );
     expect(args('error_page', functions)).toEqual([
@@ -74,14 +81,30 @@ describe('website functions', () => {
         raw.website = { indexDocument: false };
         raw.originAccess = { mode: 'signed', readerCanList: true };
       }),
-    ).toThrow(/sites\[0\]\.website\.indexDocument: false is not allowed: must name an index document while originAccess\.readerCanList is true/);
-    expect(() => site((raw) => (raw.website = { errorDocument: '/404.html' }))).toThrow(/sites\[0\]\.website\.errorDocument: .*must be a file path relative to the site root/);
+    ).toThrow(
+      /sites\[0\]\.website\.indexDocument: false is not allowed: must name an index document while originAccess\.readerCanList is true/,
+    );
+    expect(() => site((raw) => (raw.website = { errorDocument: '/404.html' }))).toThrow(
+      /sites\[0\]\.website\.errorDocument: .*must be a file path relative to the site root/,
+    );
   });
 
   // The viewer-request matrix: what S3 operation each viewer URL becomes once the CDN has applied the site's
   // functions (query stripped, then the path rewritten). In signed mode the CDN signs whatever it sends, so with
   // readerCanList a "/" or "?list-type=2" reaching S3 would be a ListObjects the reader may make.
-  const S3_SUBRESOURCES = ['acl', 'policy', 'versions', 'list-type', 'uploads', 'tagging', 'location', 'cors', 'website', 'versionId', 'torrent'];
+  const S3_SUBRESOURCES = [
+    'acl',
+    'policy',
+    'versions',
+    'list-type',
+    'uploads',
+    'tagging',
+    'location',
+    'cors',
+    'website',
+    'versionId',
+    'torrent',
+  ];
   function s3Operation(style: 'virtual-hosted' | 'path', originPath: string, originQuery: string): string {
     const query = new URLSearchParams(originQuery);
     const sub = S3_SUBRESOURCES.find((name) => query.has(name));
@@ -90,12 +113,26 @@ describe('website functions', () => {
     if (style === 'path' && !originPath.startsWith('/ali-cdn-test')) return 'ListBuckets or another bucket';
     return objectPath === '/' || objectPath === '' ? 'ListObjects' : 'GetObject';
   }
-  function originRequest(functions: ReturnType<typeof websiteFunctions>, rules: Array<{ source: string; target: string }>, viewerUrl: string) {
+  function originRequest(
+    functions: ReturnType<typeof websiteFunctions>,
+    rules: Array<{ source: string; target: string }>,
+    viewerUrl: string,
+  ) {
     const [viewerPath, viewerQuery = ''] = viewerUrl.split('?');
     const stripped = args('back_to_origin_argument_rewrite', functions).some((rule) => rule.ignore_all_argument === 'on');
     return { path: rewrite(rules, viewerPath), query: stripped ? '' : viewerQuery };
   }
-  const VIEWER_URLS = ['/', '', '/?list-type=2', '/?list-type=2&prefix=', '/?acl', '/?versions', '/index.html?policy', '/docs/?list-type=2', '/docs?uploads'];
+  const VIEWER_URLS = [
+    '/',
+    '',
+    '/?list-type=2',
+    '/?list-type=2&prefix=',
+    '/?acl',
+    '/?versions',
+    '/index.html?policy',
+    '/docs/?list-type=2',
+    '/docs?uploads',
+  ];
 
   it.each([
     ['virtual-hosted', false],
@@ -111,7 +148,10 @@ describe('website functions', () => {
     const functions = websiteFunctions(config);
     const rules = originRewriteRules(config);
     const prefix = style === 'path' ? '/ali-cdn-test' : '';
-    const urls = [...VIEWER_URLS.map((url) => `${prefix}${url}`), ...(style === 'path' ? ['/ali-cdn-test', '/ali-cdn-test?list-type=2'] : [])];
+    const urls = [
+      ...VIEWER_URLS.map((url) => `${prefix}${url}`),
+      ...(style === 'path' ? ['/ali-cdn-test', '/ali-cdn-test?list-type=2'] : []),
+    ];
     const operations = urls.map((url) => {
       const request = originRequest(functions, rules, url);
       return [url, s3Operation(style, request.path, request.query)];
@@ -119,4 +159,3 @@ describe('website functions', () => {
     expect(operations.filter(([, operation]) => operation !== 'GetObject')).toEqual([]);
   });
 });
-

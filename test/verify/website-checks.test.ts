@@ -33,7 +33,9 @@ function cdnFor(site: SiteConfig, objects: Record<string, string>, options: { dr
     const query = strip ? '' : viewerQuery;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     if (path === '/' || new URLSearchParams(query).has('list-type')) {
-      response.writeHead(200, { 'content-type': 'application/xml' }).end(`<ListBucketResult><Contents><Key>${Object.keys(objects).join('</Key><Key>')}</Key></Contents></ListBucketResult>`);
+      response
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(`<ListBucketResult><Contents><Key>${Object.keys(objects).join('</Key><Key>')}</Key></Contents></ListBucketResult>`);
       return;
     }
     const body = objects[path.slice(1)];
@@ -54,7 +56,12 @@ async function run(site: SiteConfig, objects: Record<string, string>, options: {
     const results = await checkWebsite({
       serviceDomain: DOMAIN,
       originPathPrefix: site.origin.pathPrefix,
-      website: { indexDocument: site.website.indexDocument, errorDocumentUrl: errorDocumentUrl(site), singlePageApp: site.website.singlePageApp, responseHeaders: responseHeadersFor(site) },
+      website: {
+        indexDocument: site.website.indexDocument,
+        errorDocumentUrl: errorDocumentUrl(site),
+        singlePageApp: site.website.singlePageApp,
+        responseHeaders: responseHeadersFor(site),
+      },
       http: { connectTo: () => ({ host: '127.0.0.1', port }), ca: certificate.cert, timeoutMs: 5000 },
       randomHex: () => 'abc123',
     });
