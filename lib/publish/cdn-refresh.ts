@@ -246,6 +246,8 @@ export async function waitForTasks(cdn: CdnApi, taskIds: readonly string[], opti
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
+  // Start with short polls (a small refresh can finish early) and back off to pollMs.
+  let delay = Math.min(1000, options.pollMs);
   for (;;) {
     const tasks: RefreshTask[] = [];
     for (let start = 0; start < taskIds.length; start += REFRESH_LIMITS.taskIdsPerDescribe) {
@@ -267,6 +269,7 @@ export async function waitForTasks(cdn: CdnApi, taskIds: readonly string[], opti
         `CDN refresh not complete after ${Math.round(options.timeoutMs / 1000)} s (${open.join(', ') || 'tasks not listed yet'}); the files are uploaded and the refresh is still running`,
       );
     }
-    await sleep(options.pollMs);
+    await sleep(delay);
+    delay = Math.min(delay * 2, options.pollMs);
   }
 }

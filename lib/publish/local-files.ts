@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3AlicdnError } from '../errors';
@@ -95,17 +94,21 @@ export async function hashFile(file: LocalFile, partSize: number, multipartThres
         .update(await fs.readFile(file.absolutePath))
         .digest('hex'),
     };
-  return new Promise((resolve, reject) => {
-    const whole = createHash('md5');
-    const multipart = file.size >= multipartThreshold;
-    const partDigests: Buffer[] = [];
-    let part = createHash('md5');
-    let inPart = 0;
-    const stream = createReadStream(file.absolutePath, { highWaterMark: 1024 * 1024 });
-    stream.on('data', (chunk) => {
-      const data = chunk as Buffer;
+  // One reused buffer for the whole file: no garbage per chunk, so memory stays flat for a file of any size.
+  const whole = createHash('md5');
+  const multipart = file.size >= multipartThreshold;
+  const partDigests: Buffer[] = [];
+  let part = createHash('md5');
+  let inPart = 0;
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const handle = await fs.open(file.absolutePath, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const data = buffer.subarray(0, bytesRead);
       whole.update(data);
-      if (!multipart) return;
+      if (!multipart) continue;
       let offset = 0;
       while (offset < data.length) {
         const take = Math.min(partSize - inPart, data.length - offset);
@@ -118,14 +121,11 @@ export async function hashFile(file: LocalFile, partSize: number, multipartThres
           inPart = 0;
         }
       }
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      if (multipart && inPart > 0) partDigests.push(part.digest());
-      const multipartEtag = multipart
-        ? `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`
-        : undefined;
-      resolve({ ...file, md5: whole.digest('hex'), multipartEtag });
-    });
-  });
+    }
+  } finally {
+    await handle.close();
+  }
+  if (multipart && inPart > 0) partDigests.push(part.digest());
+  const multipartEtag = multipart ? `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}` : undefined;
+  return { ...file, md5: whole.digest('hex'), multipartEtag };
 }
