@@ -126,6 +126,8 @@ export async function hashFile(file: LocalFile, partSize: number, multipartThres
     await handle.close();
   }
   if (multipart && inPart > 0) partDigests.push(part.digest());
-  const multipartEtag = multipart ? `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}` : undefined;
+  const multipartEtag = multipart
+    ? `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`
+    : undefined;
   return { ...file, md5: whole.digest('hex'), multipartEtag };
 }

@@ -40,7 +40,17 @@ test('the publish command works end to end from a project folder, and a second r
   fs.copyFileSync(path.join(PROJECT_DIR, 'config/example.json'), path.join(project, 'config/example.json'));
   fs.writeFileSync(
     path.join(project, 'deploy-outputs.example.json'),
-    JSON.stringify({ stage: 'example', updatedAt: 'x', sites: { 'test-test-com': { domain: DOMAIN, aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } }, ros: { stackName: 'c', stackId: 'c', regionId: 'ap-southeast-1', outputs: { CdnDomain: DOMAIN } } } } }),
+    JSON.stringify({
+      stage: 'example',
+      updatedAt: 'x',
+      sites: {
+        'test-test-com': {
+          domain: DOMAIN,
+          aws: { stackName: 'o', outputs: { BucketName: BUCKET, BucketRegion: 'ap-northeast-2' } },
+          ros: { stackName: 'c', stackId: 'c', regionId: 'ap-southeast-1', outputs: { CdnDomain: DOMAIN } },
+        },
+      },
+    }),
   );
   const dist = world.folder({ 'index.html': '<h1>hi</h1>', 'app.css': 'body{}' });
 
