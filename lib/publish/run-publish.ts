@@ -279,7 +279,8 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
     progress(`refreshing ${plan.urls.length} URL(s) and ${plan.directories.length} directory(ies) on the CDN`, false);
     taskIds = await submitRefresh(deps.cdn, plan);
   }
-  if (toUpload.length > 0 || refreshNeeded || toDelete.length > 0) {
+  // Files settled by a HEAD are written into the manifest too, so the next run needs no HEAD for them.
+  if (toUpload.length > 0 || refreshNeeded || toDelete.length > 0 || toHead.length > 0) {
     await bucket.writeManifest({ version: 1, entries, pendingRefresh: { urls: [], directories: [] } });
   }
   if (options.wait && taskIds.length > 0) {

@@ -100,6 +100,9 @@ describe('publish', () => {
     const summary = await world.publish(world.folder(SITE));
     expect(summary.files.uploaded).toBe(0);
     expect(world.s3Double.count('HeadObject')).toBe(5);
+    world.s3Double.resetCounters();
+    await world.publish(world.folder(SITE));
+    expect(world.s3Double.count('HeadObject')).toBe(0);
   });
 
   it('prunes objects no longer in the folder after the refresh, never verify probes', async () => {
