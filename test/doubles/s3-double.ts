@@ -111,6 +111,14 @@ export class S3TestDouble {
     this.objects.set(key, { key, etag, size: Buffer.byteLength(body), file, headers, lastModified: new Date() });
   }
 
+  /** Stores (or removes) an object and deletes the body file it replaces, so long runs do not fill the disk. */
+  private replace(key: string, object: StoredObject | undefined): void {
+    const previous = this.objects.get(key);
+    if (previous && previous.file !== object?.file) fs.rmSync(previous.file, { force: true });
+    if (object) this.objects.set(key, object);
+    else this.objects.delete(key);
+  }
+
   private newFile(): string {
     return path.join(this.storage, `${++this.sequence}`);
   }
@@ -152,7 +160,7 @@ export class S3TestDouble {
       case 'GetObject':
         return this.get(response, key!, operation === 'HeadObject');
       case 'DeleteObject':
-        this.objects.delete(key!);
+        this.replace(key!, undefined);
         response.writeHead(204).end();
         return;
       case 'DeleteObjects':
@@ -224,7 +232,7 @@ export class S3TestDouble {
       fs.rmSync(file, { force: true });
       return this.error(response, 400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
     }
-    this.objects.set(key, { key, etag: md5, size, file, headers: storedHeaders(request), lastModified: new Date() });
+    this.replace(key, { key, etag: md5, size, file, headers: storedHeaders(request), lastModified: new Date() });
     response.writeHead(200, { etag: `"${md5}"` }).end();
   }
 
@@ -251,7 +259,7 @@ export class S3TestDouble {
     const body = (await readAll(request)).toString('utf8');
     const keys = [...body.matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((match) => unescapeXml(match[1]));
     if (keys.length > 1000) return this.error(response, 400, 'MalformedXML', 'DeleteObjects takes at most 1000 keys.');
-    for (const key of keys) this.objects.delete(key);
+    for (const key of keys) this.replace(key, undefined);
     const quiet = /<Quiet>true<\/Quiet>/.test(body);
     this.xml(
       response,
@@ -277,7 +285,7 @@ export class S3TestDouble {
     }
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${numbers.length}`;
     this.uploads.delete(uploadId);
-    this.objects.set(upload.key, { key: upload.key, etag, size, file, headers: upload.headers, lastModified: new Date() });
+    this.replace(upload.key, { key: upload.key, etag, size, file, headers: upload.headers, lastModified: new Date() });
     this.xml(
       response,
       `<CompleteMultipartUploadResult><Bucket>${this.bucket}</Bucket><Key>${xmlEscape(upload.key)}</Key><ETag>&quot;${etag}&quot;</ETag></CompleteMultipartUploadResult>`,
