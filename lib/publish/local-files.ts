@@ -23,6 +23,8 @@ export interface HashedFile extends LocalFile {
   readonly md5: string;
   /** For files uploaded in parts: the ETag S3 gives the completed multipart upload with publish's part size. */
   readonly multipartEtag?: string;
+  /** The bytes read for hashing, kept (within a memory budget) so a small file is not read twice. */
+  readonly content?: Buffer;
 }
 
 /**
@@ -85,15 +87,12 @@ export async function scanFolder(dir: string): Promise<LocalFile[]> {
  * Streams the file once, computing the MD5 of the whole and (for files of at least `partSize`) of each part, so the
  * multipart ETag can be compared with S3's without reading the file twice or holding it in memory.
  */
-export async function hashFile(file: LocalFile, partSize: number, multipartThreshold: number): Promise<HashedFile> {
+export async function hashFile(file: LocalFile, partSize: number, multipartThreshold: number, keepContent = false): Promise<HashedFile> {
   // Small files (most of a site) in one read: a stream per file costs more in buffers and events than the hashing.
-  if (file.size < multipartThreshold)
-    return {
-      ...file,
-      md5: createHash('md5')
-        .update(await fs.readFile(file.absolutePath))
-        .digest('hex'),
-    };
+  if (file.size < multipartThreshold) {
+    const content = await fs.readFile(file.absolutePath);
+    return { ...file, md5: createHash('md5').update(content).digest('hex'), ...(keepContent ? { content } : {}) };
+  }
   // One reused buffer for the whole file: no garbage per chunk, so memory stays flat for a file of any size.
   const whole = createHash('md5');
   const multipart = file.size >= multipartThreshold;

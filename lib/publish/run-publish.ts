@@ -113,6 +113,8 @@ function decideWithoutHead(file: Desired, remote: RemoteObject | undefined, mani
   return contentKnownSame || remote.etag.includes('-') ? 'head' : 'upload';
 }
 
+const KEPT_CONTENT_BYTES = 32 * 1024 * 1024;
+
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -151,12 +153,16 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   }
 
   let hashedCount = 0;
+  // Small files keep the bytes read for hashing, up to this many in all, so an upload does not read them again.
+  let contentBudget = KEPT_CONTENT_BYTES;
   const desired: Desired[] = new Array(local.length);
   await forEachBounded(
     local.map((file, position) => ({ file, position })),
     8,
     async ({ file, position }) => {
-      const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD);
+      const keep = file.size < MULTIPART_THRESHOLD && file.size <= contentBudget;
+      if (keep) contentBudget -= file.size;
+      const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD, keep);
       desired[position] = {
         ...hashed,
         contentType: contentTypeFor(file.key),
@@ -176,9 +182,11 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
   const toUpload: Desired[] = [];
   const unchanged: Desired[] = [];
   const toHead: Desired[] = [];
-  for (const file of desired) {
+  for (const [position, file] of desired.entries()) {
     const decision = decideWithoutHead(file, remote.get(file.key), manifest);
-    (decision === 'upload' ? toUpload : decision === 'unchanged' ? unchanged : toHead).push(file);
+    // An unchanged file's bytes are not needed again: let them go now rather than at the end of the run.
+    if (decision === 'unchanged' && file.content) desired[position] = { ...file, content: undefined };
+    (decision === 'upload' ? toUpload : decision === 'unchanged' ? unchanged : toHead).push(desired[position]);
   }
   await forEachBounded(toHead, concurrency, async (file) => {
     const head = await bucket.head(file.key);

@@ -114,7 +114,7 @@ export class SiteBucket {
     };
     try {
       if (file.size < MULTIPART_THRESHOLD) {
-        const body = await readFile(file.absolutePath);
+        const body = file.content ?? (await readFile(file.absolutePath));
         // S3 rejects the upload if the bytes it received do not match Content-MD5, so a file changed under us fails.
         const result = await this.s3.send(
           new PutObjectCommand({ ...common, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }),
