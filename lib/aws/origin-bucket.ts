@@ -10,6 +10,9 @@ import { ACKNOWLEDGED_FINDINGS, acknowledge } from './rule-acknowledgements';
 /** How long S3 server access logs are kept. */
 export const ACCESS_LOG_RETENTION_DAYS = 90;
 
+/** Days after which an unfinished multipart upload (an interrupted publish) is aborted and its parts deleted. */
+export const INCOMPLETE_UPLOAD_ABORT_DAYS = 7;
+
 export interface OriginBucketProps {
   readonly site: SiteConfig;
 }
@@ -54,6 +57,16 @@ export class OriginBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: `${site.bucket.name}/`,
+      // Every publish replaces objects in this versioned bucket: keep old versions for a while (a rollback window),
+      // not forever, and clear multipart uploads an interrupted publish left behind.
+      lifecycleRules: [
+        {
+          id: 'ExpireNoncurrentVersions',
+          noncurrentVersionExpiration: Duration.days(site.bucket.noncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_UPLOAD_ABORT_DAYS),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
     });
     for (const finding of mode.bucketFindings) acknowledge(this.bucket, finding);
     this.arns = { bucketArn: this.bucket.bucketArn, objectsArn: this.bucket.arnForObjects('*') };

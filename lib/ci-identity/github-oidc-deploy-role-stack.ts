@@ -104,6 +104,18 @@ export class GithubOidcDeployRoleStack extends Stack {
           actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
           resources: config.bucketNames.map((bucket) => `arn:${partition}:s3:::${bucket}/${VERIFY_PROBE_PREFIX}*`),
         }),
+        // `npm run publish`: list the bucket, read heads and the manifest, upload (multipart included) and prune the
+        // stage's buckets only.
+        new iam.PolicyStatement({
+          sid: 'PublishSiteContent',
+          actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          resources: config.bucketNames.map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
+        }),
+        new iam.PolicyStatement({
+          sid: 'PublishListBucket',
+          actions: ['s3:ListBucket'],
+          resources: config.bucketNames.map((bucket) => `arn:${partition}:s3:::${bucket}`),
+        }),
       ],
     });
   }

@@ -133,6 +133,38 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     );
 
   program
+    .command('publish')
+    .description(
+      "Upload a built folder to a site's bucket (only what changed, with Content-Type and Cache-Control), then refresh the CDN for it.",
+    )
+    .addOption(stageOption())
+    .addOption(siteOption())
+    .option('--dir <folder>', 'the built folder to publish, e.g. dist')
+    .option('--prune', 'delete objects that are no longer in the folder (after the refresh; never verify probes)')
+    .option('--dry-run', 'show what would be uploaded, deleted and refreshed; change nothing')
+    .option('--wait', 'wait until the CDN refresh tasks are complete')
+    .option('--wait-timeout <seconds>', 'give up waiting after this long', '900')
+    .option('--concurrency <n>', 'files uploaded at once', '16')
+    .option('--ci', 'no progress line; a JSON summary on stdout')
+    .addOption(profileOption())
+    .action(
+      (
+        flags: CommonFlags & {
+          dir?: string;
+          prune?: boolean;
+          dryRun?: boolean;
+          wait?: boolean;
+          waitTimeout?: string;
+          concurrency?: string;
+        },
+      ) =>
+        withStage(flags, environment, async (stage) => {
+          const { runPublishCommand, realPublishDependencies } = await import('./publish-command');
+          return runPublishCommand(stage, flags, realPublishDependencies(), projectDir);
+        }),
+    );
+
+  program
     .command('destroy')
     .description('Delete the ROS CDN stacks, then the AWS stacks. Origin buckets and their data are kept unless --delete-data.')
     .addOption(stageOption())

@@ -1,6 +1,7 @@
 import type { StageConfig } from '../config/resolve-stage';
 import { outputsFilePath, readDeployOutputs } from '../deploy/deploy-outputs-file';
 import type { S3Sender } from '../verify/probe-object';
+import { errorDocumentUrl, responseHeadersFor } from '../ros/website-functions';
 import { renderVerifyJson, renderVerifyTable, verifyExitCode } from '../verify/report';
 import { runVerify, type RunVerifyOptions } from '../verify/run-verify';
 
@@ -46,6 +47,12 @@ export async function runVerifyCommand(
       s3: deps.s3(site.bucket.region),
       resolveCname: deps.resolveCname,
       http: deps.http,
+      website: {
+        indexDocument: site.website.indexDocument,
+        errorDocumentUrl: errorDocumentUrl(site),
+        singlePageApp: site.website.singlePageApp,
+        responseHeaders: responseHeadersFor(site),
+      },
     });
     if (verifyExitCode(report) !== 0) exitCode = 1;
     if (options.json) reports[site.id] = JSON.parse(renderVerifyJson(report));

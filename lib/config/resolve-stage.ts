@@ -117,6 +117,22 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
       }
     }
 
+    if (site.website.singlePageApp && site.website.indexDocument === false) {
+      issues.push({
+        path: `${where}.website.singlePageApp`,
+        value: true,
+        allowed: 'needs website.indexDocument: a single-page app serves its index document for unknown paths',
+      });
+    }
+    if (site.originAccess.readerCanList && site.website.indexDocument === false) {
+      // Without the index rewrite, the CDN's signed origin request for "/" is a ListObjects call the reader may make.
+      issues.push({
+        path: `${where}.website.indexDocument`,
+        value: false,
+        allowed: 'must name an index document while originAccess.readerCanList is true, or https://<domain>/ returns the bucket listing',
+      });
+    }
+
     const id = siteIdFor(site.domain);
     const stackNames = stackNamesFor(stage, id);
     const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((accumulator, text) =>

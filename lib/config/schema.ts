@@ -133,6 +133,87 @@ const hotlinkProtection = z.strictObject({
   allowEmptyReferer: z.boolean({ error: 'must be true or false' }).default(true),
 });
 
+// An object key relative to the site root: no leading slash, no "." or ".." segments, nothing the CDN must escape.
+const SITE_PATH_RULE =
+  'must be a file path relative to the site root such as "index.html" or "docs/404.html" (no leading "/", no "." or ".." segments)';
+const sitePath = z
+  .string({ error: SITE_PATH_RULE })
+  .regex(/^(?!\/)(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._~\-/]{1,255}$/, { message: SITE_PATH_RULE })
+  .refine((value) => !value.endsWith('/'), { message: SITE_PATH_RULE });
+
+const HEADER_VALUE_RULE = 'must be 1-1024 printable ASCII characters';
+const headerValue = z.string({ error: HEADER_VALUE_RULE }).regex(/^[\x20-\x7e]{1,1024}$/, { message: HEADER_VALUE_RULE });
+
+/** Defaults for what the site serves; see docs/publishing.md for why index.html is on by default. */
+export const WEBSITE_DEFAULTS = {
+  indexDocument: 'index.html',
+  singlePageApp: false,
+  securityHeaders: true,
+  corsOrigins: [] as string[],
+} as const;
+
+const website = z.strictObject(
+  {
+    /**
+     * Served for "/" and every ".../" URL, through the CDN's back-to-origin URL rewrite (the S3 REST endpoint has no
+     * index documents: GET / is a bucket listing). false turns it off.
+     */
+    indexDocument: z
+      .union([sitePath, z.literal(false)], { error: `must be false or a file name such as "index.html"; ${SITE_PATH_RULE}` })
+      .default(WEBSITE_DEFAULTS.indexDocument),
+    /** Shown for 403 and 404 through the CDN's error page function (a redirect to this page, see docs/publishing.md). */
+    errorDocument: sitePath.optional(),
+    /** Unknown extension-less paths serve the index document with status 200 (client-side routing). */
+    singlePageApp: z.boolean({ error: 'must be true or false' }).default(WEBSITE_DEFAULTS.singlePageApp),
+    /** X-Content-Type-Options: nosniff and Referrer-Policy: strict-origin-when-cross-origin on every response. */
+    securityHeaders: z.boolean({ error: 'must be true or false' }).default(WEBSITE_DEFAULTS.securityHeaders),
+    contentSecurityPolicy: headerValue.optional(),
+    frameOptions: oneOf(['DENY', 'SAMEORIGIN'] as const).optional(),
+    /** Origins allowed to read the site's files cross-origin, e.g. ["https://app.example.com"], or ["*"]. */
+    corsOrigins: z
+      .array(
+        z
+          .string()
+          .regex(/^(\*|https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?)$/, {
+            message: 'an origin looks like https://app.example.com (scheme, host, optional port) or is "*"',
+          }),
+        { error: 'must be a list of origins such as ["https://app.example.com"]' },
+      )
+      .default([]),
+  },
+  { error: 'must be an object such as {"indexDocument": "index.html", "errorDocument": "404.html"}' },
+);
+
+export const PUBLISH_DEFAULTS = {
+  cacheControl: [{ match: '**/*.html', value: 'no-cache' }],
+  defaultCacheControl: 'public, max-age=3600',
+  entryPoints: ['**/*.html'],
+  prefetch: [] as string[],
+};
+
+const GLOB_RULE = 'must be a glob relative to the folder being published, such as "**/*.html" or "assets/**"';
+const glob = z.string({ error: GLOB_RULE }).regex(/^[^\s/][^\s]{0,255}$/, { message: GLOB_RULE });
+
+const publishSettings = z.strictObject(
+  {
+    /** First matching rule wins; files no rule matches get defaultCacheControl. */
+    cacheControl: z
+      .array(z.strictObject({ match: glob, value: headerValue }), {
+        error: 'must be a list of {"match": "<glob>", "value": "<Cache-Control>"}',
+      })
+      .default(PUBLISH_DEFAULTS.cacheControl),
+    defaultCacheControl: headerValue.default(PUBLISH_DEFAULTS.defaultCacheControl),
+    /** Files uploaded last, after every asset they may reference is in place. */
+    entryPoints: z.array(glob, { error: 'must be a list of globs such as ["**/*.html"]' }).default(PUBLISH_DEFAULTS.entryPoints),
+    /** Paths prefetched into the CDN after a publish (PushObjectCache), e.g. ["index.html"]. */
+    prefetch: z
+      .array(sitePath, { error: 'must be a list of file paths such as ["index.html"]' })
+      .max(100, { message: 'at most 100 paths (one PushObjectCache call)' })
+      .default(PUBLISH_DEFAULTS.prefetch),
+  },
+  { error: 'must be an object such as {"cacheControl": [{"match": "**/*.html", "value": "no-cache"}]}' },
+);
+
 export const siteSchema = z.strictObject(
   {
     /** The service (acceleration) domain viewers use, e.g. test.test.com. */
@@ -161,6 +242,8 @@ export const siteSchema = z.strictObject(
       {
         name: bucketName,
         region: awsRegion,
+        /** Days a replaced or deleted object version is kept (versioned bucket); publishing would otherwise pile them up. */
+        noncurrentVersionDays: wholeNumber(1, 3650, 'days').default(30),
       },
       { error: 'must be an object with "name" and "region"' },
     ),
@@ -193,6 +276,8 @@ export const siteSchema = z.strictObject(
       })
       .prefault({}),
     hotlinkProtection: hotlinkProtection.optional(),
+    website: website.prefault({}),
+    publish: publishSettings.prefault({}),
     tags: tags.default({}),
   },
   { error: 'must be an object describing one site (domain, bucket, certificate, ...)' },

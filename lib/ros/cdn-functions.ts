@@ -52,3 +52,37 @@ export const brotli = () => fn('brotli', { enable: 'on' });
 /** Viewer-side hotlink protection: only these Referer domains (and optionally none) are served. */
 export const refererAllowList = (domains: readonly string[], allowEmpty: boolean) =>
   fn('referer_white_list_set', { refer_domain_allow_list: domains.join(','), allow_empty: allowEmpty ? 'on' : 'off' });
+
+// Site-serving functions. Names and arguments from the CDN "domain configuration functions" reference
+// (help.aliyun.com/zh/cdn/developer-reference/parameters-for-configuring-features-for-domain-names).
+
+/**
+ * back_to_origin_url_rewrite (FuncId 225): rewrites the path of the origin request only; the cache key and the
+ * viewer's URL stay. flag "break" stops at the first matching rule and leaves the query alone. At most 50 rules per
+ * domain ("Rewrite URLs in back-to-origin requests").
+ */
+export const originUrlRewrite = (sourceUrl: string, targetUrl: string) =>
+  fn('back_to_origin_url_rewrite', { source_url: sourceUrl, target_url: targetUrl, flag: 'break' });
+
+/**
+ * back_to_origin_argument_rewrite (FuncId 224) with ignore_all_argument on: no viewer query string reaches S3, so a
+ * signed origin request can never become a listing (?list-type=2) or a sub-resource (?acl, ?versions, ?policy).
+ */
+export const stripOriginQuery = () => fn('back_to_origin_argument_rewrite', { enable: 'on', ignore_all_argument: 'on' });
+
+/** error_page (FuncId 15): the CDN answers this status with a redirect to rewrite_page, a full URL. */
+export const errorPage = (statusCode: number, pageUrl: string) =>
+  fn('error_page', { error_code: String(statusCode), rewrite_page: pageUrl });
+
+/**
+ * set_resp_header (FuncId 27): a header on every response the CDN sends to viewers. access_origin_control "on" makes
+ * the CDN check the viewer's Origin against the listed origins (its CORS validation).
+ */
+export const responseHeader = (name: string, value: string, options: { readonly corsCheck?: boolean } = {}) =>
+  fn('set_resp_header', {
+    key: name,
+    value,
+    header_operation_type: 'add',
+    duplicate: 'off',
+    ...(options.corsCheck ? { access_origin_control: 'on' } : {}),
+  });

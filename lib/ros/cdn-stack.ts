@@ -5,6 +5,7 @@ import { originAccessFor } from '../origin-access';
 import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
 import { type CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
+import { websiteFunctions } from './website-functions';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
 
 export { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS };
@@ -78,6 +79,9 @@ export class CdnStack extends ros.Stack {
       ...site.cache.byPath.map((rule) => cdn.pathTtl(rule.path, rule.ttlSeconds, rule.weight)),
     ]);
     group('CompressionConfig', [cdn.gzip(), cdn.brotli()]);
+    // Index documents, error pages, response headers and the origin query strip: their own group, so editing a
+    // header does not replace the origin or HTTPS functions.
+    group('WebsiteConfig', websiteFunctions(site));
     if (site.hotlinkProtection) {
       group('HotlinkConfig', [cdn.refererAllowList(site.hotlinkProtection.allowedReferers, site.hotlinkProtection.allowEmptyReferer)]);
     }

@@ -5,6 +5,7 @@ import { checkCname, type ResolveCname } from './cname-check';
 import { checkDirectS3Refused } from './direct-s3-check';
 import type { HttpClientOptions } from './http-client';
 import { checkHttpsRedirect } from './https-redirect-check';
+import { checkWebsite, type WebsiteExpectations } from './website-checks';
 import { newProbeObject, removeProbe, uploadProbe, type RandomBytes, type S3Sender } from './probe-object';
 
 export interface RunVerifyOptions {
@@ -19,6 +20,8 @@ export interface RunVerifyOptions {
   readonly http?: HttpClientOptions;
   readonly randomBytes?: RandomBytes;
   readonly probePrefix?: string;
+  /** What the site serves (index, error document, headers); checked after the probe when given. */
+  readonly website?: WebsiteExpectations;
 }
 
 /**
@@ -60,6 +63,11 @@ export async function runVerify(options: RunVerifyOptions): Promise<VerifyReport
         http: options.http,
       })),
     );
+    if (options.website) {
+      results.push(
+        ...(await checkWebsite({ serviceDomain, originPathPrefix: origin.originPathPrefix, website: options.website, http: options.http })),
+      );
+    }
   } finally {
     results.push(await cleanUp(s3, origin.bucketName, probe.key, probeTarget));
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APP_CONTEXT } from '../../lib/aws/aws-app';
 import { type CommandSpec, describe, type Measurement, measure, type Summary, summarize } from './measure';
+import { benchPublish, publishFigures, type PublishRow } from './publish-bench';
 import { baselineWorkspace, PROJECT_DIR, removeWorkspace, synthWorkspace } from './workspaces';
 
 /** The targets of the speed issue, checked against the measured medians. */
@@ -17,7 +18,7 @@ export const TARGETS = {
   testWallMs: 20_000,
 } as const;
 
-const PARTS = ['baseline', 'synth', 'test'] as const;
+const PARTS = ['baseline', 'synth', 'test', 'publish'] as const;
 type Part = (typeof PARTS)[number];
 
 const positiveInt = (name: string) => (value: string) => {
@@ -54,7 +55,7 @@ interface Row {
   readonly summary: Summary;
 }
 
-function run(options: { runs: number; testRuns: number; sites: number[]; only?: Part[]; json: string }): void {
+async function run(options: { runs: number; testRuns: number; sites: number[]; only?: Part[]; json: string }): Promise<void> {
   const parts = new Set<Part>(options.only ?? PARTS);
   const rows: Row[] = [];
   const workspaces: string[] = [];
@@ -119,11 +120,15 @@ function run(options: { runs: number; testRuns: number; sites: number[]; only?: 
         summary: summarize(measurements),
       });
     }
+    if (parts.has('publish')) rows.push(...(await benchPublish({ runs: Math.min(options.runs, 3), log })));
   } finally {
     for (const dir of workspaces) removeWorkspace(dir);
   }
 
   const derived = deriveFigures(rows);
+  derived.ratios.push(
+    ...publishFigures(rows.filter((row): row is PublishRow => row.key.startsWith('publish') || row.key.startsWith('sync'))),
+  );
   const report = { machine: machine(), date: new Date().toISOString(), runs: options.runs, testRuns: options.testRuns, rows, derived };
   fs.writeFileSync(path.resolve(options.json), `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderTable(rows));

@@ -119,6 +119,18 @@ describe('the deploy role permissions', () => {
         Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
         Resource: [arn(':s3:::ali-cdn-test/verify-probe/*'), arn(':s3:::ali-cdn-prod/verify-probe/*')],
       },
+      {
+        Sid: 'PublishSiteContent',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: [arn(':s3:::ali-cdn-test/*'), arn(':s3:::ali-cdn-prod/*')],
+      },
+      {
+        Sid: 'PublishListBucket',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: [arn(':s3:::ali-cdn-test'), arn(':s3:::ali-cdn-prod')],
+      },
     ]);
   });
 

@@ -34,7 +34,7 @@ describe('the example stage', () => {
   test('reproduces the guide', () => {
     expect(site.domain).toBe('test.test.com');
     expect(site.dns).toEqual({ zone: 'test.com', recordName: 'test', provider: 'alidns', ttlSeconds: 600 });
-    expect(site.bucket).toEqual({ name: 'ali-cdn-test', region: 'ap-northeast-2' });
+    expect(site.bucket).toEqual({ name: 'ali-cdn-test', region: 'ap-northeast-2', noncurrentVersionDays: 30 });
     expect(site.origin.host).toBe('ali-cdn-test.s3.ap-northeast-2.amazonaws.com');
     expect(site.cdn.scope).toBe('overseas');
   });
@@ -243,7 +243,7 @@ describe('every bad value names the field, the value and what is allowed', () =>
     [
       'unknown key in a site',
       withSite((site) => (site.bukcet = {})),
-      'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, tags',
+      'sites[0].bukcet: {} is not allowed: unknown key; allowed keys here: domain, dns, bucket, originUrlStyle, originAccess, cdn, certificate, cache, hotlinkProtection, website, publish, tags',
     ],
     [
       'unknown key at the top',

@@ -47,7 +47,14 @@ describe('CDN stack, referer mode (the guide)', () => {
   });
 
   test('functions are split into small groups, each bound to the domain', () => {
-    expect(Object.keys(configs).sort()).toEqual(['CacheConfig', 'CompressionConfig', 'HttpsConfig', 'OriginAuthConfig', 'OriginConfig']);
+    expect(Object.keys(configs).sort()).toEqual([
+      'CacheConfig',
+      'CompressionConfig',
+      'HttpsConfig',
+      'OriginAuthConfig',
+      'OriginConfig',
+      'WebsiteConfig',
+    ]);
     for (const config of Object.values(configs)) expect(config.Properties.DomainNames).toEqual(domainName);
   });
 
