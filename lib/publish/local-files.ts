@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { VERIFY_PROBE_PREFIX } from '../config/naming';
 import { S3AlicdnError } from '../errors';
 
-/** Key prefixes publish never writes nor prunes: verify's probe objects and publish's own manifest. */
-export const VERIFY_PROBE_PREFIX = 'verify-probe/';
 export const PUBLISH_STATE_PREFIX = '.s3alicdn/';
+/** Key prefixes publish never writes nor prunes: verify's probe objects and publish's own manifest. */
 export const RESERVED_PREFIXES = [VERIFY_PROBE_PREFIX, PUBLISH_STATE_PREFIX] as const;
 
 /** S3 limits a key to 1,024 bytes of UTF-8 ("Naming Amazon S3 objects", Amazon S3 User Guide). */
