@@ -14,9 +14,9 @@ const certificate = createSelfSignedCertificate([DOMAIN]);
  * reference describes them: query strip, back-to-origin rewrite (first match, break), error_page redirect for 403 and
  * 404, set_resp_header on every answer. `dropQueryStrip` models a CDN without the strip.
  */
-function cdnFor(site: SiteConfig, objects: Record<string, string>, options: { dropQueryStrip?: boolean } = {}) {
+function cdnFor(site: SiteConfig, objects: Record<string, string>, options: { dropQueryStrip?: boolean; dropRewrite?: boolean } = {}) {
   const functions = websiteFunctions(site);
-  const rules = originRewriteRules(site);
+  const rules = options.dropRewrite ? [] : originRewriteRules(site);
   const headers = responseHeadersFor(site);
   const errorUrl = errorDocumentUrl(site);
   return https.createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
@@ -48,7 +48,7 @@ function cdnFor(site: SiteConfig, objects: Record<string, string>, options: { dr
   });
 }
 
-async function run(site: SiteConfig, objects: Record<string, string>, options: { dropQueryStrip?: boolean } = {}) {
+async function run(site: SiteConfig, objects: Record<string, string>, options: { dropQueryStrip?: boolean; dropRewrite?: boolean } = {}) {
   const server = cdnFor(site, objects, options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -94,9 +94,15 @@ describe('verify: what the site serves', () => {
     expect(results['no-listing']).toMatchObject({ status: 'fail', detail: expect.stringContaining('the bucket key list') });
   });
 
-  it('fails the index check when the index document was never published', async () => {
+  it('skips the index check, saying to publish first, when the index document was never published', async () => {
     const results = await run(listingSite(), { '404.html': 'y' });
-    expect(results['index-document']).toMatchObject({ status: 'fail', detail: expect.stringContaining('index.html: HTTP 302') });
+    expect(results['index-document']).toMatchObject({ status: 'skip', detail: expect.stringContaining('index.html: HTTP 302') });
+    expect(results['index-document'].detail).toContain('npm run publish');
+  });
+
+  it('fails the index check when the index document is published but "/" is not rewritten to it', async () => {
+    const results = await run(listingSite(), { 'index.html': '<h1>home</h1>', '404.html': 'y' }, { dropRewrite: true });
+    expect(results['index-document']).toMatchObject({ status: 'fail', detail: expect.stringContaining('HTTP 200') });
   });
 
   it('checks a single-page app route serves the index document with 200', async () => {
