@@ -335,3 +335,33 @@ describe('actionlint', () => {
     expect(failing.output).toContain('reveiw');
   }, 120_000);
 });
+
+describe('shellcheck', () => {
+  // Optional: the WebAssembly actionlint cannot run shellcheck, and CI does not install it (.ci/run would need apt
+  // and root for a handful of short scripts). Where `shellcheck` is on PATH (Debian: apt-get install shellcheck),
+  // every `run:` block is checked as bash, which is what GitHub runs it with.
+  const available = spawnSync('shellcheck', ['--version']).status === 0;
+  const runBlocks = files.flatMap((file) =>
+    Object.entries<Record<string, any>>(load(file).jobs).flatMap(([id, job]) =>
+      (job.steps ?? [])
+        .map((step: Record<string, any>, index: number) => ({ where: `${file} ${id} step ${index + 1}`, run: step.run }))
+        .filter((block: { run?: unknown }) => typeof block.run === 'string'),
+    ),
+  );
+
+  (available ? test : test.skip)('every run: block passes shellcheck', () => {
+    const findings = runBlocks
+      .map(({ where, run }) => ({
+        where,
+        result: spawnSync('shellcheck', ['--shell=bash', '--format=gcc', '-'], { input: run, encoding: 'utf8' }),
+      }))
+      .filter(({ result }) => result.status !== 0)
+      .map(({ where, result }) => `${where}: ${result.stdout}`);
+    expect(findings).toEqual([]);
+  });
+
+  (available ? test : test.skip)('a planted shell error is found', () => {
+    const result = spawnSync('shellcheck', ['--shell=bash', '--format=gcc', '-'], { input: 'cp $SOURCE review.md\n', encoding: 'utf8' });
+    expect(result.stdout).toContain('SC2086');
+  });
+});
