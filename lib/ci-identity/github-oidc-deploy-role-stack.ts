@@ -101,7 +101,7 @@ export class GithubOidcDeployRoleStack extends Stack {
         }),
         new iam.PolicyStatement({
           sid: 'VerifyProbeObjects',
-          actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+          actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
           resources: config.bucketNames.map((bucket) => `arn:${partition}:s3:::${bucket}/${VERIFY_PROBE_PREFIX}*`),
         }),
         // `npm run publish`: list the bucket, read heads and the manifest, upload (multipart included) and prune the

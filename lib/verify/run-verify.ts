@@ -5,8 +5,8 @@ import { checkCname, type ResolveCname } from './cname-check';
 import { checkDirectS3Refused } from './direct-s3-check';
 import type { HttpClientOptions } from './http-client';
 import { checkHttpsRedirect } from './https-redirect-check';
+import { newProbeObject, removeProbe, uploadProbe, type RandomBytes, type S3Sender, type UploadedProbe } from './probe-object';
 import { checkWebsite, type WebsiteExpectations } from './website-checks';
-import { newProbeObject, removeProbe, uploadProbe, type RandomBytes, type S3Sender } from './probe-object';
 
 export interface RunVerifyOptions {
   readonly serviceDomain: string;
@@ -36,8 +36,9 @@ export async function runVerify(options: RunVerifyOptions): Promise<VerifyReport
   const probe = newProbeObject(options.randomBytes, options.probePrefix);
   const probeTarget = `s3://${origin.bucketName}/${probe.key}`;
   const uploadTitle = 'probe object uploaded';
+  let uploaded: UploadedProbe;
   try {
-    await uploadProbe(s3, origin.bucketName, probe);
+    uploaded = await uploadProbe(s3, origin.bucketName, probe);
     results.push({ id: 'probe-upload', title: uploadTitle, status: 'pass', detail: `${probeTarget}: ${probe.body.length} random bytes` });
   } catch (error) {
     results.push({ id: 'probe-upload', title: uploadTitle, status: 'fail', detail: `${probeTarget}: ${(error as Error).message}` });
@@ -69,22 +70,27 @@ export async function runVerify(options: RunVerifyOptions): Promise<VerifyReport
       );
     }
   } finally {
-    results.push(await cleanUp(s3, origin.bucketName, probe.key, probeTarget));
+    results.push(await cleanUp(s3, origin.bucketName, probe.key, uploaded.versionId, probeTarget));
   }
   return verifyReport(results);
 }
 
-async function cleanUp(s3: S3Sender, bucket: string, key: string, probeTarget: string): Promise<CheckResult> {
+/** Deletes the uploaded version itself, so a versioned bucket keeps no noncurrent copy and no delete marker. */
+async function cleanUp(
+  s3: S3Sender,
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  probeTarget: string,
+): Promise<CheckResult> {
   const title = 'probe object removed';
   try {
-    await removeProbe(s3, bucket, key);
-    return { id: 'probe-cleanup', title, status: 'pass', detail: `${probeTarget}: deleted` };
+    await removeProbe(s3, bucket, key, versionId);
+    return { id: 'probe-cleanup', title, status: 'pass', detail: `${probeTarget}: deleted${versionId ? ` (version ${versionId})` : ''}` };
   } catch (error) {
-    return {
-      id: 'probe-cleanup',
-      title,
-      status: 'fail',
-      detail: `${probeTarget}: ${(error as Error).message}; delete it: aws s3 rm ${probeTarget}`,
-    };
+    const command = versionId
+      ? `aws s3api delete-object --bucket ${bucket} --key ${key} --version-id ${versionId}`
+      : `aws s3 rm ${probeTarget}`;
+    return { id: 'probe-cleanup', title, status: 'fail', detail: `${probeTarget}: ${(error as Error).message}; delete it: ${command}` };
   }
 }

@@ -116,7 +116,7 @@ describe('the deploy role permissions', () => {
       {
         Sid: 'VerifyProbeObjects',
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
         Resource: [arn(':s3:::ali-cdn-test/verify-probe/*'), arn(':s3:::ali-cdn-prod/verify-probe/*')],
       },
       {

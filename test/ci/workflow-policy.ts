@@ -1,7 +1,8 @@
 /**
  * The CI security rules of this repository, checked on workflow YAML text: schema validity (action-validator),
- * pinned actions, id-token only where a cloud role is assumed, nothing privileged on pull-request triggers, and an
- * approval environment plus a non-cancelling concurrency group on every deploying job.
+ * pinned actions (third-party ones by full commit SHA with the version in a comment), id-token only where a cloud
+ * role is assumed, nothing privileged on pull-request triggers, an approval environment plus a non-cancelling
+ * concurrency group on every deploying job, and no dependency cache in a job that holds cloud credentials.
  */
 
 import { validateWorkflow, type ValidationError } from '@action-validator/core';
@@ -14,6 +15,9 @@ export const parseYaml = (source: string): unknown => (jsYaml.safeLoad ?? jsYaml
 type Json = Record<string, any>;
 
 const PINNED_REF = /^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+/** GitHub's own actions (`actions/*`) may use a release tag; every other publisher's action is pinned by commit. */
+const FIRST_PARTY_OWNER = 'actions';
 const ROLE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'aws-actions/configure-aws-credentials': ['role-to-assume'],
   'aliyun/configure-aliyun-credentials-action': ['role-to-assume', 'oidc-provider-arn'],
@@ -35,14 +39,48 @@ function actionName(uses: string): string {
   return uses.split('@')[0].split('/').slice(0, 2).join('/');
 }
 
-/** Version tags (v6, v6.0, v6.0.2) or full commit SHAs; a branch name can move under the workflow. */
+/**
+ * `actions/*`: a version tag (v6, v6.0, v6.0.2) or a full commit SHA; a branch name can move under the workflow.
+ * Any other action: a full commit SHA only, because a third party's tag can be moved to different code (the `v1`
+ * tag of aliyun/configure-aliyun-credentials-action has moved with every v1.0.x release).
+ */
 export function unpinnedReason(uses: string): string | undefined {
   if (uses.startsWith('./')) return undefined;
   if (uses.startsWith('docker://')) return /@sha256:[0-9a-f]{64}$/.test(uses) ? undefined : 'docker image without @sha256 digest';
   const at = uses.lastIndexOf('@');
   if (at < 0) return 'no ref';
   const ref = uses.slice(at + 1);
+  if (actionName(uses).split('/')[0] !== FIRST_PARTY_OWNER) {
+    return COMMIT_SHA.test(ref) ? undefined : `ref '${ref}' of a third-party action is not a 40-character commit SHA`;
+  }
   return PINNED_REF.test(ref) ? undefined : `ref '${ref}' is not a version tag or a 40-character commit SHA`;
+}
+
+/** `uses: owner/repo@<sha>` lines without a `# v1.2.3` comment naming the version the SHA is (for humans and Dependabot). */
+function shaPinsWithoutVersionComment(source: string): string[] {
+  return source
+    .split('\n')
+    .map((line) => /^\s*(?:-\s*)?uses:\s*['"]?([^\s'"#]+@[0-9a-f]{40})['"]?\s*(#.*)?$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && !/^#\s*v\d+(\.\d+){0,2}\b/.test(match[2] ?? ''))
+    .map((match) => `'${match[1]}' is pinned by commit without a '# vX.Y.Z' comment naming its version`);
+}
+
+/**
+ * Steps that restore a dependency cache: `actions/cache`, a setup action's `cache:` input, and actions/setup-node
+ * without `package-manager-cache: false` (from v5 it caches on its own once package.json names a packageManager).
+ * A cache that pull-request runs can write must not reach a job with cloud credentials.
+ */
+function cachingSteps(job: Json): string[] {
+  return (job.steps ?? [])
+    .filter((step: Json) => typeof step.uses === 'string')
+    .filter((step: Json) => {
+      const name = actionName(step.uses);
+      if (name === 'actions/cache' || name.startsWith('actions/cache/')) return true;
+      if (!/^actions\/setup-[a-z]+$/.test(name)) return false;
+      const cache = step.with?.cache;
+      return (cache !== undefined && cache !== '') || (name === 'actions/setup-node' && step.with?.['package-manager-cache'] !== false);
+    })
+    .map((step: Json) => step.uses as string);
 }
 
 export function assumesCloudRole(job: Json): boolean {
@@ -85,6 +123,9 @@ function jobProblems(id: string, job: Json, pullRequestWorkflow: boolean): strin
   if (assumes && (!job.concurrency || job.concurrency['cancel-in-progress'] !== false)) {
     problems.push(`job ${id} assumes a cloud role without a concurrency group with cancel-in-progress: false`);
   }
+  if (assumes) {
+    for (const uses of cachingSteps(job)) problems.push(`job ${id} assumes a cloud role and restores a dependency cache ('${uses}')`);
+  }
   if (
     pullRequestWorkflow &&
     (job.steps ?? []).some((step: Json) => typeof step.uses === 'string' && actionName(step.uses) === 'actions/checkout')
@@ -103,7 +144,7 @@ export function checkWorkflow(source: string): string[] {
   const forPullRequests = triggers.some((trigger) => PULL_REQUEST_EVENTS.has(trigger));
   // workflow_run runs with the base repository's token: the place where checking out PR code is dangerous.
   const privilegedPullRequest = triggers.includes('workflow_run') || triggers.includes('pull_request_target');
-  const problems = [...topLevelPermissionProblems(workflow)];
+  const problems = [...topLevelPermissionProblems(workflow), ...shaPinsWithoutVersionComment(source)];
 
   if (triggers.includes('pull_request_target')) {
     problems.push('pull_request_target runs untrusted code with a write token: use pull_request plus a workflow_run commenter');

@@ -31,8 +31,28 @@ export const REGION = 'ap-northeast-2';
 const VIRTUAL_HOST = `${BUCKET}.s3.${REGION}.amazonaws.com`;
 const PATH_HOST = `s3.${REGION}.amazonaws.com`;
 
+/** One entry of a key's version stack, oldest first: stored bytes, or a delete marker (no bytes). */
+export interface StoredVersion {
+  readonly versionId: string;
+  readonly body?: Buffer;
+}
+
 export class CdnAndS3TestDouble {
+  /** The current version of each key: what a GET without a version id (and so the CDN) sees. */
   readonly objects = new Map<string, Buffer>();
+  /** Every version S3 keeps per key, delete markers included. */
+  readonly versions = new Map<string, StoredVersion[]>();
+  /**
+   * The origin bucket is versioned. S3 semantics ("Deleting object versions from a versioning-enabled bucket" and
+   * "Working with delete markers", Amazon S3 User Guide; PutObject/DeleteObject API reference):
+   * - Enabled: PutObject adds a version and returns its VersionId; DeleteObject without VersionId only adds a delete
+   *   marker (the bytes stay as a noncurrent version); with VersionId it removes that version for good, no marker.
+   * - Suspended: new writes and markers take the version id "null", replacing the previous "null" version.
+   * - unversioned: no version ids at all.
+   * Deleting a version id that does not exist succeeds (204) and changes nothing.
+   */
+  bucketVersioning: 'Enabled' | 'Suspended' | 'unversioned' = 'Enabled';
+  private nextVersion = 1;
   readonly requests: SeenRequest[] = [];
   readonly s3 = new S3Client({ region: REGION });
   readonly s3Mock = mockClient(this.s3);
@@ -54,6 +74,9 @@ export class CdnAndS3TestDouble {
     this.originPathPrefix = '/';
     this.requests.length = 0;
     this.objects.clear();
+    this.versions.clear();
+    this.bucketVersioning = 'Enabled';
+    this.nextVersion = 1;
     this.s3Mock.reset();
     this.installS3();
   }
@@ -83,13 +106,46 @@ export class CdnAndS3TestDouble {
 
   private installS3(): void {
     this.s3Mock.on(PutObjectCommand).callsFake(({ Key, Body }) => {
-      this.objects.set(Key, Buffer.from(Body as Buffer));
-      return { ETag: '"probe"' };
+      const versionId = this.store(Key, Buffer.from(Body as Buffer));
+      return { ETag: '"probe"', ...(versionId ? { VersionId: versionId } : {}) };
     });
-    this.s3Mock.on(DeleteObjectCommand).callsFake(({ Key }) => {
-      this.objects.delete(Key);
-      return {};
+    this.s3Mock.on(DeleteObjectCommand).callsFake(({ Key, VersionId }) => {
+      const stack = this.versions.get(Key) ?? [];
+      if (VersionId !== undefined) {
+        const index = stack.findIndex((version) => version.versionId === VersionId);
+        if (index < 0) return {};
+        const [removed] = stack.splice(index, 1);
+        this.settle(Key, stack);
+        return { VersionId, ...(removed.body ? {} : { DeleteMarker: true }) };
+      }
+      if (this.bucketVersioning === 'unversioned') {
+        this.settle(Key, []);
+        return {};
+      }
+      const versionId = this.store(Key, undefined);
+      return { DeleteMarker: true, VersionId: versionId };
     });
+  }
+
+  /** Adds bytes (or a delete marker) as the key's newest version; returns the version id S3 would report. */
+  private store(key: string, body: Buffer | undefined): string | undefined {
+    const stack = this.versions.get(key) ?? [];
+    if (this.bucketVersioning === 'unversioned') {
+      this.settle(key, body ? [{ versionId: 'null', body }] : []);
+      return undefined;
+    }
+    const versionId = this.bucketVersioning === 'Enabled' ? `v${this.nextVersion++}` : 'null';
+    const kept = stack.filter((version) => version.versionId !== versionId);
+    this.settle(key, [...kept, { versionId, ...(body ? { body } : {}) }]);
+    return versionId;
+  }
+
+  private settle(key: string, stack: StoredVersion[]): void {
+    if (stack.length === 0) this.versions.delete(key);
+    else this.versions.set(key, stack);
+    const current = stack.at(-1);
+    if (current?.body) this.objects.set(key, current.body);
+    else this.objects.delete(key);
   }
 
   private handle(scheme: 'http' | 'https', req: http.IncomingMessage, res: http.ServerResponse): void {

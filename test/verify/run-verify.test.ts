@@ -56,8 +56,12 @@ describe('runVerify', () => {
     const put = double.s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
     expect(put.Bucket).toBe(BUCKET);
     expect(put.Key).toMatch(/^verify-probe\/[0-9a-f]{32}\.bin$/);
-    expect(double.s3Mock.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: put.Key });
+    // The bucket is versioned: the delete names the uploaded version, so nothing is left behind (no noncurrent
+    // version, no delete marker).
+    expect(double.s3Mock.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: put.Key, VersionId: 'v1' });
     expect(double.objects.size).toBe(0);
+    expect(double.versions.size).toBe(0);
+    expect(byId(report)['probe-cleanup'].detail).toBe(`s3://${BUCKET}/${put.Key}: deleted (version v1)`);
 
     expect(double.requests).toEqual([
       { scheme: 'https', host: SERVICE_DOMAIN, path: `/${put.Key}`, servername: SERVICE_DOMAIN },
@@ -174,15 +178,39 @@ describe('runVerify', () => {
     expect(report.ok).toBe(false);
   });
 
-  it('reports a failed clean-up with the command to remove the probe', async () => {
+  it('reports a failed clean-up with the command to remove the probe version', async () => {
     double.s3Mock.on(DeleteObjectCommand).rejectsOnce(awsError('AccessDenied', 'Access Denied', 403));
     const report = await runVerify(options());
     const key = probeKey();
     expect(byId(report)['probe-cleanup']).toMatchObject({
       status: 'fail',
-      detail: `s3://${BUCKET}/${key}: access denied; the verifying identity needs s3:DeleteObject on arn:aws:s3:::${BUCKET}/${key}; delete it: aws s3 rm s3://${BUCKET}/${key}`,
+      detail: `s3://${BUCKET}/${key}: access denied; the verifying identity needs s3:DeleteObjectVersion on arn:aws:s3:::${BUCKET}/${key}; delete it: aws s3api delete-object --bucket ${BUCKET} --key ${key} --version-id v1`,
     });
     expect(report.ok).toBe(false);
+  });
+
+  it('runs twice on a versioned bucket and leaves no version behind either time', async () => {
+    await runVerify(options());
+    await runVerify(options());
+    const deletes = double.s3Mock.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.VersionId);
+    expect(deletes).toEqual(['v1', 'v2']);
+    expect(double.versions.size).toBe(0);
+  });
+
+  it('a delete without the version id (the old behaviour) would have left the bytes behind: the double models it', async () => {
+    await double.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: Buffer.from('x') }));
+    await double.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'k' }));
+    expect(double.objects.has('k')).toBe(false);
+    expect(double.versions.get('k')).toEqual([{ versionId: 'v1', body: Buffer.from('x') }, { versionId: 'v2' }]);
+  });
+
+  it.each(['Suspended', 'unversioned'] as const)('removes the probe from a bucket whose versioning is %s', async (versioning) => {
+    double.bucketVersioning = versioning;
+    const report = await runVerify(options());
+    expect(byId(report)['probe-cleanup'].status).toBe('pass');
+    const expected = versioning === 'Suspended' ? { VersionId: 'null' } : {};
+    expect(double.s3Mock.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: BUCKET, Key: probeKey(), ...expected });
+    expect(double.versions.size).toBe(0);
   });
 
   it('reports unreachable endpoints as failures with the socket error', async () => {
