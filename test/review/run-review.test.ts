@@ -93,7 +93,7 @@ test('names the bucket policy and CDN function changes and marks the policy secu
   expect(code).toBe(0);
   const review = readReview();
   expect(review).toMatch(/^<!-- s3-alicdn-review -->\n/);
-  expect(review).toContain('`OriginBucketPolicy2D9E4B71` (AWS::S3::BucketPolicy): **bucket policy**');
+  expect(review).toContain('`OriginBucketPolicy2D9E4B71` (`AWS::S3::BucketPolicy`): **bucket policy**');
   expect(review).toContain('function `forward_scheme` modified');
   expect(review).toContain('`scheme_origin`: `https` → `follow`');
   expect(review).toContain(`Base \`${baseCommit}\` (\`${baseCommit.slice(0, 12)}\`) → head (\`${policyAndCdnCommit.slice(0, 12)}\`)`);
