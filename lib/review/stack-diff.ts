@@ -285,8 +285,25 @@ class StackDiffer {
   private entryChanges(section: 'Parameters' | 'Outputs'): EntryChange[] {
     // Outputs as the deploy resolves them; Parameters as declared (their values are parameterValueChanges()).
     const [baseTemplate, headTemplate] = section === 'Outputs' ? [this.base, this.head] : [this.input.base, this.input.head];
-    const before = (baseTemplate?.[section] ?? {}) as Record<string, unknown>;
-    const after = (headTemplate?.[section] ?? {}) as Record<string, unknown>;
+    let before = (baseTemplate?.[section] ?? {}) as Record<string, unknown>;
+    let after = (headTemplate?.[section] ?? {}) as Record<string, unknown>;
+    if (section === 'Parameters' && this.input.base && this.input.head) {
+      // A default the deploy passes as the value is listed once, under the parameter values; here only the rest of
+      // the declaration (type, description, NoEcho...).
+      const knownOnBoth = new Set(
+        [...knownParameterValues(this.input.base).keys()].filter((name) => knownParameterValues(this.input.head).has(name)),
+      );
+      const withoutDefault = (entries: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.entries(entries).map(([name, entry]) => {
+            if (!knownOnBoth.has(name) || !entry || typeof entry !== 'object') return [name, entry];
+            const { Default: _default, ...rest } = entry as Record<string, unknown>;
+            return [name, rest];
+          }),
+        );
+      before = withoutDefault(before);
+      after = withoutDefault(after);
+    }
     const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return names
       .filter((name) => deepChanges(before[name], after[name]).length > 0)
