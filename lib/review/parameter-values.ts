@@ -6,7 +6,10 @@
  * `BucketName`, `BucketRegion`, `OriginPathPrefix` and `CasCertificateId`), and the deploy passes the same values:
  * the origin stack's outputs (derived from the same configuration by lib/config/naming) or, for a stack not deployed
  * yet, the configured values themselves (lib/deploy/origin-secrets-for-ros.ts `rosParametersFor`). So a parameter's
- * default is the value the deploy applies. Parameters the review cannot know stay references and are never
+ * default is the value the deploy applies. A parameter the deploy does not pass (`CasCertificateId`) gets its default
+ * too: ROS UpdateStack (and CreateChangeSet) with UsePreviousParameters unset, i.e. false, use "its default value from
+ * the template" (ROS API reference, "UpdateStack", operation description); nothing here sets UsePreviousParameters.
+ * test/review/deployed-values.test.ts checks the defaults against what `rosParametersFor` passes. Parameters the review cannot know stay references and are never
  * substituted: NoEcho parameters (secrets, read from Secrets Manager at deploy time), parameters without a default
  * (the Route 53 stack's `CdnCname`, filled from the ROS stack's output), and CloudFormation SSM parameter types,
  * whose default is a parameter-store path, not the value (CloudFormation User Guide, "Parameters": "SSM parameter

@@ -12,7 +12,10 @@ import { renderReviewMarkdown } from '../../lib/review/review-markdown';
 import { destructiveChanges, isDestructive, type ReviewReport, type StackReview } from '../../lib/review/review-model';
 import { rosPropertyImpact } from '../../lib/review/ros-editability';
 import { diffStack } from '../../lib/review/stack-diff';
-import { SYNTH_CACHE_ENV, type TestVariant } from '../helpers/test-variants';
+import { rosParametersFor } from '../../lib/deploy/origin-secrets-for-ros';
+import { knownParameterValues } from '../../lib/review/parameter-values';
+import { exampleStageWith } from '../helpers/stage-fixtures';
+import { SYNTH_CACHE_ENV, TEST_VARIANTS, type TestVariant } from '../helpers/test-variants';
 import { AWS_STACK, baseTemplate, resourceOf } from './fixture-templates';
 
 const context = { stage: 'example', baseRef: 'origin/main', baseCommit: 'a'.repeat(40), headCommit: 'b'.repeat(40), maxLength: 0 };
@@ -36,6 +39,37 @@ function logicalIdOfType(stack: SynthesizedStack, type: string): string {
 function outsideCodeSpans(markdown: string): string {
   return markdown.replace(/(`+)[\s\S]*?\1/g, '');
 }
+
+test.each(['referer', 'refererPathStyle'] as const)(
+  'the parameter values the review assumes are the ones the deploy passes (%s)',
+  async (name) => {
+    const stacks = variant(name);
+    const origin = stacks.find((stack) => stack.stackName.endsWith('-origin'))!;
+    const cdn = stacks.find((stack) => stack.stackName.endsWith('-cdn'))!;
+    // What `cdk deploy --outputs-file` gives the deploy: literal values, and a bucket Ref as the bucket's name.
+    const resources = origin.template.Resources as Record<string, { Properties?: { BucketName?: string } }>;
+    const outputs = Object.fromEntries(
+      Object.entries(origin.template.Outputs as Record<string, { Value: unknown }>).flatMap(([key, output]) => {
+        if (typeof output.Value === 'string') return [[key, output.Value]];
+        const ref = (output.Value as { Ref?: string }).Ref;
+        const bucketName = ref === undefined ? undefined : resources[ref]?.Properties?.BucketName;
+        return bucketName === undefined ? [] : [[key, bucketName]];
+      }),
+    );
+    const site = exampleStageWith(TEST_VARIANTS[name]).sites[0];
+    const noSecrets = () => {
+      throw new Error('this mode reads no secret');
+    };
+
+    const { parameters } = await rosParametersFor(site, outputs, { purpose: 'preview', secretsManager: noSecrets });
+
+    const known = knownParameterValues(cdn.template);
+    for (const [key, value] of Object.entries(parameters)) if (known.has(key)) expect([key, known.get(key)]).toEqual([key, value]);
+    // A parameter the deploy does not pass (CasCertificateId) gets its default: ROS UpdateStack/CreateChangeSet with
+    // UsePreviousParameters unset (false) use "the default value from the template".
+    expect(Object.keys(parameters)).toEqual(expect.arrayContaining(['OriginHost', 'OriginPathPrefix', 'BucketName', 'BucketRegion']));
+  },
+);
 
 describe('origin values that reach the CDN stack as parameters', () => {
   // originUrlStyle virtual-hosted → path: new origin host, Host header, SNI and service URL prefix.
