@@ -45,9 +45,14 @@ function substituteInSub(text: string, values: ParameterValues, bound: ReadonlyS
   );
 }
 
+/** An Fn::Sub with nothing left to substitute is the string it yields (`${!Name}` is a literal `${Name}`). */
+function foldSub(text: string): unknown {
+  return /\$\{(?!!)/.test(text) ? { 'Fn::Sub': text } : text.replace(/\$\{!/g, '${');
+}
+
 /**
  * Replaces `{"Ref": P}` (and `${P}` inside Fn::Sub) for every parameter in `values`, then folds an `Fn::Join` whose
- * parts all became strings into the string the service would see.
+ * parts all became strings, and an `Fn::Sub` with nothing left to substitute, into the string the service would see.
  */
 export function substituteParameters(value: unknown, values: ParameterValues): unknown {
   if (Array.isArray(value)) return value.map((item) => substituteParameters(item, values));
@@ -58,10 +63,12 @@ export function substituteParameters(value: unknown, values: ParameterValues): u
     const argument = value[key];
     if (key === 'Ref' && typeof argument === 'string' && values.has(argument)) return values.get(argument);
     if (key === 'Fn::Sub') {
-      if (typeof argument === 'string') return { 'Fn::Sub': substituteInSub(argument, values, new Set()) };
+      if (typeof argument === 'string') return foldSub(substituteInSub(argument, values, new Set()));
       if (Array.isArray(argument) && typeof argument[0] === 'string' && isPlainObject(argument[1])) {
-        const bound = new Set(Object.keys(argument[1]));
-        return { 'Fn::Sub': [substituteInSub(argument[0], values, bound), substituteParameters(argument[1], values)] };
+        const variables = substituteParameters(argument[1], values) as Record<string, unknown>;
+        const literal = new Map(Object.entries(variables).filter(([, variable]) => typeof variable === 'string'));
+        const text = substituteInSub(substituteInSub(argument[0], literal, new Set()), values, new Set(Object.keys(variables)));
+        return literal.size === Object.keys(variables).length ? foldSub(text) : { 'Fn::Sub': [text, variables] };
       }
     }
     if (key === 'Fn::Join') {

@@ -29,10 +29,26 @@ test('references become the values; secrets and deploy-time values stay referenc
   expect(resolved.Resources.Sub.Properties.Url).toEqual({
     'Fn::Sub': 'https://bucket.s3.ap-northeast-2.amazonaws.com/${!Literal}${Domain.Cname}',
   });
-  expect(resolved.Resources.Bound.Properties.Url).toEqual({ 'Fn::Sub': ['${OriginHost}', { OriginHost: 'bound' }] });
+  // The Sub's own variable wins over the parameter of the same name.
+  expect(resolved.Resources.Bound.Properties.Url).toBe('bound');
   expect(resolved.Outputs.ServiceUrl.Value).toBe('https://bucket.s3.ap-northeast-2.amazonaws.com/');
   expect(resolved.Rules).toBe(template.Rules);
   expect(resolved.Parameters).toBe(template.Parameters);
+});
+
+test('a Sub with nothing left to substitute is the string it yields', () => {
+  const values = new Map([['OriginHost', 'bucket.s3.ap-northeast-2.amazonaws.com']]);
+  expect(substituteParameters({ 'Fn::Sub': '{"content":"${OriginHost}","literal":"${!Kept}"}' }, values)).toBe(
+    '{"content":"bucket.s3.ap-northeast-2.amazonaws.com","literal":"${Kept}"}',
+  );
+  expect(
+    substituteParameters({ 'Fn::Sub': ['${Host}/${Path}', { Host: { Ref: 'OriginHost' }, Path: { 'Fn::GetAtt': ['A', 'B'] } }] }, values),
+  ).toEqual({
+    'Fn::Sub': [
+      'bucket.s3.ap-northeast-2.amazonaws.com/${Path}',
+      { Host: 'bucket.s3.ap-northeast-2.amazonaws.com', Path: { 'Fn::GetAtt': ['A', 'B'] } },
+    ],
+  });
 });
 
 test('a join with a part only known at deploy stays a join', () => {
