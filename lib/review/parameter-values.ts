@@ -17,7 +17,8 @@
  */
 
 import { isNoEcho, parametersOf } from './secret-redaction';
-import type { Template } from './stack-diff';
+/** A synthesized template (stack-diff.ts `Template`), kept local so the two modules do not import each other. */
+type Template = Record<string, unknown>;
 
 /** Parameter name → the value the deploy passes (only for parameters whose value the review knows). */
 export type ParameterValues = ReadonlyMap<string, unknown>;
