@@ -198,7 +198,7 @@ function header(context: RenderContext, failed = false): string[] {
   ];
 }
 
-/** The first line of a review that could not be produced: the comment workflow shows it instead of a stale review. */
+/** The heading (after the marker and header) of a review that could not be produced; a workflow can look for it. */
 export const REVIEW_FAILED_HEADING = '### Review failed';
 
 /**
@@ -207,7 +207,9 @@ export const REVIEW_FAILED_HEADING = '### Review failed';
  */
 export function renderReviewFailure(context: RenderContext, message: string): string {
   const maxLength = context.maxLength === 0 ? Number.POSITIVE_INFINITY : (context.maxLength ?? DEFAULT_MAX_LENGTH);
-  const text = message.length > maxLength - 2000 ? `…${message.slice(-(maxLength - 2000))}` : message;
+  // The end of a tool's output says most about why it failed; keep room for the header.
+  const room = Math.max(1000, maxLength - 2000);
+  const text = message.length > room ? `…${message.slice(-room)}` : message;
   const longestRun = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   return [
