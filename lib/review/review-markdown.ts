@@ -7,6 +7,7 @@
 import { code, shorten } from './markdown-text';
 import {
   type Cloud,
+  type DetailPart,
   destructiveChanges,
   type EntryChange,
   type FunctionChange,
@@ -31,6 +32,8 @@ export interface RenderContext {
   readonly headCommit?: string;
   /** Longest markdown to produce; 0 means no limit. */
   readonly maxLength?: number;
+  /** The stage has no configuration in the base: every stack is new. */
+  readonly newStage?: boolean;
 }
 
 const CLOUD_LABEL: Readonly<Record<Cloud, string>> = { aws: 'AWS CloudFormation', ros: 'Alibaba Cloud ROS' };
@@ -72,16 +75,22 @@ function summaryLine(stack: StackReview): string {
   if (deleted > 0 && stack.status !== 'removed') parts.push(`**${plural(deleted, 'deletion')}**`);
   if (stack.security.length > 0) parts.push(`${stack.security.length} security-relevant`);
   if (stack.parameters.length > 0) parts.push(`${plural(stack.parameters.length, 'parameter')} changed`);
+  if (stack.parameterValues.length > 0) parts.push(`${plural(stack.parameterValues.length, 'deployed parameter value')} changed`);
   if (stack.outputs.length > 0) parts.push(`${plural(stack.outputs.length, 'output')} changed`);
   if (stack.otherSections.length > 0) parts.push('other template sections changed');
   return `- ${title}: ${parts.join('; ')}`;
 }
 
+/** Our words as they are; every value from a template as a code span. */
+function detailMarkdown(parts: readonly DetailPart[]): string {
+  return parts.map((part) => ('text' in part ? part.text : code(shorten(part.literal, 120)))).join('');
+}
+
 function securitySection(report: ReviewReport): string[] {
   const lines = report.stacks.flatMap((stack) =>
     stack.security.map((note) => {
-      const type = note.resourceType ? ` (${note.resourceType})` : '';
-      return `- ${code(stack.stackName)} › ${code(note.subject)}${type}: **${note.reason}**: ${note.detail}`;
+      const type = note.resourceType ? ` (${code(note.resourceType)})` : '';
+      return `- ${code(stack.stackName)} › ${code(note.subject)}${type}: **${note.reason}**: ${detailMarkdown(note.detailParts)}`;
     }),
   );
   return ['### Security-relevant changes', '', ...(lines.length > 0 ? lines : ['None.']), ''];
@@ -106,7 +115,7 @@ function destructiveSection(report: ReviewReport): string[] {
     '',
     ...items.map(
       ({ stack, resource }) =>
-        `- ${code(stack.stackName)} › ${code(resource.logicalId)} (${resource.resourceType}): ${IMPACT_LABEL[resource.impact]}${replacementCause(resource)}`,
+        `- ${code(stack.stackName)} › ${code(resource.logicalId)} (${code(resource.resourceType)}): ${IMPACT_LABEL[resource.impact]}${replacementCause(resource)}`,
     ),
     '',
   ];
@@ -118,7 +127,9 @@ function value(text: string | undefined): string {
 
 function valueChangeLine(change: ValueChange, showImpact: boolean): string {
   const impact = showImpact && change.impact !== 'none' ? ` (${IMPACT_LABEL[change.impact]})` : '';
-  if (change.before === undefined) return `  - ${code(shorten(change.path, 120))}: ${value(change.after)}${impact}`;
+  // In a changed resource, a value with nothing before it is new (an added policy statement, say): say so.
+  const added = showImpact ? '*(added)* ' : '';
+  if (change.before === undefined) return `  - ${code(shorten(change.path, 120))}: ${added}${value(change.after)}${impact}`;
   if (change.after === undefined) return `  - ${code(shorten(change.path, 120))}: ${value(change.before)} → *(removed)*${impact}`;
   return `  - ${code(shorten(change.path, 120))}: ${value(change.before)} → ${value(change.after)}${impact}`;
 }
@@ -134,7 +145,7 @@ function functionLines(fn: FunctionChange): string[] {
 }
 
 function resourceLines(resource: ResourceChange): string[] {
-  const heading = `- ${KIND_SYMBOL[resource.kind]} ${code(resource.logicalId)} (${resource.resourceType}): ${IMPACT_LABEL[resource.impact]}`;
+  const heading = `- ${KIND_SYMBOL[resource.kind]} ${code(resource.logicalId)} (${code(resource.resourceType)}): ${IMPACT_LABEL[resource.impact]}`;
   const showImpact = resource.kind === 'modified';
   return [
     heading,
@@ -163,22 +174,56 @@ function stackDetails(stack: StackReview): string {
     '',
     ...(stack.resources.length > 0 ? ['Resources:', '', ...stack.resources.flatMap(resourceLines), ''] : []),
     ...entryLines('Parameters', stack.parameters),
+    ...entryLines('Parameter values the deploy passes', stack.parameterValues),
     ...entryLines('Outputs', stack.outputs),
     ...entryLines('Other template sections', stack.otherSections),
   ];
   return lines.join('\n');
 }
 
-function header(context: RenderContext): string[] {
+function header(context: RenderContext, failed = false): string[] {
   const shortSha = (sha?: string) => (sha ? ` (${code(sha.slice(0, 12))})` : '');
   return [
     REVIEW_MARKER,
     `## Infrastructure review for stage ${code(context.stage)}`,
     '',
     `Base ${code(context.baseRef)}${shortSha(context.baseCommit)} → head${shortSha(context.headCommit)}. ` +
-      'Both sides were synthesized without cloud credentials; nothing was deployed or compared with live stacks.',
+      (failed
+        ? 'Nothing was deployed.'
+        : 'Both sides were synthesized without cloud credentials; nothing was deployed or compared with live stacks.'),
     '',
+    ...(context.newStage
+      ? [`**New stage**: the base has no ${code(`config/${context.stage}.json`)}, so every stack below is new.`, '']
+      : []),
   ];
+}
+
+/** The heading (after the marker and header) of a review that could not be produced; a workflow can look for it. */
+export const REVIEW_FAILED_HEADING = '### Review failed';
+
+/**
+ * The markdown of a review that failed: same marker and header, so the comment workflow replaces the previous
+ * review's comment rather than leaving it looking current, and the error in a fenced block (it quotes tool output).
+ */
+export function renderReviewFailure(context: RenderContext, message: string): string {
+  const maxLength = context.maxLength === 0 ? Number.POSITIVE_INFINITY : (context.maxLength ?? DEFAULT_MAX_LENGTH);
+  // The end of a tool's output says most about why it failed; keep room for the header.
+  const room = Math.max(1000, maxLength - 2000);
+  const text = message.length > room ? `…${message.slice(-room)}` : message;
+  const longestRun = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  return [
+    ...header(context, true),
+    REVIEW_FAILED_HEADING,
+    '',
+    'The review could not be produced, so this pull request has **no infrastructure review** for this commit. ' +
+      'An earlier review in this comment, if any, no longer applies.',
+    '',
+    `${fence}text`,
+    text,
+    fence,
+    '',
+  ].join('\n');
 }
 
 export function renderReviewMarkdown(report: ReviewReport, context: RenderContext): string {

@@ -52,14 +52,25 @@ export interface EntryChange {
   readonly after?: string;
 }
 
+/** A piece of a security note's detail: our own words, or a value from the templates (printed as a code span). */
+export type DetailPart = { readonly text: string } | { readonly literal: string };
+
 export interface SecurityNote {
   /** Logical id of the resource, or `Parameters.X` / `Outputs.X`. */
   readonly subject: string;
   readonly resourceType?: string;
   /** Which security control is touched, e.g. "bucket policy", "origin SNI". */
   readonly reason: string;
-  /** What exactly changed, e.g. "function forward_scheme: scheme_origin". */
+  /** What exactly changed, as plain text, e.g. "function forward_scheme: scheme_origin changed". */
   readonly detail: string;
+  /** The same detail with every template-derived piece marked, so a renderer can quote exactly those. */
+  readonly detailParts: readonly DetailPart[];
+}
+
+/** Builds a note's `detail` and `detailParts` from pieces: strings are our words, `{ literal }` come from templates. */
+export function noteDetail(...parts: (string | { readonly literal: string })[]): Pick<SecurityNote, 'detail' | 'detailParts'> {
+  const detailParts = parts.map((part): DetailPart => (typeof part === 'string' ? { text: part } : part));
+  return { detail: detailParts.map((part) => ('text' in part ? part.text : part.literal)).join(''), detailParts };
 }
 
 export type StackStatus = 'added' | 'removed' | 'modified' | 'unchanged';
@@ -73,6 +84,11 @@ export interface StackReview {
   readonly outputs: readonly EntryChange[];
   /** Conditions, Mappings, Rules, Transform, Description: they can change what a deploy does without a resource diff. */
   readonly otherSections: readonly EntryChange[];
+  /**
+   * The values the deploy passes for the stack's parameters (see parameter-values.ts), where they differ: a changed
+   * default reaches every resource that refers to the parameter even though no resource's template text changed.
+   */
+  readonly parameterValues: readonly EntryChange[];
   readonly security: readonly SecurityNote[];
 }
 

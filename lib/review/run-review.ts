@@ -6,19 +6,20 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stageConfigPath } from '../config/load-stage';
 import { assertStageName, DEFAULT_STAGE } from '../config/stage-name';
 import { diffStackSets } from './diff-output-sets';
 import { addDetachedWorktree, headCommit, projectDirIn, projectPrefix, removeWorktree, resolveCommit } from './git-worktree';
 import { loadOutputSet, OUTPUT_DIRS, type SynthesizedStack } from './output-set';
 import { ReviewError } from './review-error';
-import { renderReviewMarkdown } from './review-markdown';
+import { type RenderContext, renderReviewFailure, renderReviewMarkdown } from './review-markdown';
 import { destructiveChanges, hasChanges } from './review-model';
 import { npmSynth, type SynthFunction } from './synth-runner';
 
 export interface RunReviewOptions {
   /** Git ref to compare against, e.g. `origin/main`. */
   readonly base: string;
-  /** @default DEFAULT_STAGE */
+  /** @default the `S3ALICDN_STAGE` environment variable, else DEFAULT_STAGE (as `--stage` does) */
   readonly stage?: string;
   /** Markdown output, relative to `cwd`. @default 'review.md' */
   readonly out?: string;
@@ -32,6 +33,18 @@ export interface RunReviewOptions {
   readonly maxLength?: number;
   /** Progress lines. @default write to stderr */
   readonly log?: (line: string) => void;
+  /** Where `S3ALICDN_STAGE` is read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The stage environment variable every command honours (lib/cli/options.ts `stageOption`). */
+export const STAGE_ENV = 'S3ALICDN_STAGE';
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -42,11 +55,6 @@ export interface RunReviewOptions {
 async function linkNodeModules(headDir: string, baseDir: string): Promise<void> {
   const source = path.join(headDir, 'node_modules');
   const target = path.join(baseDir, 'node_modules');
-  const exists = (filePath: string) =>
-    fs.access(filePath).then(
-      () => true,
-      () => false,
-    );
   if (!(await exists(source)) || (await exists(target))) return;
   await fs.symlink(await fs.realpath(source), target, process.platform === 'win32' ? 'junction' : 'dir');
 }
@@ -62,15 +70,43 @@ async function synthAndLoad(synth: SynthFunction, dir: string, stage: string, si
   return loadOutputSet(dir);
 }
 
+/**
+ * Runs the review and writes its markdown to `out`. Whatever fails, `out` never keeps an earlier review: it is removed
+ * first, and a failure writes a review that says what failed (then rethrows, so the command exits non-zero).
+ */
 export async function runReview(options: RunReviewOptions): Promise<number> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  // The loader's rule: a name it would refuse can only fail later, after a worktree and two synths.
-  const stage = assertStageName(options.stage ?? DEFAULT_STAGE);
   const out = path.resolve(cwd, options.out ?? 'review.md');
+  const requestedStage = options.stage ?? ((options.env ?? process.env)[STAGE_ENV] || DEFAULT_STAGE);
+  const context: { -readonly [key in keyof RenderContext]: RenderContext[key] } = {
+    stage: requestedStage,
+    baseRef: options.base,
+    maxLength: options.maxLength,
+  };
+  await fs.rm(out, { force: true });
+  try {
+    return await review(options, cwd, out, context);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await fs.writeFile(out, renderReviewFailure(context, message), 'utf8').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function review(
+  options: RunReviewOptions,
+  cwd: string,
+  out: string,
+  context: { -readonly [key in keyof RenderContext]: RenderContext[key] },
+): Promise<number> {
+  // The loader's rule: a name it would refuse can only fail later, after a worktree and two synths.
+  const stage = assertStageName(context.stage);
   const synth = options.synth ?? npmSynth;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   const baseCommit = await resolveCommit(cwd, options.base);
+  context.baseCommit = baseCommit;
+  context.headCommit = await headCommit(cwd);
   const prefix = await projectPrefix(cwd);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 's3-alicdn-review-'));
   const worktree = path.join(tmp, 'base');
@@ -80,22 +116,26 @@ export async function runReview(options: RunReviewOptions): Promise<number> {
     await linkNodeModules(cwd, baseDir);
 
     log(`review: synthesizing head (${cwd}), stage ${stage}`);
-    const head = await synthAndLoad(synth, cwd, stage, 'head');
-    log(`review: synthesizing base ${options.base} (${baseCommit.slice(0, 12)})`);
-    const base = await synthAndLoad(synth, baseDir, stage, 'base').catch((error: Error) => {
-      throw new ReviewError(
-        `base ${options.base} (${baseCommit.slice(0, 12)}) failed to synthesize, so there is nothing to compare against: ${error.message}`,
-      );
+    const head = await synthAndLoad(synth, cwd, stage, 'head').catch((error: Error) => {
+      throw new ReviewError(`head (${cwd}) failed to synthesize stage ${stage}: ${error.message}`, { cause: error });
     });
+    // A stage added by this pull request has no configuration in the base: every stack is new, nothing failed.
+    context.newStage = !(await exists(stageConfigPath(stage, baseDir)));
+    let base: SynthesizedStack[] = [];
+    if (context.newStage) {
+      log(`review: stage ${stage} has no configuration in base ${options.base}: reviewing it as a new stage`);
+    } else {
+      log(`review: synthesizing base ${options.base} (${baseCommit.slice(0, 12)})`);
+      base = await synthAndLoad(synth, baseDir, stage, 'base').catch((error: Error) => {
+        throw new ReviewError(
+          `base ${options.base} (${baseCommit.slice(0, 12)}) failed to synthesize, so there is nothing to compare against: ${error.message}`,
+          { cause: error },
+        );
+      });
+    }
 
     const report = diffStackSets(base, head);
-    const markdown = renderReviewMarkdown(report, {
-      stage,
-      baseRef: options.base,
-      baseCommit,
-      headCommit: await headCommit(cwd),
-      maxLength: options.maxLength,
-    });
+    const markdown = renderReviewMarkdown(report, { ...context, stage });
     await fs.writeFile(out, markdown, 'utf8');
 
     const destructive = destructiveChanges(report);

@@ -3,7 +3,8 @@
  * adding a control is one line. Reasons are short nouns a reviewer scans for.
  */
 
-import type { EntryChange, ResourceChange, SecurityNote } from './review-model';
+import { CDN_STACK_PARAMETERS } from '../ros/stack-interface';
+import { type EntryChange, noteDetail, type ResourceChange, type SecurityNote } from './review-model';
 
 interface ResourceRule {
   /** Why the resource as a whole matters (used for additions, removals, and `anyChange` types). */
@@ -37,6 +38,11 @@ export const SECURITY_RESOURCE_RULES: Readonly<Record<string, ResourceRule>> = {
   'AWS::SecretsManager::ResourcePolicy': { reason: 'secret resource policy', anyChange: true },
   'AWS::SecretsManager::RotationSchedule': { reason: 'secret rotation', anyChange: true },
   'AWS::KMS::Key': { reason: 'KMS key', anyChange: true },
+  // The same rule as ALIYUN::DNS::DomainRecord: whoever controls the record decides where viewers go. A record whose
+  // HostedZoneId or Name changes is a new record (Route 53 replaces it), which the diff reports as a replacement.
+  'AWS::Route53::RecordSet': { reason: 'DNS record', anyChange: true },
+  'AWS::Route53::RecordSetGroup': { reason: 'DNS record', anyChange: true },
+  'AWS::Route53::HostedZone': { reason: 'DNS zone', anyChange: true },
   'ALIYUN::CDN::Domain': {
     reason: 'CDN domain',
     anyChange: false,
@@ -79,10 +85,32 @@ export const SECURITY_FUNCTIONS: Readonly<Record<string, string>> = {
   cdn_remote_auth: 'remote authentication',
 };
 
-function listPaths(change: ResourceChange, limit = 3): string {
-  const paths = [...new Set(change.properties.map((property) => property.path))];
-  const shown = paths.slice(0, limit).join(', ');
-  return paths.length > limit ? `${shown} and ${paths.length - limit} more` : shown;
+/**
+ * Parameters whose deployed value decides where the CDN fetches from and which certificate viewers see. The value
+ * reaches resources through references, so a change is flagged here even when the resource it feeds is judged by a
+ * rule of its own (the origin Host header and SNI functions, the certificate binding).
+ */
+export const SECURITY_PARAMETERS: Readonly<Record<string, string>> = {
+  [CDN_STACK_PARAMETERS.originHost]: 'CDN origin host (fetch host, Host header, SNI)',
+  [CDN_STACK_PARAMETERS.originPathPrefix]: 'CDN origin path (origin and service URL prefix)',
+  [CDN_STACK_PARAMETERS.bucketName]: 'origin bucket',
+  [CDN_STACK_PARAMETERS.bucketRegion]: 'origin bucket region',
+  [CDN_STACK_PARAMETERS.casCertificateId]: 'HTTPS certificate',
+};
+
+function pathItems(change: ResourceChange, limit = 3): (string | { literal: string })[] {
+  return listItems([...new Set(change.properties.map((property) => property.path))], limit);
+}
+
+/** `a`, `b`, `c` and 2 more: each item a template literal, the separators our words. */
+function listItems(items: readonly string[], limit = 3): (string | { literal: string })[] {
+  const parts: (string | { literal: string })[] = [];
+  items.slice(0, limit).forEach((item, index) => {
+    if (index > 0) parts.push(', ');
+    parts.push({ literal: item });
+  });
+  if (items.length > limit) parts.push(` and ${items.length - limit} more`);
+  return parts;
 }
 
 function functionNotes(change: ResourceChange): SecurityNote[] {
@@ -92,10 +120,18 @@ function functionNotes(change: ResourceChange): SecurityNote[] {
       subject: change.logicalId,
       resourceType: change.resourceType,
       reason: SECURITY_FUNCTIONS[fn.functionName],
-      detail:
-        fn.kind === 'modified' && fn.args.length > 0
-          ? `function ${fn.functionName}: ${fn.args.map((arg) => arg.argName).join(', ')} changed`
-          : `function ${fn.functionName} ${fn.kind}`,
+      ...(fn.kind === 'modified' && fn.args.length > 0
+        ? noteDetail(
+            'function ',
+            { literal: fn.functionName },
+            ': ',
+            ...listItems(
+              fn.args.map((arg) => arg.argName),
+              Number.POSITIVE_INFINITY,
+            ),
+            ' changed',
+          )
+        : noteDetail('function ', { literal: fn.functionName }, ` ${fn.kind}`)),
     }));
 }
 
@@ -103,26 +139,44 @@ export function securityNotesForResource(change: ResourceChange): SecurityNote[]
   const notes = functionNotes(change);
   const rule = SECURITY_RESOURCE_RULES[change.resourceType];
   if (!rule) return notes;
-  const note = (reason: string, detail: string): SecurityNote => ({
+  const note = (reason: string, detail: Pick<SecurityNote, 'detail' | 'detailParts'>): SecurityNote => ({
     subject: change.logicalId,
     resourceType: change.resourceType,
     reason,
-    detail,
+    ...detail,
   });
-  if (change.kind !== 'modified') return [note(rule.reason, `${change.kind}`), ...notes];
-  if (rule.anyChange) return [note(rule.reason, `changed: ${listPaths(change)}`), ...notes];
+  if (change.kind !== 'modified') return [note(rule.reason, noteDetail(change.kind)), ...notes];
+  if (rule.anyChange) return [note(rule.reason, noteDetail('changed: ', ...pathItems(change))), ...notes];
   const byReason = new Map<string, string[]>();
   for (const p of change.properties) {
     const reason = rule.properties?.[p.property];
     if (reason) byReason.set(reason, [...(byReason.get(reason) ?? []), p.path]);
   }
-  return [...[...byReason].map(([reason, paths]) => note(reason, `changed: ${[...new Set(paths)].join(', ')}`)), ...notes];
+  return [
+    ...[...byReason].map(([reason, paths]) =>
+      note(reason, noteDetail('changed: ', ...listItems([...new Set(paths)], Number.POSITIVE_INFINITY))),
+    ),
+    ...notes,
+  ];
+}
+
+/** A changed deployed value of a parameter in {@link SECURITY_PARAMETERS}. */
+export function securityNotesForParameterValues(changes: readonly EntryChange[]): SecurityNote[] {
+  return changes
+    .filter((change) => SECURITY_PARAMETERS[change.name] !== undefined)
+    .map((change) => ({
+      subject: `Parameters.${change.name}`,
+      reason: SECURITY_PARAMETERS[change.name],
+      ...(change.kind === 'modified'
+        ? noteDetail('value ', { literal: change.before ?? '' }, ' → ', { literal: change.after ?? '' })
+        : noteDetail(change.kind)),
+    }));
 }
 
 export function securityNotesForSecretParameters(changes: readonly EntryChange[], noEcho: ReadonlySet<string>): SecurityNote[] {
   return changes
     .filter((change) => noEcho.has(change.name))
-    .map((change) => ({ subject: `Parameters.${change.name}`, reason: 'secret parameter (NoEcho)', detail: change.kind }));
+    .map((change) => ({ subject: `Parameters.${change.name}`, reason: 'secret parameter (NoEcho)', ...noteDetail(change.kind) }));
 }
 
 const SECRET_ATTRIBUTES: ReadonlySet<string> = new Set(['SecretAccessKey', 'AccessKeySecret', 'SecretString']);

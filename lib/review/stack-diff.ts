@@ -19,9 +19,16 @@ import type {
   StackStatus,
   ValueChange,
 } from './review-model';
+import { knownParameterValues, withDeployedParameterValues } from './parameter-values';
+import { noteDetail } from './review-model';
 import { rosPropertyImpact } from './ros-editability';
 import { isNoEcho, isSensitivePath, parametersOf, REDACTED, Redactor } from './secret-redaction';
-import { outputExposesSecret, securityNotesForResource, securityNotesForSecretParameters } from './security-rules';
+import {
+  outputExposesSecret,
+  securityNotesForParameterValues,
+  securityNotesForResource,
+  securityNotesForSecretParameters,
+} from './security-rules';
 import { deepChanges, formatPath } from './value-diff';
 
 export type Template = Record<string, unknown>;
@@ -40,6 +47,9 @@ const DOMAIN_CONFIG = 'ALIYUN::CDN::DomainConfig';
 const IGNORED_TYPES: ReadonlySet<string> = new Set(['AWS::CDK::Metadata']);
 /** Construct paths move whenever code is refactored; every other Metadata key (e.g. cdk-nag suppressions) is shown. */
 const IGNORED_METADATA_KEYS: ReadonlySet<string> = new Set(['aws:cdk:path']);
+
+/** What the review shows for a parameter whose deployed value it cannot know (a secret, another stack's output). */
+const SET_AT_DEPLOY = '(set at deploy)';
 
 const OTHER_SECTIONS = ['Description', 'Transform', 'Conditions', 'Mappings', 'Rules'] as const;
 
@@ -72,34 +82,86 @@ function fromCfnImpact(impact: ResourceImpact | undefined): Impact {
   }
 }
 
+/**
+ * Whether a deploy of head grants more than base: an added Allow statement or managed policy, or a removed Deny
+ * statement. cloudformation-diff's own `permissionsBroadened` also says so for a stack that is only removed (every
+ * statement "changes"), and a removal takes permissions away.
+ */
+function permissionsBroadened(diff: ReturnType<typeof fullDiff>, headExists: boolean): boolean {
+  if (!headExists) return false;
+  const { statements, managedPolicies } = diff.iamChanges;
+  return (
+    statements.additions.some((statement) => statement.effect === 'Allow') ||
+    statements.removals.some((statement) => statement.effect === 'Deny') ||
+    managedPolicies.additions.length > 0
+  );
+}
+
 class StackDiffer {
   private readonly redactor: Redactor;
+  /** Base and head as the deploy applies them: known parameter values in place of their references. */
+  private readonly base?: Template;
+  private readonly head?: Template;
 
   constructor(private readonly input: StackTemplates) {
     this.redactor = Redactor.forTemplates(input.base, input.head);
+    this.base = withDeployedParameterValues(input.base);
+    this.head = withDeployedParameterValues(input.head);
   }
 
   review(): StackReview {
-    const diff = fullDiff(this.input.base ?? {}, this.input.head ?? {});
+    const diff = fullDiff(this.base ?? {}, this.head ?? {});
     const resources: ResourceChange[] = [];
     diff.resources.forEachDifference((logicalId, change) => {
       const resource = this.resourceChange(logicalId, change);
       if (resource) resources.push(resource);
     });
     const parameters = this.entryChanges('Parameters');
+    const parameterValues = this.parameterValueChanges();
     const outputs = this.entryChanges('Outputs');
     const otherSections = this.otherSectionChanges();
-    const security = this.securityNotes(resources, parameters, outputs, this.input.cloud === 'aws' && diff.permissionsBroadened);
+    const broadened = this.input.cloud === 'aws' && permissionsBroadened(diff, this.input.head !== undefined);
+    const security = [
+      ...this.securityNotes(resources, parameters, outputs, broadened),
+      ...securityNotesForParameterValues(parameterValues),
+    ];
     return {
       stackName: this.input.stackName,
       cloud: this.input.cloud,
-      status: this.status([...resources, ...parameters, ...outputs, ...otherSections].length),
+      status: this.status([...resources, ...parameters, ...parameterValues, ...outputs, ...otherSections].length),
       resources,
       parameters,
       outputs,
       otherSections,
+      parameterValues,
       security,
     };
+  }
+
+  /**
+   * The value each parameter gets at deploy, compared: its default where the review knows it (parameter-values.ts),
+   * "set at deploy" where it does not (NoEcho secrets, values from another stack's outputs). Only differences.
+   */
+  private parameterValueChanges(): EntryChange[] {
+    const known = [knownParameterValues(this.input.base), knownParameterValues(this.input.head)];
+    const declared = [parametersOf(this.input.base), parametersOf(this.input.head)];
+    const names = [...new Set([...Object.keys(declared[0]), ...Object.keys(declared[1])])];
+    const effective = (side: 0 | 1, name: string): string | undefined => {
+      if (declared[side][name] === undefined) return undefined;
+      if (!known[side].has(name)) return SET_AT_DEPLOY;
+      return this.redactor.render(known[side].get(name));
+    };
+    // A stack that is only added or removed shows its parameters in the Parameters list already.
+    if (!this.input.base || !this.input.head) return [];
+    return names
+      .map((name) => ({ name, before: effective(0, name), after: effective(1, name) }))
+      .filter(({ before, after }) => before !== after)
+      .map(({ name, before, after }) => ({
+        name,
+        kind: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified',
+        before,
+        after,
+      }));
   }
 
   private status(changeCount: number): StackStatus {
@@ -221,8 +283,27 @@ class StackDiffer {
   }
 
   private entryChanges(section: 'Parameters' | 'Outputs'): EntryChange[] {
-    const before = (this.input.base?.[section] ?? {}) as Record<string, unknown>;
-    const after = (this.input.head?.[section] ?? {}) as Record<string, unknown>;
+    // Outputs as the deploy resolves them; Parameters as declared (their values are parameterValueChanges()).
+    const [baseTemplate, headTemplate] = section === 'Outputs' ? [this.base, this.head] : [this.input.base, this.input.head];
+    let before = (baseTemplate?.[section] ?? {}) as Record<string, unknown>;
+    let after = (headTemplate?.[section] ?? {}) as Record<string, unknown>;
+    if (section === 'Parameters' && this.input.base && this.input.head) {
+      // A default the deploy passes as the value is listed once, under the parameter values; here only the rest of
+      // the declaration (type, description, NoEcho...).
+      const knownOnBoth = new Set(
+        [...knownParameterValues(this.input.base).keys()].filter((name) => knownParameterValues(this.input.head).has(name)),
+      );
+      const withoutDefault = (entries: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.entries(entries).map(([name, entry]) => {
+            if (!knownOnBoth.has(name) || !entry || typeof entry !== 'object') return [name, entry];
+            const { Default: _default, ...rest } = entry as Record<string, unknown>;
+            return [name, rest];
+          }),
+        );
+      before = withoutDefault(before);
+      after = withoutDefault(after);
+    }
     const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return names
       .filter((name) => deepChanges(before[name], after[name]).length > 0)
@@ -268,10 +349,14 @@ class StackDiffer {
             output.kind !== 'removed' &&
             (outputExposesSecret(headOutputs[output.name]?.Value, noEcho) || (output.after ?? '').includes(REDACTED)),
         )
-        .map((output) => ({ subject: `Outputs.${output.name}`, reason: 'output exposes a secret', detail: output.kind })),
+        .map((output) => ({ subject: `Outputs.${output.name}`, reason: 'output exposes a secret', ...noteDetail(output.kind) })),
     ];
     if (permissionsBroadened) {
-      notes.push({ subject: 'IAM', reason: 'IAM permissions broadened', detail: 'a statement or principal grants more than before' });
+      notes.push({
+        subject: 'IAM',
+        reason: 'IAM permissions broadened',
+        ...noteDetail('a statement, principal or managed policy grants more than before, or a Deny was removed'),
+      });
     }
     return notes;
   }

@@ -30,6 +30,18 @@ test('all flags, and the exit code becomes the process exit code', async () => {
   expect(process.exitCode).toBe(1);
 });
 
+test('S3ALICDN_STAGE chooses the stage like --stage, and --stage wins over it', async () => {
+  const saved = process.env.S3ALICDN_STAGE;
+  process.env.S3ALICDN_STAGE = 'staging';
+  try {
+    expect((await parse(['--base', 'origin/main']))[0].stage).toBe('staging');
+    expect((await parse(['--base', 'origin/main', '--stage', 'prod']))[0].stage).toBe('prod');
+  } finally {
+    if (saved === undefined) delete process.env.S3ALICDN_STAGE;
+    else process.env.S3ALICDN_STAGE = saved;
+  }
+});
+
 test('--base is required and --max-length must be a whole number', async () => {
   await expect(parse([])).rejects.toThrow("required option '--base <ref>' not specified");
   await expect(parse(['--base', 'main', '--max-length', 'lots'])).rejects.toThrow('expected a whole number of characters, got "lots"');

@@ -13,8 +13,8 @@ describe('renderReviewMarkdown', () => {
     expect(markdown.split('\n')[0]).toBe(REVIEW_MARKER);
     expect(markdown).toContain(`- \`${AWS_STACK}\` (AWS CloudFormation): 1 modified; 2 security-relevant`);
     expect(markdown).toContain(`- \`${ROS_STACK}\` (Alibaba Cloud ROS): 1 modified; **1 replacement**; 1 security-relevant`);
-    expect(markdown).toContain('`OriginBucketPolicy2D9E4B71` (AWS::S3::BucketPolicy): **bucket policy**');
-    expect(markdown).toContain('`CdnOriginConfig` (ALIYUN::CDN::DomainConfig): **replace**, caused by FunctionList (`forward_scheme`)');
+    expect(markdown).toContain('`OriginBucketPolicy2D9E4B71` (`AWS::S3::BucketPolicy`): **bucket policy**');
+    expect(markdown).toContain('`CdnOriginConfig` (`ALIYUN::CDN::DomainConfig`): **replace**, caused by FunctionList (`forward_scheme`)');
     expect(markdown).toContain('    - `scheme_origin`: `https` → `follow`');
     expect(markdown).toContain('`PolicyDocument.Statement[1].Action`: `s3:GetObject` → `["s3:GetObject","s3:GetObjectVersion"]`');
   });

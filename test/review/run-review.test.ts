@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../lib/config/config-error';
+import { REVIEW_FAILED_HEADING, REVIEW_MARKER } from '../../lib/review/review-markdown';
 import { runReview } from '../../lib/review/run-review';
 import type { SynthFunction, SynthRequest } from '../../lib/review/synth-runner';
 import { FIXTURES } from './fixture-templates';
@@ -93,7 +94,7 @@ test('names the bucket policy and CDN function changes and marks the policy secu
   expect(code).toBe(0);
   const review = readReview();
   expect(review).toMatch(/^<!-- s3-alicdn-review -->\n/);
-  expect(review).toContain('`OriginBucketPolicy2D9E4B71` (AWS::S3::BucketPolicy): **bucket policy**');
+  expect(review).toContain('`OriginBucketPolicy2D9E4B71` (`AWS::S3::BucketPolicy`): **bucket policy**');
   expect(review).toContain('function `forward_scheme` modified');
   expect(review).toContain('`scheme_origin`: `https` → `follow`');
   expect(review).toContain(`Base \`${baseCommit}\` (\`${baseCommit.slice(0, 12)}\`) → head (\`${policyAndCdnCommit.slice(0, 12)}\`)`);
@@ -178,4 +179,67 @@ test('the review refuses a stage name the loader refuses, as a configuration err
   );
   await expect(refused).rejects.toBeInstanceOf(ConfigError);
   expect(calls).toEqual([]);
+});
+
+describe('a review that fails writes a review.md that says so', () => {
+  test('a head that fails to synthesize replaces an older review.md with the failure, and rejects', async () => {
+    fs.writeFileSync(path.join(repo, 'review.md'), `${REVIEW_MARKER}\nan older review that must not look current\n`);
+    const failingHead: SynthFunction = async (request) => {
+      if (request.side === 'head') throw new Error('synth exploded: `config` has <b>bad</b> key');
+      await fixtureSynth(request);
+    };
+
+    await expect(runReview({ base: baseCommit, cwd: repo, synth: failingHead, log: quiet })).rejects.toThrow(
+      /head \(.*\) failed to synthesize stage example: synth exploded/,
+    );
+
+    const review = readReview();
+    expect(review.split('\n')[0]).toBe(REVIEW_MARKER);
+    expect(review).not.toContain('an older review');
+    expect(review).toContain(REVIEW_FAILED_HEADING);
+    expect(review).toContain('**no infrastructure review**');
+    // The error sits in a fenced block (longer than any backtick run in it), so tool output cannot become markup.
+    expect(review).toMatch(/```text\n[^\n]*synth exploded: `config` has <b>bad<\/b> key\n```/);
+    expect(worktreeCount()).toBe(1);
+  });
+
+  test('so does a base ref that does not exist', async () => {
+    await expect(runReview({ base: 'origin/gone', cwd: repo, synth: fixtureSynth, log: quiet })).rejects.toThrow('does not exist');
+    expect(readReview()).toContain(REVIEW_FAILED_HEADING);
+    expect(readReview()).toContain('base ref "origin/gone" does not exist');
+  });
+});
+
+test('a stage that exists only in the head is reviewed as a new stage', async () => {
+  const newStageConfig = path.join(repo, 'config', 'fresh.json');
+  fs.writeFileSync(newStageConfig, JSON.stringify({ fixture: 'head' }));
+  try {
+    const code = await runReview({ base: baseCommit, stage: 'fresh', cwd: repo, synth: fixtureSynth, log: quiet });
+
+    expect(code).toBe(0);
+    expect(calls.map((call) => [call.side, call.stage])).toEqual([['head', 'fresh']]);
+    const review = readReview();
+    expect(review).toContain('**New stage**: the base has no `config/fresh.json`, so every stack below is new.');
+    expect(review).toContain('`S3AliCdnCdn-example` (Alibaba Cloud ROS): **new stack**');
+    expect(review).toContain('`S3AliCdnOrigin-example` (AWS CloudFormation): **new stack**');
+    expect(worktreeCount()).toBe(1);
+  } finally {
+    fs.rmSync(newStageConfig);
+  }
+});
+
+test('S3ALICDN_STAGE chooses the stage when none is given, as it does for --stage', async () => {
+  const saved = process.env.S3ALICDN_STAGE;
+  const stageConfig = path.join(repo, 'config', 'staging.json');
+  fs.writeFileSync(stageConfig, JSON.stringify({ fixture: 'head' }));
+  process.env.S3ALICDN_STAGE = 'staging';
+  try {
+    await runReview({ base: baseCommit, cwd: repo, synth: fixtureSynth, log: quiet });
+    expect(calls.map((call) => call.stage)).toEqual(['staging']);
+    expect(readReview()).toContain('## Infrastructure review for stage `staging`');
+  } finally {
+    if (saved === undefined) delete process.env.S3ALICDN_STAGE;
+    else process.env.S3ALICDN_STAGE = saved;
+    fs.rmSync(stageConfig);
+  }
 });
