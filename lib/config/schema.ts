@@ -119,6 +119,11 @@ const certificate = z.discriminatedUnion(
     z.strictObject({
       /** PEM certificate and key supplied at deploy time as NoEcho parameters and uploaded to CAS by the stack. */
       source: z.literal('upload'),
+      /**
+       * The CAS region the uploaded certificate is bound from (SetCdnDomainSSLCertificate CertRegion). Omitted, it
+       * follows alibaba.region: cn-hangzhou for a mainland China region (China site), else ap-southeast-1.
+       */
+      region: oneOf(CAS_REGIONS).optional(),
     }),
   ],
   { error: 'must be an object whose "source" is "cas" (with "certificateId") or "upload"' },
