@@ -159,7 +159,9 @@ export const siteSchema = z.strictObject(
           .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
           .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
           .optional(),
-        ttlSeconds: wholeNumber(60, 86400, 'seconds').default(600),
+        // Route 53 and paid Alibaba Cloud DNS editions take 60; the Free Edition's minimum is 600, which the deploy
+        // preflight checks against the zone's own MinTtl (DescribeDomainInfo).
+        ttlSeconds: wholeNumber(60, 86400, 'seconds', 'an Alibaba Cloud DNS Free Edition zone needs 600 or more').default(600),
       })
       .prefault({}),
     bucket: z.strictObject(

@@ -135,8 +135,12 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
           : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
-      dnsZone: (zone) =>
-        checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
+      dnsZone: (zone, ttlSeconds) =>
+        checkAlidnsZone({
+          client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)),
+          zoneName: zone,
+          ttlSeconds,
+        }),
       certificate: (site) => {
         if (site.certificate.source !== 'cas') return Promise.resolve({ ok: true, message: 'uploaded with the stack' });
         return checkCasCertificate({
