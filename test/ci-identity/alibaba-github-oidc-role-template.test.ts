@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import template from '../../lib/ci-identity/alibaba-github-oidc-role.ros.json';
 import { GITHUB_OIDC_ISSUER } from '../../lib/ci-identity/ci-identity-config';
 import { ROS_EDITABILITY } from '../../lib/review/ros-editability';
@@ -145,6 +147,16 @@ describe('the template parameters', () => {
     walk(t.Resources, new Set());
     walk(t.Outputs, new Set());
     expect(unknown).toEqual([]);
+  });
+
+  test('the CreateStack command in docs/ci-setup.md passes every parameter without a default', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/ci-setup.md'), 'utf8');
+    const command = doc.slice(doc.indexOf('aliyun ros CreateStack'), doc.indexOf('```', doc.indexOf('aliyun ros CreateStack')));
+    const passed = [...command.matchAll(/ParameterKey (\w+)/g)].map((match) => match[1]);
+    const required = Object.entries<Json>(t.Parameters)
+      .filter(([, parameter]) => parameter.Default === undefined)
+      .map(([name]) => name);
+    expect(required.filter((name) => !passed.includes(name))).toEqual([]);
   });
 
   test('the review engine knows which of these resources replace on change', () => {
