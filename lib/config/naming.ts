@@ -77,3 +77,13 @@ export function defaultDnsFor(domain: string): { zone: string; recordName: strin
 export function recordNameFor(domain: string, zone: string): string {
   return domain === zone ? '@' : domain.slice(0, -(zone.length + 1));
 }
+
+/**
+ * The Certificate Management Service region a certificate lives in, as SetCdnDomainSSLCertificate's CertRegion names
+ * it: "cn-hangzhou" (the default) or "ap-southeast-1", which the API reference advises for international-site accounts
+ * (CDN API 2018-05-10, SetCdnDomainSSLCertificate). A stage whose ROS stacks live in a mainland China region
+ * (`cn-*`, Hong Kong excepted) is a China-site deployment; any other region an international one.
+ */
+export function casRegionFor(alibabaRegion: string): 'cn-hangzhou' | 'ap-southeast-1' {
+  return alibabaRegion.startsWith('cn-') && alibabaRegion !== 'cn-hongkong' ? 'cn-hangzhou' : 'ap-southeast-1';
+}

@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigIssue } from './config-error';
 import {
+  casRegionFor,
   defaultDnsFor,
   originHostFor,
   originPathPrefixFor,
@@ -9,13 +10,22 @@ import {
   type StackNames,
   stackNamesFor,
 } from './naming';
-import { DEFAULT_CDN_DOMAIN_QUOTA, type DNS_PROVIDERS, ORIGIN_ACCESS_OPTION_MODES, type ParsedSite, type ParsedStage } from './schema';
+import {
+  type CAS_REGIONS,
+  DEFAULT_CDN_DOMAIN_QUOTA,
+  type DNS_PROVIDERS,
+  ORIGIN_ACCESS_OPTION_MODES,
+  type ParsedSite,
+  type ParsedStage,
+} from './schema';
 
 /** CloudFormation's limit; ROS allows 255, so the shorter one decides for names shared by both clouds. */
 const MAX_STACK_NAME_LENGTH = 128;
 
 /** A site with every derived value filled in: what the stacks and the CLI consume. */
-export interface SiteConfig extends Omit<ParsedSite, 'dns'> {
+export interface SiteConfig extends Omit<ParsedSite, 'dns' | 'certificate'> {
+  /** The certificate, with the CAS region it lives in always set (for `upload`, derived from alibaba.region when omitted). */
+  readonly certificate: ParsedSite['certificate'] & { readonly region: (typeof CAS_REGIONS)[number] };
   readonly id: string;
   readonly stage: string;
   readonly dns: {
@@ -148,6 +158,7 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     const pathPrefix = originPathPrefixFor(site.bucket.name, site.originUrlStyle);
     return {
       ...site,
+      certificate: { ...site.certificate, region: site.certificate.region ?? casRegionFor(parsed.alibaba.region) },
       id,
       stage,
       dns: {

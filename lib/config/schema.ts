@@ -119,6 +119,11 @@ const certificate = z.discriminatedUnion(
     z.strictObject({
       /** PEM certificate and key supplied at deploy time as NoEcho parameters and uploaded to CAS by the stack. */
       source: z.literal('upload'),
+      /**
+       * The CAS region the uploaded certificate is bound from (SetCdnDomainSSLCertificate CertRegion). Omitted, it
+       * follows alibaba.region: cn-hangzhou for a mainland China region (China site), else ap-southeast-1.
+       */
+      region: oneOf(CAS_REGIONS).optional(),
     }),
   ],
   { error: 'must be an object whose "source" is "cas" (with "certificateId") or "upload"' },
@@ -172,11 +177,9 @@ const website = z.strictObject(
     /** Origins allowed to read the site's files cross-origin, e.g. ["https://app.example.com"], or ["*"]. */
     corsOrigins: z
       .array(
-        z
-          .string()
-          .regex(/^(\*|https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?)$/, {
-            message: 'an origin looks like https://app.example.com (scheme, host, optional port) or is "*"',
-          }),
+        z.string().regex(/^(\*|https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?)$/, {
+          message: 'an origin looks like https://app.example.com (scheme, host, optional port) or is "*"',
+        }),
         { error: 'must be a list of origins such as ["https://app.example.com"]' },
       )
       .default([]),
@@ -235,7 +238,9 @@ export const siteSchema = z.strictObject(
           .string({ error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
           .regex(/^Z[A-Z0-9]{1,31}$/, { message: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
           .optional(),
-        ttlSeconds: wholeNumber(60, 86400, 'seconds').default(600),
+        // Route 53 and paid Alibaba Cloud DNS editions take 60; the Free Edition's minimum is 600, which the deploy
+        // preflight checks against the zone's own MinTtl (DescribeDomainInfo).
+        ttlSeconds: wholeNumber(60, 86400, 'seconds', 'an Alibaba Cloud DNS Free Edition zone needs 600 or more').default(600),
       })
       .prefault({}),
     bucket: z.strictObject(

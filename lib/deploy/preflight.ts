@@ -8,7 +8,8 @@ export interface PreflightChecks {
   awsCredentials(): Promise<CredentialsCheckResult>;
   alibabaCredentials(): Promise<PreflightVerdict>;
   accountBlockPublicAccess(accountId: string, mode: OriginAccessModeName): Promise<PreflightVerdict>;
-  dnsZone(zone: string): Promise<PreflightVerdict>;
+  /** The zone is hosted in the account, and its DNS edition accepts `ttlSeconds` (the smallest TTL asked of it). */
+  dnsZone(zone: string, ttlSeconds?: number): Promise<PreflightVerdict>;
   certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
 }
 
@@ -75,8 +76,10 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
         : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
     );
   }
-  for (const zone of [...new Set(stage.sites.filter((site) => site.dns.provider === 'alidns').map((site) => site.dns.zone))]) {
-    await record(`Alibaba DNS zone ${zone}`, () => needsAlibaba(() => checks.dnsZone(zone)));
+  const alidnsSites = stage.sites.filter((site) => site.dns.provider === 'alidns');
+  for (const zone of [...new Set(alidnsSites.map((site) => site.dns.zone))]) {
+    const ttlSeconds = Math.min(...alidnsSites.filter((site) => site.dns.zone === zone).map((site) => site.dns.ttlSeconds));
+    await record(`Alibaba DNS zone ${zone}`, () => needsAlibaba(() => checks.dnsZone(zone, ttlSeconds)));
   }
   for (const site of stage.sites.filter((candidate) => candidate.certificate.source === 'cas')) {
     await record(`certificate for ${site.domain}`, () => needsAlibaba(() => checks.certificate(site)));

@@ -38,12 +38,49 @@ export function endpointOverridesFromEnvironment(env: NodeJS.ProcessEnv = proces
   if (protocol !== undefined && protocol !== 'HTTPS' && protocol !== 'HTTP') {
     throw new S3AlicdnError('USAGE', `S3ALICDN_ALIBABA_PROTOCOL: "${protocol}" is not allowed; use HTTPS (default) or HTTP`);
   }
-  return {
+  return checkAlibabaProtocol({
     rosEndpoint: env.S3ALICDN_ROS_ENDPOINT,
     alidnsEndpoint: env.S3ALICDN_ALIDNS_ENDPOINT,
     casEndpoint: env.S3ALICDN_CAS_ENDPOINT,
     alibabaProtocol: protocol,
-  };
+  });
+}
+
+/** The Alibaba clients a deploy builds; with HTTP, each of them must be pointed at this machine. */
+const ALIBABA_ENDPOINTS = ['rosEndpoint', 'alidnsEndpoint', 'casEndpoint'] as const;
+
+/** `localhost` or 127.0.0.0/8, with an optional port: a test double on this machine, never a network hop. */
+export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return false;
+  const host = endpoint.replace(/:\d{1,5}$/, '').toLowerCase();
+  return host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Plain HTTP only to a loopback endpoint. The ROS SDK sends a stack's Parameters, NoEcho values included, in the
+ * query string (reference/alibaba-cdn-operations.md; the Alibaba RPC style puts every parameter there), so over
+ * HTTP the reader key and the referer secret would cross the network in clear text. An unset endpoint means the
+ * SDK's public one, which HTTP would reach in clear text too.
+ */
+export function checkAlibabaProtocol(endpoints: EndpointOverrides): EndpointOverrides {
+  if (endpoints.alibabaProtocol !== 'HTTP') return endpoints;
+  const named = Object.keys(endpoints).filter((key) => key.endsWith('Endpoint')) as (keyof EndpointOverrides)[];
+  const remote = [...new Set([...ALIBABA_ENDPOINTS, ...named])].filter(
+    (key) => !isLoopbackEndpoint(endpoints[key as keyof EndpointOverrides] as string | undefined),
+  );
+  if (remote.length > 0) {
+    const env = (key: string) => `S3ALICDN_${key.replace(/Endpoint$/, '').toUpperCase()}_ENDPOINT`;
+    const described = remote
+      .map((key) => `${env(key)}=${(endpoints[key as keyof EndpointOverrides] as string | undefined) ?? '(unset: the public endpoint)'}`)
+      .join(', ');
+    throw new S3AlicdnError(
+      'USAGE',
+      `S3ALICDN_ALIBABA_PROTOCOL=HTTP is allowed only when every Alibaba Cloud endpoint is on this machine (localhost or 127.x.x.x), ` +
+        `because the ROS API carries NoEcho parameters (secrets) in the query string; not loopback: ${described}. ` +
+        'Unset S3ALICDN_ALIBABA_PROTOCOL to use HTTPS.',
+    );
+  }
+  return endpoints;
 }
 
 export interface RealDependencyOptions {
@@ -74,7 +111,7 @@ export interface RealDependencyOptions {
 /** The deploy's dependencies wired to the official AWS and Alibaba SDKs and the project's own cdk CLI. */
 export function createRealDeployDependencies(options: RealDependencyOptions): DeployDependencies {
   const { stage } = options;
-  const endpoints = options.endpoints ?? endpointOverridesFromEnvironment();
+  const endpoints = checkAlibabaProtocol(options.endpoints ?? endpointOverridesFromEnvironment());
   const homeRegion = options.region ?? stage.sites[0].bucket.region;
   const overrides = options.overrides ?? {};
   const alibaba = (regionId: string, endpoint?: string): AlibabaClientOptions => ({
@@ -98,8 +135,12 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
           : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
-      dnsZone: (zone) =>
-        checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
+      dnsZone: (zone, ttlSeconds) =>
+        checkAlidnsZone({
+          client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)),
+          zoneName: zone,
+          ttlSeconds,
+        }),
       certificate: (site) => {
         if (site.certificate.source !== 'cas') return Promise.resolve({ ok: true, message: 'uploaded with the stack' });
         return checkCasCertificate({

@@ -52,14 +52,12 @@ export class CertificateBinding extends ros.Construct {
     super(scope, id);
     const { site } = props;
     let certId: string | ros.IResolvable;
-    let certRegion: string;
     if (site.certificate.source === 'cas') {
       certId = new ros.RosParameter(ros.Stack.of(this), CDN_STACK_PARAMETERS.casCertificateId, {
         type: ros.RosParameterType.STRING,
         defaultValue: site.certificate.certificateId,
         description: 'Id of an existing Certificate Management Service certificate covering the service domain.',
       }).valueAsString;
-      certRegion = site.certificate.region;
     } else {
       const stack = ros.Stack.of(this);
       const pem = new ros.RosParameter(stack, CDN_STACK_SECRET_PARAMETERS.certificatePem, {
@@ -78,9 +76,10 @@ export class CertificateBinding extends ros.Construct {
         name: `${site.id}-${site.stage}`,
       });
       certId = uploaded.attrCertId;
-      // Uploaded certificates live in the international CAS region for international-site accounts.
-      certRegion = 'ap-southeast-1';
     }
+    // Where the certificate lives in CAS: the config's certificate.region, or for an upload one derived from the
+    // stage's Alibaba region (cn-hangzhou on the China site, ap-southeast-1 on the international site).
+    const certRegion = site.certificate.region;
     this.execution = new RosOosExecution(this, 'BindCertificate', {
       templateContent: CertificateBinding.OOS_TEMPLATE,
       parameters: { DomainName: props.domainName, CertId: certId, CertRegion: certRegion },

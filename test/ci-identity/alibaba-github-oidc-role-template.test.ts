@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import template from '../../lib/ci-identity/alibaba-github-oidc-role.ros.json';
 import { GITHUB_OIDC_ISSUER } from '../../lib/ci-identity/ci-identity-config';
 import { ROS_EDITABILITY } from '../../lib/review/ros-editability';
@@ -63,23 +65,45 @@ describe('the RAM role permissions', () => {
   test('name every action: no wildcard, and only the services this project deploys', () => {
     const actions: string[] = statements.flatMap((statement) => statement.Action);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
-    expect([...new Set(actions.map((action) => action.split(':')[0]))].sort()).toEqual(['alidns', 'cas', 'cdn', 'oos', 'ros']);
+    // RAM codes, not product codes: the Certificate Management Service's is yundun-cert (see alibaba-api-calls.ts).
+    expect([...new Set(actions.map((action) => action.split(':')[0]))].sort()).toEqual(['alidns', 'cdn', 'oos', 'ros', 'yundun-cert']);
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
   });
 
-  test('are scoped to this account, the service domain and the DNS zone', () => {
-    const resources: string[] = statements.flatMap((statement) => statement.Resource.map((resource: Json) => resource['Fn::Sub']));
+  test('are scoped to this account, the service domain, the DNS zone and the stack region', () => {
+    const resources: string[] = statements.flatMap((statement) =>
+      statement.Resource.map((resource: Json | string) => (typeof resource === 'string' ? resource : resource['Fn::Sub'])),
+    );
     expect(resources).toEqual([
       'acs:ros:*:${ALIYUN::AccountId}:*',
+      'acs:ros:${RosRegion}:${ALIYUN::AccountId}:stack/*',
       'acs:cdn:*:${ALIYUN::AccountId}:domain/${ServiceDomain}',
       'acs:cdn:*:${ALIYUN::AccountId}:*',
+      'acs:cdn:*:${ALIYUN::AccountId}:*',
       'acs:alidns:*:${ALIYUN::AccountId}:domain/${DnsZone}',
-      'acs:cas:*:${ALIYUN::AccountId}:*',
+      // DescribeDomainInfo and every Certificate Management Service action support no resource-level permission
+      // ("All Resources" in their authorization tables; yundun-cert's granularity is OPERATION): Resource "*".
+      '*',
+      '*',
       'acs:oos:*:${ALIYUN::AccountId}:*',
     ]);
-    // Writes to the CDN go only to the project's domain; the account-wide CDN statement is read-only.
-    const accountWideCdn = statements.find((statement) => statement.Resource[0]['Fn::Sub'] === 'acs:cdn:*:${ALIYUN::AccountId}:*')!;
-    expect(accountWideCdn.Action.every((action: string) => /^cdn:Describe/.test(action))).toBe(true);
+    const statementOn = (resource: string) =>
+      statements.filter((statement) => statement.Resource[0] === resource || statement.Resource[0]['Fn::Sub'] === resource);
+    // Domain writes go only to the project's domain. Account-wide, CDN allows reads (VerifyDomainOwner is a "get" in
+    // its authorization table) and, in a statement of their own, the cache refresh and prefetch of publish.
+    const [accountWideReads, refresh] = statementOn('acs:cdn:*:${ALIYUN::AccountId}:*');
+    expect(accountWideReads.Action.filter((action: string) => !/^cdn:(Describe|VerifyDomainOwner$)/.test(action))).toEqual([]);
+    expect(refresh.Action).toEqual(['cdn:RefreshObjectCaches', 'cdn:PushObjectCache']);
+    // The account-wide "*" statements are reads, except uploading and deleting the stack's own CAS certificate.
+    const [dnsInfo, certificates] = statementOn('*');
+    expect(dnsInfo.Action).toEqual(['alidns:DescribeDomainInfo']);
+    expect(certificates.Action.every((action: string) => action.startsWith('yundun-cert:'))).toBe(true);
+    // Stacks are deleted only in the project's ROS region (ROS names stacks by id in ARNs, so not by name).
+    expect(statementOn('acs:ros:${RosRegion}:${ALIYUN::AccountId}:stack/*')[0].Action).toEqual(['ros:DeleteStack']);
+  });
+
+  test('sessions last up to 3 hours (RAM allows 3600-43200 s): a deploy may wait an hour on ROS, and another for a running operation', () => {
+    expect(role.MaxSessionDuration).toBe(10_800);
   });
 });
 
@@ -92,6 +116,9 @@ describe('the template parameters', () => {
     ['GitHubEnvironment', 'prod:*', false],
     ['ServiceDomain', 'test.test.com', true],
     ['ServiceDomain', '*.test.com', false],
+    ['RosRegion', 'ap-southeast-1', true],
+    ['RosRegion', 'cn-hangzhou', true],
+    ['RosRegion', '*', false],
     ['OIDCProviderFingerprint', '', true],
     ['OIDCProviderFingerprint', 'AB:CD', false],
     ['OIDCProviderFingerprint', 'a'.repeat(40), true],
@@ -120,6 +147,16 @@ describe('the template parameters', () => {
     walk(t.Resources, new Set());
     walk(t.Outputs, new Set());
     expect(unknown).toEqual([]);
+  });
+
+  test('the CreateStack command in docs/ci-setup.md passes every parameter without a default', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/ci-setup.md'), 'utf8');
+    const command = doc.slice(doc.indexOf('aliyun ros CreateStack'), doc.indexOf('```', doc.indexOf('aliyun ros CreateStack')));
+    const passed = [...command.matchAll(/ParameterKey (\w+)/g)].map((match) => match[1]);
+    const required = Object.entries<Json>(t.Parameters)
+      .filter(([, parameter]) => parameter.Default === undefined)
+      .map(([name]) => name);
+    expect(required.filter((name) => !passed.includes(name))).toEqual([]);
   });
 
   test('the review engine knows which of these resources replace on change', () => {

@@ -329,7 +329,7 @@ describe('every bad value names the field, the value and what is allowed', () =>
     [
       'DNS TTL below the minimum',
       withSite((site) => (site.dns.ttlSeconds = 5)),
-      'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400',
+      'sites[0].dns.ttlSeconds: 5 is not allowed: must be a whole number of seconds from 60 to 86400 (an Alibaba Cloud DNS Free Edition zone needs 600 or more)',
     ],
     [
       'unknown DNS provider',

@@ -137,6 +137,15 @@ describe('a deploy stops before anything changes', () => {
     nothingChanged();
   });
 
+  test("a DNS TTL the zone's Free Edition refuses (60 s; its minimum is 600)", async () => {
+    const { summary, lines } = await deploy(exampleStageWith((site) => (site.dns = { ttlSeconds: 60 })));
+    expect(summary).toMatchObject({ ok: false, failedStep: 'preflight' });
+    expect(lines.find((line) => line.startsWith('warn: ✗ Alibaba DNS zone test.com:'))).toContain(
+      'accepts a TTL of at least 600 seconds, but dns.ttlSeconds is 60',
+    );
+    nothingChanged();
+  });
+
   test('account Block Public Access that would break a referer mode', async () => {
     mockClient(world.s3control)
       .on(GetPublicAccessBlockCommand)

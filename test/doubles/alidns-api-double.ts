@@ -4,8 +4,24 @@
  */
 import { AlibabaRpcError, type AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
 
+/** A zone's Alibaba Cloud DNS edition: what DescribeDomainInfo reports of it. */
+export interface AlidnsEdition {
+  readonly VersionCode: string;
+  readonly VersionName: string;
+  /** The smallest TTL the edition accepts, in seconds. */
+  readonly MinTtl: number;
+}
+
+/** The Free Edition: TTL 600-86400 (reference/alibaba-cdn-operations.md, ALIYUN::DNS::DomainRecord). */
+export const FREE_EDITION: AlidnsEdition = { VersionCode: 'mianfei', VersionName: 'Alibaba Cloud DNS Free Edition', MinTtl: 600 };
+export const ENTERPRISE_EDITION: AlidnsEdition = {
+  VersionCode: 'version_enterprise_basic',
+  VersionName: 'Alibaba Cloud DNS Enterprise Standard Edition',
+  MinTtl: 60,
+};
+
 export class AlidnsApiTestDouble {
-  private readonly zones = new Map<string, { DomainId: string; DnsServers: string[] }>();
+  private readonly zones = new Map<string, { DomainId: string; DnsServers: string[]; edition: AlidnsEdition }>();
 
   constructor(server: AlibabaRpcServerTestDouble) {
     server.handle(
@@ -23,15 +39,18 @@ export class AlidnsApiTestDouble {
           DomainId: zone.DomainId,
           DnsServers: { DnsServer: zone.DnsServers },
           CreateTime: '2025-01-01T00:00Z',
-          VersionCode: 'mianfei',
-          VersionName: 'Alibaba Cloud DNS Free Edition',
+          VersionCode: zone.edition.VersionCode,
+          VersionName: zone.edition.VersionName,
+          // DescribeDomainInfo (Alidns API 2015-01-09): MinTtl and the other detail attributes come back only when
+          // NeedDetailAttributes is true; the default is false.
+          ...(params.NeedDetailAttributes === 'true' ? { MinTtl: zone.edition.MinTtl } : {}),
         };
       },
       '2015-01-09',
     );
   }
 
-  addZone(name: string, dnsServers = ['dns1.hichina.com', 'dns2.hichina.com']): void {
-    this.zones.set(name.toLowerCase(), { DomainId: `zone-${this.zones.size + 1}`, DnsServers: dnsServers });
+  addZone(name: string, dnsServers = ['dns1.hichina.com', 'dns2.hichina.com'], edition: AlidnsEdition = FREE_EDITION): void {
+    this.zones.set(name.toLowerCase(), { DomainId: `zone-${this.zones.size + 1}`, DnsServers: dnsServers, edition });
   }
 }

@@ -188,17 +188,40 @@ interface CallOptions {
 
 const DAY_MS = 86_400_000;
 
-/** The DNS zone the CNAME goes into must be hosted in this account's Alibaba Cloud DNS. */
-export async function checkAlidnsZone(opts: { client: AlidnsClient; zoneName: string } & CallOptions): Promise<PreflightCheckResult> {
+/**
+ * Alibaba Cloud DNS Free Edition (VersionCode `mianfei`) accepts TTLs from 600 to 86400 seconds; paid editions go
+ * lower. DescribeDomainInfo returns the zone's own `MinTtl` only when asked with NeedDetailAttributes=true (Alibaba
+ * Cloud DNS API 2015-01-09, DescribeDomainInfo); this is the fallback when it does not.
+ */
+export const FREE_EDITION_MIN_TTL_SECONDS = 600;
+const FREE_EDITION_VERSION_CODE = 'mianfei';
+
+/**
+ * The DNS zone the CNAME goes into must be hosted in this account's Alibaba Cloud DNS, and its edition must accept the
+ * configured TTL: otherwise the DNS record fails inside the ROS stack, after the CDN domain was already created.
+ */
+export async function checkAlidnsZone(
+  opts: { client: AlidnsClient; zoneName: string; ttlSeconds?: number } & CallOptions,
+): Promise<PreflightCheckResult> {
   const check = 'alibaba-dns-zone';
   const zone = opts.zoneName.trim().toLowerCase().replace(/\.$/, '');
   try {
     const res = await withRetry(
       { service: 'Alidns', action: 'DescribeDomainInfo', target: `zone '${zone}'` },
-      () => opts.client.describeDomainInfo(new $Alidns.DescribeDomainInfoRequest({ domainName: zone })),
+      () => opts.client.describeDomainInfo(new $Alidns.DescribeDomainInfoRequest({ domainName: zone, needDetailAttributes: true })),
       { policy: opts.retry, clock: opts.clock },
     );
     const servers = res.body?.dnsServers?.dnsServer ?? [];
+    const minTtl = res.body?.minTtl ?? (res.body?.versionCode === FREE_EDITION_VERSION_CODE ? FREE_EDITION_MIN_TTL_SECONDS : undefined);
+    if (opts.ttlSeconds !== undefined && minTtl !== undefined && opts.ttlSeconds < minTtl) {
+      const edition = res.body?.versionName ?? res.body?.versionCode ?? 'its edition';
+      return {
+        ok: false,
+        check,
+        message: `DNS zone '${zone}' (${edition}) accepts a TTL of at least ${minTtl} seconds, but dns.ttlSeconds is ${opts.ttlSeconds}`,
+        fix: `Set dns.ttlSeconds to ${minTtl} or more (the Free Edition's minimum is ${FREE_EDITION_MIN_TTL_SECONDS}), or upgrade the zone's Alibaba Cloud DNS edition.`,
+      };
+    }
     return {
       ok: true,
       check,

@@ -8,7 +8,7 @@ import {
   createCasClient,
 } from '../../../lib/deploy/ros/alibaba-preflight';
 import { AlibabaRpcError, AlibabaRpcServerTestDouble } from '../../doubles/alibaba-rpc-server';
-import { AlidnsApiTestDouble } from '../../doubles/alidns-api-double';
+import { AlidnsApiTestDouble, ENTERPRISE_EDITION } from '../../doubles/alidns-api-double';
 import { CasApiTestDouble, FAKE_PRIVATE_KEY } from '../../doubles/cas-api-double';
 import { TEST_CREDENTIAL, trackUnhandledRejections } from '../../doubles/ros-harness';
 
@@ -53,6 +53,29 @@ describe('checkAlidnsZone', () => {
       message: "DNS zone 'test.com' exists in Alibaba Cloud DNS (name servers: dns1.hichina.com, dns2.hichina.com)",
     });
     expect(server.calls[0]).toMatchObject({ action: 'DescribeDomainInfo', version: '2015-01-09', params: { DomainName: 'test.com' } });
+  });
+
+  test('a TTL below the Free Edition minimum (600 s) fails before the stack would, with the fix', async () => {
+    dns.addZone('test.com');
+    expect(await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ttlSeconds: 60, ...fast })).toEqual({
+      ok: false,
+      check: 'alibaba-dns-zone',
+      message: "DNS zone 'test.com' (Alibaba Cloud DNS Free Edition) accepts a TTL of at least 600 seconds, but dns.ttlSeconds is 60",
+      fix: "Set dns.ttlSeconds to 600 or more (the Free Edition's minimum is 600), or upgrade the zone's Alibaba Cloud DNS edition.",
+    });
+    expect(server.calls[0]).toMatchObject({
+      action: 'DescribeDomainInfo',
+      params: { DomainName: 'test.com', NeedDetailAttributes: 'true' },
+    });
+    expect((await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ttlSeconds: 600, ...fast })).ok).toBe(true);
+  });
+
+  test("a paid edition's lower minimum is the zone's own MinTtl", async () => {
+    dns.addZone('test.com', undefined, ENTERPRISE_EDITION);
+    expect((await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ttlSeconds: 60, ...fast })).ok).toBe(true);
+    expect((await checkAlidnsZone({ client: alidnsClient, zoneName: 'test.com', ttlSeconds: 30, ...fast })).message).toBe(
+      "DNS zone 'test.com' (Alibaba Cloud DNS Enterprise Standard Edition) accepts a TTL of at least 60 seconds, but dns.ttlSeconds is 30",
+    );
   });
 
   test('fails clearly, with a fix, for a missing zone', async () => {
