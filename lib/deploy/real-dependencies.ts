@@ -54,6 +54,8 @@ export interface RealDependencyOptions {
   /** Region for the account-wide AWS calls (STS, S3 Control); default: the first site's bucket region. */
   readonly region?: string;
   readonly interactive: boolean;
+  /** `--ci`: stdout is kept for the JSON summary, so the cdk CLI's output goes to stderr. */
+  readonly machineReadableStdout?: boolean;
   readonly recreateFailedStack?: boolean;
   readonly endpoints?: EndpointOverrides;
   /**
@@ -110,7 +112,7 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       },
     },
     synth: synthesizeStage,
-    cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir }),
+    cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir, stdout: options.machineReadableStdout ? 'stderr' : 'stdout' }),
     secretsManager: (region) => {
       if (overrides.secretsManager) return overrides.secretsManager(region);
       let client = secretsManagers.get(region);
