@@ -8,6 +8,8 @@ export interface PreflightChecks {
   awsCredentials(): Promise<CredentialsCheckResult>;
   alibabaCredentials(): Promise<PreflightVerdict>;
   accountBlockPublicAccess(accountId: string, mode: OriginAccessModeName): Promise<PreflightVerdict>;
+  /** Whether `cdk deploy` can deploy to this account and region (the CDKToolkit stack's version parameter). */
+  cdkBootstrap(accountId: string, region: string): Promise<PreflightVerdict>;
   dnsZone(zone: string): Promise<PreflightVerdict>;
   certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
 }
@@ -72,6 +74,14 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     await record(`account Block Public Access (${mode} mode)`, async () =>
       accountId
         ? checks.accountBlockPublicAccess(accountId, mode)
+        : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
+    );
+  }
+  // Every AWS stack of a site (origin, Route 53) deploys in its bucket's region, so those are the environments.
+  for (const region of [...new Set(stage.sites.map((site) => site.bucket.region))]) {
+    await record(`CDK bootstrap (${region})`, async () =>
+      accountId
+        ? checks.cdkBootstrap(accountId, region)
         : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
     );
   }

@@ -4,11 +4,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
 import { synthesizeStage } from '../synth/synthesize-stage';
-import { checkAccountBlockPublicAccess, checkAwsCredentials } from './aws/aws-preflight';
+import { checkAccountBlockPublicAccess, checkAwsCredentials, checkCdkBootstrap } from './aws/aws-preflight';
 import { createCdkRunner, type CdkRunner } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import type { Reporter } from './reporter';
@@ -67,6 +68,7 @@ export interface RealDependencyOptions {
     readonly s3control?: S3ControlClient;
     readonly iam?: IAMClient;
     readonly secretsManager?: (region: string) => SecretsManagerClient;
+    readonly ssm?: (region: string) => SSMClient;
     readonly alibabaCredential?: Credential;
     readonly cdk?: CdkRunner;
     readonly rosPolling?: Pick<RosDeploymentOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxWaitMs' | 'clock' | 'retry' | 'random'>;
@@ -100,6 +102,8 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
           : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
+      cdkBootstrap: (accountId, region) =>
+        checkCdkBootstrap({ ssm: overrides.ssm ? overrides.ssm(region) : new SSMClient({ region }), accountId, region }),
       dnsZone: (zone) =>
         checkAlidnsZone({ client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)), zoneName: zone }),
       certificate: (site) => {
