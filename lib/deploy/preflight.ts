@@ -28,10 +28,22 @@ export interface PreflightResult {
 }
 
 /**
+ * `deploy` runs every check. `diff` and `destroy` change nothing that the account's settings, DNS zones or
+ * certificates could break, but they call both clouds: they run the credential checks (with the stage's account pin,
+ * so a destroy never reaches another account's stacks of the same name), printing the very lines a deploy prints.
+ */
+export type PreflightScope = 'deploy' | 'credentials';
+
+/**
  * Runs every check (not stopping at the first failure, so one run shows everything to fix) and prints one line per
  * check: what is wrong and how to fix it. A check that throws counts as failed, with its message.
  */
-export async function runPreflight(stage: StageConfig, checks: PreflightChecks, reporter: Reporter): Promise<PreflightResult> {
+export async function runPreflight(
+  stage: StageConfig,
+  checks: PreflightChecks,
+  reporter: Reporter,
+  scope: PreflightScope = 'deploy',
+): Promise<PreflightResult> {
   const findings: PreflightFinding[] = [];
   const record = async (check: string, run: () => Promise<PreflightVerdict>) => {
     let verdict: PreflightVerdict;
@@ -61,6 +73,7 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     return { ok: true, message: `account ${result.accountId} (${result.arn})` };
   });
   const alibaba = await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
+  if (scope === 'credentials') return { ok: findings.every((finding) => finding.ok), accountId, findings };
   const needsAlibaba = async (run: () => Promise<PreflightVerdict>): Promise<PreflightVerdict> =>
     alibaba.ok
       ? run()
