@@ -20,6 +20,18 @@ export const APP_CONTEXT = {
   'aws:cdk:disable-creation-stack-traces': true,
 } as const;
 
+/**
+ * Context that wins over whatever the cdk CLI passes (`postCliContext`), so `npx cdk deploy` and `npm run deploy`
+ * (which synthesizes in process) write the same template text. The CLI turns on construct-path metadata on every
+ * resource and the CDKMetadata version-reporting resource (aws-cdk CLI `contextFromSettings`); a template that differs
+ * between the two paths would be updated back and forth by each deploy.
+ */
+export const FINAL_APP_CONTEXT = {
+  'aws:cdk:enable-path-metadata': false,
+  'aws:cdk:enable-asset-metadata': false,
+  'aws:cdk:version-reporting': false,
+} as const;
+
 export interface AwsAppOptions {
   readonly outdir: string;
   /** The AWS account to pin stacks to; unset keeps them environment-agnostic for credential-free synth. */
@@ -31,7 +43,7 @@ export interface AwsAppOptions {
 /** Builds the AWS CDK app for every site of a stage. The caller synthesizes it. */
 export function buildAwsApp(stage: StageConfig, options: AwsAppOptions): App {
   useBaselineWasmCompiler();
-  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context } });
+  const app = new App({ outdir: options.outdir, context: { ...APP_CONTEXT, ...options.context }, postCliContext: FINAL_APP_CONTEXT });
   for (const site of stage.sites) {
     const env = { region: site.bucket.region, account: options.account ?? stage.aws.account };
     new OriginStack(app, site.stackNames.origin, {

@@ -57,6 +57,7 @@ async function realDependencies(stage: StageConfig, flags: DependencyFlags, proj
     profile: flags.profile,
     region: flags.region,
     interactive: !flags.ci,
+    machineReadableStdout: Boolean(flags.ci),
     recreateFailedStack: flags.recreateFailedStack,
   });
 }

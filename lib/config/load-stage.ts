@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error';
+import { findJsonSyntaxProblem } from './json-syntax';
 import { stageSchema } from './schema';
 import { resolveStage, type StageConfig } from './resolve-stage';
 
@@ -9,6 +10,7 @@ import { assertStageName, DEFAULT_STAGE } from './stage-name';
 
 export { DEFAULT_STAGE } from './stage-name';
 export const CONFIG_DIR = 'config';
+const UTF8_BOM = '\uFEFF';
 
 /** Path of a stage's single source of truth. */
 export function stageConfigPath(stage: string, projectDir = process.cwd()): string {
@@ -29,11 +31,23 @@ export function loadStage(stage: string = DEFAULT_STAGE, projectDir = process.cw
       { path: 'stage', value: stage, allowed: `no such file; known stages: ${known.join(', ') || '(none)'}` },
     ]);
   }
+  // Windows editors (Notepad, PowerShell's Out-File) may save UTF-8 with a byte-order mark. It carries no meaning in a
+  // JSON file, and JSON.parse would refuse it with a message quoting an invisible character, so it is dropped here.
+  if (text.startsWith(UTF8_BOM)) text = text.slice(UTF8_BOM.length);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(relative, [{ path: '(file)', value: relative, allowed: `must be valid JSON (${(error as Error).message})` }]);
+    const where = findJsonSyntaxProblem(text);
+    throw new ConfigError(relative, [
+      {
+        path: '(file)',
+        value: relative,
+        allowed: where
+          ? `must be valid JSON: line ${where.line}, column ${where.column}: ${where.problem}`
+          : `must be valid JSON (${(error as Error).message})`,
+      },
+    ]);
   }
   return parseStage(raw, stage, relative);
 }

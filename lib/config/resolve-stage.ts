@@ -55,6 +55,7 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
   const issues: ConfigIssue[] = [];
   const firstIndexByDomain = new Map<string, number>();
   const firstIndexByBucket = new Map<string, number>();
+  const firstIndexBySiteId = new Map<string, number>();
 
   const sites = parsed.sites.map((site, index): SiteConfig => {
     const where = `sites[${index}]`;
@@ -144,6 +145,18 @@ export function resolveStage(stage: string, parsed: ParsedStage, source: string)
     }
 
     const id = siteIdFor(site.domain);
+    // Dots become hyphens in the site id, so two different domains can share one (test.test.com, test-test.com);
+    // their stacks, secrets and construct ids would then collide, which CDK reports only by a construct path.
+    const seenId = firstIndexBySiteId.get(id);
+    if (seenId !== undefined && parsed.sites[seenId].domain !== site.domain) {
+      issues.push({
+        path: `${where}.domain`,
+        value: site.domain,
+        allowed:
+          `maps to the same site id "${id}" as sites[${seenId}].domain "${parsed.sites[seenId].domain}" (dots become hyphens), so both ` +
+          `sites would share the stack names ${stackNamesFor(stage, id).origin} and ${stackNamesFor(stage, id).cdn}; serve one of the two domains from another stage`,
+      });
+    } else if (seenId === undefined) firstIndexBySiteId.set(id, index);
     const stackNames = stackNamesFor(stage, id);
     const longest = [stackNames.origin, stackNames.cdn, stackNames.route53].reduce((accumulator, text) =>
       text.length > accumulator.length ? text : accumulator,

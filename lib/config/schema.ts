@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALIBABA_ROS_REGIONS } from './alibaba-regions';
 import { AWS_COMMERCIAL_REGIONS } from './aws-regions';
 
 /**
@@ -19,6 +20,7 @@ export const CDN_SCOPES = ['overseas', 'domestic', 'global'] as const;
 export const CDN_TYPES = ['web', 'download', 'video'] as const;
 export const ORIGIN_URL_STYLES = ['virtual-hosted', 'path'] as const;
 export const DNS_PROVIDERS = ['alidns', 'route53', 'none'] as const;
+export const ALIBABA_REGION_RULE = `must be an Alibaba Cloud region id such as ap-southeast-1, one where ROS is available: ${ALIBABA_ROS_REGIONS.join(', ')}`;
 export const CAS_REGIONS = ['ap-southeast-1', 'cn-hangzhou'] as const;
 
 const DOMAIN_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -68,21 +70,52 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of: ${values.join(', ')}` });
 }
 
-// ROS and Alibaba tag rules are stricter than AWS's, so they are the ones enforced for tags applied to both clouds.
+/*
+ * Tags go onto both clouds' resources, so a tag must satisfy both sets of rules:
+ * - AWS (Tag API reference, e.g. "Tag - Amazon EFS API": key pattern `^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`,
+ *   1-128 characters; value `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`, at most 256; "aws:" is reserved for AWS, in any case).
+ *   CloudFormation refuses anything else, but only at deploy, naming a construct rather than the config field.
+ * - Alibaba Cloud (ROS resource reference, ALIYUN::CDN::Domain `Tags`): key 1-128 characters, value at most 128;
+ *   neither may start with "aliyun" or "acs:" nor contain "http://" or "https://"; at most 20 tags.
+ */
 export const TAG_RULE =
-  'tag keys need 1-128 characters and values at most 128; neither may start with "aliyun" or "acs:" nor contain "http://" or "https://"';
-const badTagText = (value: string, min: number) =>
-  value.length < min || value.length > 128 || /^(aliyun|acs:)/i.test(value) || /https?:\/\//i.test(value);
+  'tag keys need 1-128 characters and values at most 128, using only letters, digits, spaces and _ . : / = + - @; ' +
+  'keys may not start with "aws:", and neither keys nor values may start with "aliyun" or "acs:" nor contain "http://" or "https://"';
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_TAGS = 20;
+
+/** What is wrong with one tag key or value under both clouds' rules, or undefined when nothing is. */
+function tagTextProblem(text: string, role: 'key' | 'value'): string | undefined {
+  const length = [...text].length;
+  if (role === 'key' && length < 1) return 'a tag key may not be empty';
+  if (length > 128) return `${length} characters is too long`;
+  const bad = [...new Set([...text].filter((character) => !TAG_CHARACTERS.test(character)))];
+  if (bad.length > 0)
+    return `${bad.map((character) => JSON.stringify(character)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not allowed in tags on AWS`;
+  if (role === 'key' && /^aws:/i.test(text)) return 'the "aws:" prefix is reserved for AWS';
+  if (/^(aliyun|acs:)/i.test(text)) return 'the "aliyun" and "acs:" prefixes are reserved for Alibaba Cloud';
+  if (/https?:\/\//i.test(text)) return 'Alibaba Cloud refuses "http://" and "https://" in tags';
+  return undefined;
+}
 
 const tags = z
   .record(z.string(), z.string({ error: 'a tag value must be a string' }), { error: 'must be an object of tag names to string values' })
   .superRefine((record, ctx) => {
     const keys = Object.keys(record);
-    if (keys.length > 20) ctx.addIssue({ code: 'custom', message: `has ${keys.length} tags; at most 20 (an Alibaba CDN domain limit)` });
+    if (keys.length > MAX_TAGS)
+      ctx.addIssue({ code: 'custom', message: `has ${keys.length} tags; at most ${MAX_TAGS} (an Alibaba CDN domain limit)` });
     for (const key of keys) {
-      if (badTagText(key, 1))
-        ctx.addIssue({ code: 'custom', path: [key], message: `the tag key ${JSON.stringify(key)} breaks the rule: ${TAG_RULE}` });
-      else if (badTagText(record[key], 0)) ctx.addIssue({ code: 'custom', path: [key], message: TAG_RULE });
+      const keyProblem = tagTextProblem(key, 'key');
+      if (keyProblem) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `the tag key ${JSON.stringify(key)} breaks the rule: ${TAG_RULE} (here: ${keyProblem})`,
+        });
+        continue;
+      }
+      const valueProblem = tagTextProblem(record[key], 'value');
+      if (valueProblem) ctx.addIssue({ code: 'custom', path: [key], message: `${TAG_RULE} (here: ${valueProblem})` });
     }
   });
 
@@ -307,8 +340,8 @@ export const stageSchema = z.strictObject({
     {
       /** Region of the ROS stack (CDN itself is global; this is where ROS keeps the stack). */
       region: z
-        .string({ error: 'must be an Alibaba Cloud region id such as ap-southeast-1' })
-        .regex(/^[a-z]{2}-[a-z]+(-[0-9]+)?$/, { message: 'must be an Alibaba Cloud region id such as ap-southeast-1' }),
+        .string({ error: ALIBABA_REGION_RULE })
+        .refine((value) => ALIBABA_ROS_REGIONS.includes(value), { message: ALIBABA_REGION_RULE }),
       /**
        * CDN domains the account may hold. Alibaba's default is 50 (AddCdnDomain); it can be raised in Quota Center.
        * Synth refuses a stage with more sites than this, instead of a deploy failing at the 51st domain.

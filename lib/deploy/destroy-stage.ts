@@ -4,10 +4,12 @@ import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
 import { acquireDeployLock } from './deploy-lock';
+import { runPreflight, type PreflightChecks } from './preflight';
 import type { Reporter } from './reporter';
 import type { RosStackDeployment } from './ros/ros-deployment';
 
 export interface DestroyDependencies {
+  readonly preflight: PreflightChecks;
   readonly synth: (stage: StageConfig, options: SynthOptions) => SynthResult;
   readonly cdk: CdkRunner;
   readonly ros: RosStackDeployment;
@@ -32,6 +34,13 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
   const { reporter } = deps;
   const what = stage.sites.map((site) => site.domain).join(', ');
   const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
+  // Before the question: a user should not confirm a destroy that cannot run, or that would run in another account.
+  reporter.step(`Preflight checks for stage "${stage.stage}" (credentials)`);
+  const preflight = await runPreflight(stage, deps.preflight, reporter, 'credentials');
+  if (!preflight.ok) {
+    reporter.warn('Preflight failed; nothing was destroyed. Fix the lines marked ✗ above and run the destroy again.');
+    return exitCodeOf('PREFLIGHT_FAILED');
+  }
   if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
     reporter.info('Nothing destroyed.');
     return exitCodeOf('NOT_CONFIRMED');

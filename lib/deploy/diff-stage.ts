@@ -4,7 +4,9 @@ import type { StageConfig } from '../config/resolve-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
+import { exitCodeOf } from '../errors';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import { runPreflight } from './preflight';
 
 export interface DiffOptions {
   readonly projectDir: string;
@@ -19,10 +21,16 @@ export interface DiffOptions {
  */
 export async function diffStage(
   stage: StageConfig,
-  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  deps: Pick<DeployDependencies, 'preflight' | 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
   options: DiffOptions,
 ): Promise<number> {
   const { reporter } = deps;
+  reporter.step(`Preflight checks for stage "${stage.stage}" (credentials)`);
+  const preflight = await runPreflight(stage, deps.preflight, reporter, 'credentials');
+  if (!preflight.ok) {
+    reporter.warn('Preflight failed; nothing was compared. Fix the lines marked ✗ above and run the diff again.');
+    return exitCodeOf('PREFLIGHT_FAILED');
+  }
   // The same functions the deploy uses, read-only: what is previewed is what a deploy would pass.
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
   const awsContext = await pinnedSecretVersions(stage, secretAccess);

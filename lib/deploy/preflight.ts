@@ -10,6 +10,8 @@ export interface PreflightChecks {
   accountBlockPublicAccess(accountId: string, mode: OriginAccessModeName): Promise<PreflightVerdict>;
   /** The zone is hosted in the account, and its DNS edition accepts `ttlSeconds` (the smallest TTL asked of it). */
   dnsZone(zone: string, ttlSeconds?: number): Promise<PreflightVerdict>;
+  /** Whether `cdk deploy` can deploy to this account and region (the CDKToolkit stack's version parameter). */
+  cdkBootstrap(accountId: string, region: string): Promise<PreflightVerdict>;
   certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
 }
 
@@ -27,10 +29,22 @@ export interface PreflightResult {
 }
 
 /**
+ * `deploy` runs every check. `diff` and `destroy` change nothing that the account's settings, DNS zones or
+ * certificates could break, but they call both clouds: they run the credential checks (with the stage's account pin,
+ * so a destroy never reaches another account's stacks of the same name), printing the very lines a deploy prints.
+ */
+export type PreflightScope = 'deploy' | 'credentials';
+
+/**
  * Runs every check (not stopping at the first failure, so one run shows everything to fix) and prints one line per
  * check: what is wrong and how to fix it. A check that throws counts as failed, with its message.
  */
-export async function runPreflight(stage: StageConfig, checks: PreflightChecks, reporter: Reporter): Promise<PreflightResult> {
+export async function runPreflight(
+  stage: StageConfig,
+  checks: PreflightChecks,
+  reporter: Reporter,
+  scope: PreflightScope = 'deploy',
+): Promise<PreflightResult> {
   const findings: PreflightFinding[] = [];
   const record = async (check: string, run: () => Promise<PreflightVerdict>) => {
     let verdict: PreflightVerdict;
@@ -60,6 +74,7 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     return { ok: true, message: `account ${result.accountId} (${result.arn})` };
   });
   const alibaba = await record('Alibaba Cloud credentials', () => checks.alibabaCredentials());
+  if (scope === 'credentials') return { ok: findings.every((finding) => finding.ok), accountId, findings };
   const needsAlibaba = async (run: () => Promise<PreflightVerdict>): Promise<PreflightVerdict> =>
     alibaba.ok
       ? run()
@@ -73,6 +88,14 @@ export async function runPreflight(stage: StageConfig, checks: PreflightChecks, 
     await record(`account Block Public Access (${mode} mode)`, async () =>
       accountId
         ? checks.accountBlockPublicAccess(accountId, mode)
+        : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
+    );
+  }
+  // Every AWS stack of a site (origin, Route 53) deploys in its bucket's region, so those are the environments.
+  for (const region of [...new Set(stage.sites.map((site) => site.bucket.region))]) {
+    await record(`CDK bootstrap (${region})`, async () =>
+      accountId
+        ? checks.cdkBootstrap(accountId, region)
         : { ok: false, message: 'skipped: no working AWS credentials.', fix: 'fix the AWS credentials first.' },
     );
   }

@@ -4,11 +4,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
 import { synthesizeStage } from '../synth/synthesize-stage';
-import { checkAccountBlockPublicAccess, checkAwsCredentials } from './aws/aws-preflight';
+import { checkAccountBlockPublicAccess, checkAwsCredentials, checkCdkBootstrap } from './aws/aws-preflight';
 import { createCdkRunner, type CdkRunner } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import type { Reporter } from './reporter';
@@ -91,6 +92,8 @@ export interface RealDependencyOptions {
   /** Region for the account-wide AWS calls (STS, S3 Control); default: the first site's bucket region. */
   readonly region?: string;
   readonly interactive: boolean;
+  /** `--ci`: stdout is kept for the JSON summary, so the cdk CLI's output goes to stderr. */
+  readonly machineReadableStdout?: boolean;
   readonly recreateFailedStack?: boolean;
   readonly endpoints?: EndpointOverrides;
   /**
@@ -102,6 +105,7 @@ export interface RealDependencyOptions {
     readonly s3control?: S3ControlClient;
     readonly iam?: IAMClient;
     readonly secretsManager?: (region: string) => SecretsManagerClient;
+    readonly ssm?: (region: string) => SSMClient;
     readonly alibabaCredential?: Credential;
     readonly cdk?: CdkRunner;
     readonly rosPolling?: Pick<RosDeploymentOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxWaitMs' | 'clock' | 'retry' | 'random'>;
@@ -135,6 +139,8 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
           : { ok: false, message: verdict.message, fix: verdict.fix };
       },
       accountBlockPublicAccess: (accountId, mode) => checkAccountBlockPublicAccess({ s3control, accountId, mode }),
+      cdkBootstrap: (accountId, region) =>
+        checkCdkBootstrap({ ssm: overrides.ssm ? overrides.ssm(region) : new SSMClient({ region }), accountId, region }),
       dnsZone: (zone, ttlSeconds) =>
         checkAlidnsZone({
           client: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)),
@@ -151,7 +157,7 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       },
     },
     synth: synthesizeStage,
-    cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir }),
+    cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir, stdout: options.machineReadableStdout ? 'stderr' : 'stdout' }),
     secretsManager: (region) => {
       if (overrides.secretsManager) return overrides.secretsManager(region);
       let client = secretsManagers.get(region);

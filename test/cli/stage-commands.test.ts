@@ -28,7 +28,14 @@ const unreachable = async (): Promise<never> => {
 function failingDependencies(): DeployDependencies {
   const fails = () => unreachable();
   return {
-    preflight: { awsCredentials: fails, alibabaCredentials: fails, accountBlockPublicAccess: fails, dnsZone: fails, certificate: fails },
+    preflight: {
+      awsCredentials: fails,
+      alibabaCredentials: fails,
+      accountBlockPublicAccess: fails,
+      cdkBootstrap: fails,
+      dnsZone: fails,
+      certificate: fails,
+    },
     synth: () => ({ awsTemplates: [], rosTemplates: [] }),
     cdk: { run: async () => ({ exitCode: 1 }) },
     secretsManager: () => ({ send: fails }),

@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../lib/config/config-error';
 import { loadStage, parseStage } from '../../lib/config/load-stage';
-import { BUCKET_RULE, DOMAIN_RULE } from '../../lib/config/schema';
+import { ALIBABA_REGION_RULE, BUCKET_RULE, DOMAIN_RULE, TAG_RULE } from '../../lib/config/schema';
+import { ALIBABA_ROS_REGIONS, ALIBABA_SPECIAL_CLOUD_REGIONS } from '../../lib/config/alibaba-regions';
+import RosClient from '@alicloud/ros20190910';
 import { assertStageName, isStageName, STAGE_NAME_RULE } from '../../lib/config/stage-name';
 
 /** The example stage's site, which every bad-input case below mutates in one place. */
@@ -292,6 +294,61 @@ describe('every bad value names the field, the value and what is allowed', () =>
       'sites[0].tags.aliyun-team: "x" is not allowed: the tag key "aliyun-team" breaks the rule: tag keys need',
     ],
     [
+      'tag key with the AWS-reserved prefix',
+      withSite((site) => (site.tags = { 'aws:team': 'x' })),
+      `sites[0].tags.aws:team: "x" is not allowed: the tag key "aws:team" breaks the rule: ${TAG_RULE} (here: the "aws:" prefix is reserved for AWS)`,
+    ],
+    [
+      'tag key with the AWS-reserved prefix in capitals',
+      withSite((site) => (site.tags = { 'AWS:team': 'x' })),
+      '(here: the "aws:" prefix is reserved for AWS)',
+    ],
+    [
+      'tag value with a character AWS refuses',
+      withSite((site) => (site.tags = { team: 'R&D' })),
+      `sites[0].tags.team: "R&D" is not allowed: ${TAG_RULE} (here: "&" is not allowed in tags on AWS)`,
+    ],
+    [
+      'tag key with characters AWS refuses',
+      withSite((site) => (site.tags = { 'cost#center!': 'x' })),
+      'sites[0].tags.cost#center!: "x" is not allowed: the tag key "cost#center!" breaks the rule: tag keys need 1-128 characters and values at most 128, using only letters, digits, spaces and _ . : / = + - @; keys may not start with "aws:", and neither keys nor values may start with "aliyun" or "acs:" nor contain "http://" or "https://" (here: "#", "!" are not allowed in tags on AWS)',
+    ],
+    [
+      'tag value longer than Alibaba allows (AWS would take 256)',
+      withSite((site) => (site.tags = { team: 'a'.repeat(129) })),
+      '(here: 129 characters is too long)',
+    ],
+    ['empty tag key', withSite((site) => (site.tags = { '': 'x' })), '(here: a tag key may not be empty)'],
+    [
+      'more than 20 tags',
+      withSite((site) => (site.tags = Object.fromEntries(Array.from({ length: 21 }, (_unused, index) => [`key${index}`, 'x'])))),
+      'has 21 tags; at most 20 (an Alibaba CDN domain limit)',
+    ],
+    [
+      'Alibaba region that does not exist',
+      { ...exampleStage(), alibaba: { region: 'ap-southeast-9' } },
+      `alibaba.region: "ap-southeast-9" is not allowed: ${ALIBABA_REGION_RULE}`,
+    ],
+    [
+      'Alibaba finance-cloud region',
+      { ...exampleStage(), alibaba: { region: 'cn-shanghai-finance-1' } },
+      'alibaba.region: "cn-shanghai-finance-1" is not allowed: must be an Alibaba Cloud region id such as ap-southeast-1, one where ROS is available: ap-northeast-1,',
+    ],
+    [
+      'two domains that map to one site id',
+      (() => {
+        const stage = exampleStage();
+        stage.sites.push({
+          ...stage.sites[0],
+          domain: 'test-test.com',
+          dns: { provider: 'none' },
+          bucket: { name: 'ali-cdn-test-2', region: 'ap-northeast-2' },
+        });
+        return stage;
+      })(),
+      'sites[1].domain: "test-test.com" is not allowed: maps to the same site id "test-test-com" as sites[0].domain "test.test.com" (dots become hyphens), so both sites would share the stack names s3alicdn-example-test-test-com-origin and s3alicdn-example-test-test-com-cdn',
+    ],
+    [
       'HSTS max age out of range',
       withSite((site) => (site.cdn.hstsMaxAgeSeconds = -1)),
       'sites[0].cdn.hstsMaxAgeSeconds: -1 is not allowed: must be a whole number of seconds from 0 to 63072000',
@@ -411,6 +468,38 @@ describe('loading stage files', () => {
     );
   });
 
+  test('a file saved with a UTF-8 byte-order mark loads like one without', () => {
+    const text = fs.readFileSync(path.join(__dirname, '../../config/example.json'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'config', 'bom.json'), `\uFEFF${text}`);
+    expect(loadStage('bom', dir).sites[0].domain).toBe('test.test.com');
+    fs.rmSync(path.join(dir, 'config', 'bom.json'));
+  });
+
+  test.each([
+    [
+      '{ "sites": [ }',
+      'line 1, column 14: expected a value (an object, a list, a string in double quotes, a number, true, false or null), found "}"',
+    ],
+    [
+      '{\n  "alibaba": { "region": "ap-southeast-1" },\n  "sites": [],\n}\n',
+      'line 4, column 1: expected another property name in double quotes (no comma after the last one), found "}"',
+    ],
+    [
+      '{\n  "sites": [\n    { "domain": \'a.b\' }\n  ]\n}',
+      'line 3, column 17: expected a value (an object, a list, a string in double quotes, a number, true, false or null), found "\'"',
+    ],
+    ['{\n  "sites": [1, 2,]\n}', 'line 2, column 18: expected another value (no comma after the last one), found "]"'],
+    ['{ "a": 1 }\n{ "b": 2 }', 'line 2, column 1: expected nothing more after the document, found "{"'],
+    ['{ "a": "x', 'line 1, column 10: expected a closing " for the string, found the end of the file'],
+  ])('a JSON syntax error in %j is placed by line and column', (text, where) => {
+    fs.writeFileSync(path.join(dir, 'config', 'syntax.json'), text);
+    try {
+      expect(() => loadStage('syntax', dir)).toThrow(`(file): "config/syntax.json" is not allowed: must be valid JSON: ${where}`);
+    } finally {
+      fs.rmSync(path.join(dir, 'config', 'syntax.json'));
+    }
+  });
+
   test('a stage name with path characters is refused before any file is read', () => {
     expect(() => loadStage('../etc', dir)).toThrow(
       'stage: "../etc" is not allowed: use 1-20 lowercase letters, digits or hyphens, starting with a letter',
@@ -426,5 +515,20 @@ describe('loading stage files', () => {
       expect(() => loadStage(name, dir)).toThrow(message);
     }
     expect(assertStageName('prod-eu-2')).toBe('prod-eu-2');
+  });
+});
+
+describe('the Alibaba regions list', () => {
+  test('matches the regions the official ROS SDK has endpoints for, less the special clouds', () => {
+    // The SDK's endpoint map mirrors ROS DescribeRegions; a region added there must be added (or excluded) here.
+    const client = new RosClient({ regionId: 'ap-southeast-1', accessKeyId: 'test', accessKeySecret: 'test' } as never);
+    const sdkRegions = Object.keys((client as unknown as { _endpointMap: Record<string, string> })._endpointMap).sort();
+    expect([...ALIBABA_ROS_REGIONS, ...ALIBABA_SPECIAL_CLOUD_REGIONS].sort()).toEqual(sdkRegions);
+  });
+
+  test('every region in the list is accepted', () => {
+    for (const region of ALIBABA_ROS_REGIONS) {
+      expect(parseStage({ ...exampleStage(), alibaba: { region } }, 'example').alibaba.region).toBe(region);
+    }
   });
 });

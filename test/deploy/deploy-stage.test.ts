@@ -9,7 +9,7 @@ import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { TEST_CREDENTIAL, trackUnhandledRejections } from '../doubles/ros-harness';
 import { exampleStageWith } from '../helpers/stage-fixtures';
-import { deploy, READER_USER, rosCalls, useStageWorld, world } from './stage-world';
+import { ACCOUNT, deploy, READER_USER, rosCalls, useStageWorld, world } from './stage-world';
 
 /** `deploy` end to end against the test doubles of test/deploy/stage-world.ts. */
 const rejections = trackUnhandledRejections();
@@ -97,6 +97,7 @@ describe('deploy, end to end against the test doubles', () => {
     expect(parsed.preflight.map((finding: { check: string }) => finding.check)).toEqual([
       'AWS credentials',
       'Alibaba Cloud credentials',
+      'CDK bootstrap (ap-northeast-2)',
       'Alibaba DNS zone test.com',
       'certificate for test.test.com',
     ]);
@@ -143,6 +144,18 @@ describe('a deploy stops before anything changes', () => {
     expect(lines.find((line) => line.startsWith('warn: ✗ Alibaba DNS zone test.com:'))).toContain(
       'accepts a TTL of at least 600 seconds, but dns.ttlSeconds is 60',
     );
+    nothingChanged();
+  });
+
+  test('an AWS region that was never CDK-bootstrapped, with the exact command to run', async () => {
+    const stage = exampleStageWith((site) => (site.bucket.region = 'eu-west-1'));
+    const { summary, lines } = await deploy(stage);
+    expect(summary).toMatchObject({ ok: false, failedStep: 'preflight', code: 'PREFLIGHT_FAILED' });
+    expect(lines).toContain(
+      `warn: ✗ CDK bootstrap (eu-west-1): aws://${ACCOUNT}/eu-west-1 is not CDK-bootstrapped: the SSM parameter /cdk-bootstrap/hnb659fds/version does not exist in eu-west-1. ` +
+        `Fix: run \`npx cdk bootstrap aws://${ACCOUNT}/eu-west-1\` once with credentials for account ${ACCOUNT} (it creates the CDKToolkit stack), then run the command again.`,
+    );
+    expect(world.ssm.calls.map((call) => call.region)).toEqual(['eu-west-1']);
     nothingChanged();
   });
 

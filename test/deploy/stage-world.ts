@@ -16,6 +16,7 @@ import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from '../doubles/ros-harness';
 import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
+import { SsmParameterTestDouble } from '../doubles/ssm-parameter-double';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { memoizedSynthesizeStage } from '../helpers/synth-memo';
 
@@ -37,6 +38,8 @@ export interface World {
   readonly iam: IamDouble;
   readonly sts: STSClient;
   readonly s3control: S3ControlClient;
+  /** Parameter Store, where the CDK bootstrap version lives: bootstrapped in ap-northeast-2 unless a test says not. */
+  readonly ssm: SsmParameterTestDouble;
   readonly cdkCalls: string[][];
   readerSecretArn: string;
   cdkExitCode: number;
@@ -54,6 +57,9 @@ export function useStageWorld(): void {
     const dns = new AlidnsApiTestDouble(server);
     const cas = new CasApiTestDouble(server);
     await server.start();
+    const ssm = new SsmParameterTestDouble();
+    await ssm.start();
+    ssm.put('ap-northeast-2', '/cdk-bootstrap/hnb659fds/version', '30');
     dns.addZone('test.com');
     cas.add({
       id: 12345678,
@@ -83,6 +89,7 @@ export function useStageWorld(): void {
       iam: new IamDouble(READER_USER),
       sts,
       s3control,
+      ssm,
       cdkCalls: [],
       // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
       readerSecretArn: secrets.addSecret(
@@ -95,6 +102,7 @@ export function useStageWorld(): void {
 
   afterEach(async () => {
     await world.server.close();
+    await world.ssm.close();
     fs.rmSync(world.dir, { recursive: true, force: true });
   });
 }
@@ -148,6 +156,7 @@ export function worldDependencies(
       s3control: world.s3control,
       iam: world.iam.client,
       secretsManager: () => world.secrets.client,
+      ssm: (region) => world.ssm.client(region),
       alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
       cdk: fakeCdk(),
       rosPolling: {

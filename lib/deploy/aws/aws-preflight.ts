@@ -1,4 +1,5 @@
 import { GetPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName, describeAwsError, isAccessDenied, isAwsError } from '../../aws/aws-errors';
 import { originAccessMode, type OriginAccessModeName, type PreflightNeeds } from '../../origin-access';
@@ -47,6 +48,9 @@ function credentialFailureLine(error: unknown, profile: string | undefined): str
     ? `check that profile "${profile}" is configured (\`aws configure list --profile ${profile}\`)`
     : 'set AWS_PROFILE to a configured profile (or pass --profile), or run `aws configure`';
 
+  if (isNetworkError(error)) {
+    return `network: could not reach AWS STS (${networkCode(error)}), so the credentials were not checked: check the network connection, DNS, a proxy (HTTPS_PROXY) or a firewall on the way to *.amazonaws.com, then run the command again.`;
+  }
   if (is('TokenProviderError') || /\bSSO\b/.test(message)) {
     return `AWS SSO session expired or missing: ${loginFix}.`;
   }
@@ -60,6 +64,33 @@ function credentialFailureLine(error: unknown, profile: string | undefined): str
     return `AWS rejected the credentials (${awsErrorName(error)}): the access key is unknown, deactivated or its secret is wrong; ${profileFix}.`;
   }
   return `Could not verify AWS credentials (${describeAwsError(error)}): ${profileFix}.`;
+}
+
+// Node's socket and DNS error codes, which the SDK's HTTP handler passes through as `code` when no answer came back.
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+function networkCode(error: unknown): string {
+  const { code, cause, message } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  for (const candidate of [code, cause?.code]) if (typeof candidate === 'string' && NETWORK_CODES.has(candidate)) return candidate;
+  // The SDK wraps a thrown value that is not an Error of its own realm ("AWS SDK error wrapper for Error: connect
+  // ECONNREFUSED ..."), keeping only the text; the socket code is still in it.
+  const quoted = typeof message === 'string' ? /\b(E[A-Z_]{4,})\b/.exec(message)?.[1] : undefined;
+  if (quoted && NETWORK_CODES.has(quoted)) return quoted;
+  return awsErrorName(error);
+}
+
+/** No answer from AWS at all: a DNS lookup, connection or timeout failure (the SDK's TimeoutError included). */
+export function isNetworkError(error: unknown): boolean {
+  return NETWORK_CODES.has(networkCode(error)) || isAwsError(error, 'TimeoutError');
 }
 
 /** The account-level S3 Block Public Access settings; absent flags count as off, as S3 treats them. */
@@ -200,4 +231,82 @@ function accountFix(accountId: string, settings: AccountBlockPublicAccessSetting
     `(console: S3 > Block Public Access settings for this account > Edit > clear the matching "bucket or access point policies" box${mustBeOff.length === 1 ? '' : 'es'}).`,
     'If an AWS Organizations S3 policy manages these settings, that command returns 403 and the change must be made in the organization policy.',
   ].join(' ');
+}
+
+/**
+ * The bootstrap qualifier CDK uses unless `@aws-cdk/core:bootstrapQualifier` says otherwise
+ * (aws-cdk-lib `DefaultStackSynthesizer.DEFAULT_QUALIFIER`; this project sets no other).
+ */
+export const DEFAULT_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+/**
+ * The bootstrap template version the stacks synthesized by aws-cdk-lib 2 need to deploy: each template carries a
+ * `CheckBootstrapVersion` rule that fails on versions 1-5 (aws-cdk-lib `MIN_BOOTSTRAP_STACK_VERSION`).
+ */
+export const MIN_BOOTSTRAP_VERSION = 6;
+
+export function bootstrapVersionParameter(qualifier = DEFAULT_BOOTSTRAP_QUALIFIER): string {
+  return `/cdk-bootstrap/${qualifier}/version`;
+}
+
+export interface CheckCdkBootstrapOptions {
+  /** An SSM client for `region`: the version parameter is regional, as the bootstrap stack is. */
+  readonly ssm: Pick<SSMClient, 'send'>;
+  readonly accountId: string;
+  readonly region: string;
+  readonly qualifier?: string;
+}
+
+/**
+ * `cdk deploy` needs the environment (account and region) to be bootstrapped: the CDKToolkit stack holds the asset
+ * bucket and the deploy roles, and records its template version in the SSM parameter
+ * `/cdk-bootstrap/<qualifier>/version` (CDK Developer Guide, "AWS CDK bootstrapping" and `cdk bootstrap`). Without
+ * it, cdk fails only after synth with "SSM parameter ... not found. Has the environment been bootstrapped?".
+ * Reading the parameter first turns that into a preflight line with the exact command to run.
+ */
+export async function checkCdkBootstrap(options: CheckCdkBootstrapOptions): Promise<PreflightVerdict> {
+  const { accountId, region } = options;
+  const parameter = bootstrapVersionParameter(options.qualifier);
+  const environment = `aws://${accountId}/${region}`;
+  const bootstrapCommand = `npx cdk bootstrap ${environment}`;
+  let value: string | undefined;
+  try {
+    const response = await options.ssm.send(new GetParameterCommand({ Name: parameter }));
+    value = response.Parameter?.Value;
+  } catch (error) {
+    if (isAwsError(error, 'ParameterNotFound')) {
+      return {
+        ok: false,
+        message: `${environment} is not CDK-bootstrapped: the SSM parameter ${parameter} does not exist in ${region}.`,
+        fix: `run \`${bootstrapCommand}\` once with credentials for account ${accountId} (it creates the CDKToolkit stack), then run the command again.`,
+      };
+    }
+    if (isNetworkError(error)) {
+      return {
+        ok: false,
+        message: `network: could not reach AWS Systems Manager in ${region} (${networkCode(error)}), so the CDK bootstrap was not checked.`,
+        fix: 'check the network connection, DNS, a proxy (HTTPS_PROXY) or a firewall on the way to *.amazonaws.com, then run the command again.',
+      };
+    }
+    if (isAccessDenied(error)) {
+      return {
+        ok: false,
+        message: `cannot read the CDK bootstrap version ${parameter} in ${region}: access denied.`,
+        fix: `grant the deploying identity ssm:GetParameter on arn:aws:ssm:${region}:${accountId}:parameter${parameter} (cdk deploy reads it too).`,
+      };
+    }
+    return {
+      ok: false,
+      message: `cannot read the CDK bootstrap version ${parameter} in ${region}: ${describeAwsError(error)}`,
+      fix: 'check the credentials and the network, then run the command again.',
+    };
+  }
+  const version = Number(value);
+  if (!Number.isInteger(version) || version < MIN_BOOTSTRAP_VERSION) {
+    return {
+      ok: false,
+      message: `${environment} is bootstrapped with version ${value ?? '(none)'}, older than the version ${MIN_BOOTSTRAP_VERSION} these stacks need.`,
+      fix: `run \`${bootstrapCommand}\` to update the CDKToolkit stack, then run the command again.`,
+    };
+  }
+  return { ok: true, message: `${environment} is bootstrapped (version ${version}).` };
 }

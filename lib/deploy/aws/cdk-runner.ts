@@ -142,6 +142,12 @@ export interface CreateCdkRunnerOptions {
   /** The environment the child starts from. @default process.env */
   readonly baseEnv?: NodeJS.ProcessEnv;
   readonly platform?: NodeJS.Platform;
+  /**
+   * Where the child's stdout goes when its output is inherited. `stderr` for `--ci`, whose stdout carries one JSON
+   * summary and nothing else: with CI set, the cdk CLI writes all its messages to stdout, not only the template.
+   * @default 'stdout'
+   */
+  readonly stdout?: CdkOutputStream;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -165,7 +171,7 @@ export function createCdkRunner(options: CreateCdkRunnerOptions): CdkRunner {
       const child = spawn(command, [...prefixArgs, ...args, ...profileArgs], {
         cwd: options.projectDir,
         env,
-        stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+        stdio: output !== 'inherit' ? ['ignore', 'pipe', 'pipe'] : options.stdout === 'stderr' ? ['inherit', 2, 'inherit'] : 'inherit',
       });
       return waitForExit(child, output, command);
     },

@@ -273,7 +273,13 @@ export async function checkCasCertificate(
     );
     body = res.body;
   } catch (error) {
-    if (error instanceof AlibabaApiError && (error.statusCode === 404 || /not ?found|not ?exist/i.test(error.apiCode))) body = undefined;
+    // Only an answer from CAS can say "not found". A failed DNS lookup (ENOTFOUND) is the network, not the certificate.
+    if (
+      error instanceof AlibabaApiError &&
+      !isNetworkFailure(error) &&
+      (error.statusCode === 404 || /not ?found|not ?exist/i.test(error.apiCode))
+    )
+      body = undefined;
     else return apiFailure(check, error, 'yundun-cert:GetUserCertificateDetail (CAS read access)');
   }
   if (!body?.id) {
@@ -339,7 +345,20 @@ export async function checkCasCertificate(
   };
 }
 
+/** No answer came back: a DNS lookup, connection or timeout failure on the way to the API endpoint. */
+function isNetworkFailure(error: AlibabaApiError): boolean {
+  return error.kind === 'network' || error.kind === 'timeout';
+}
+
 function apiFailure(check: string, failure: unknown, permission: string): PreflightCheckResult {
+  if (failure instanceof AlibabaApiError && isNetworkFailure(failure)) {
+    return {
+      ok: false,
+      check,
+      message: `network: could not reach the Alibaba Cloud ${failure.service} API (${failure.apiCode}${failure.attempts > 1 ? `, ${failure.attempts} attempts` : ''}), so nothing was checked`,
+      fix: 'Check the network connection, DNS, a proxy (HTTPS_PROXY) or a firewall on the way to *.aliyuncs.com, then run the command again.',
+    };
+  }
   const message =
     failure instanceof AlibabaApiError ? failure.message : `unexpected error: ${(failure as Error)?.message ?? String(failure)}`;
   const denied = failure instanceof AlibabaApiError && /Forbidden|NoPermission|AccessDenied/i.test(failure.apiCode);

@@ -1,4 +1,6 @@
-import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -201,5 +203,48 @@ describe('cdk deploy of a synthesized assembly', () => {
       '--parameters',
       's3alicdn-example-x-dns:CdnCname=x.w.kunlunsl.com',
     ]);
+  });
+});
+
+describe('--ci: stdout carries the JSON summary only', () => {
+  // A stand-in for the project's cdk CLI that behaves as the real one does with CI set: messages on stdout.
+  const fakeProject = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-runner-'));
+  const bin = path.join(fakeProject, 'node_modules', '.bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    path.join(bin, 'cdk'),
+    '#!/bin/sh\necho "✨  Synthesis time: 1s"\necho "OriginStack: deploying... [1/1]"\necho "warning on stderr" >&2\n',
+    { mode: 0o755 },
+  );
+  afterAll(() => fs.rmSync(fakeProject, { recursive: true, force: true }));
+
+  /** Runs the runner in a child process, as the CLI would, then prints a summary the way the --ci reporter does. */
+  function runAsCli(stdout: 'stdout' | 'stderr'): { stdout: string; stderr: string } {
+    const runner = path.join(__dirname, '../../../lib/deploy/aws/cdk-runner.ts');
+    const script = [
+      `const { createCdkRunner } = require(${JSON.stringify(runner)});`,
+      `createCdkRunner({ projectDir: ${JSON.stringify(fakeProject)}, stdout: ${JSON.stringify(stdout)} })`,
+      `  .run(['deploy', 'OriginStack'])`,
+      `  .then((result) => process.stdout.write(JSON.stringify({ ok: result.exitCode === 0 }, null, 2) + '\\n'));`,
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      encoding: 'utf8',
+      cwd: path.join(__dirname, '../../..'),
+    });
+    expect(child.status).toBe(0);
+    return { stdout: child.stdout, stderr: child.stderr };
+  }
+
+  it('sends the cdk child stdout to stderr, so stdout parses as exactly one JSON document', () => {
+    const { stdout, stderr } = runAsCli('stderr');
+    expect(JSON.parse(stdout)).toEqual({ ok: true });
+    expect(stderr).toContain('OriginStack: deploying... [1/1]');
+    expect(stderr).toContain('warning on stderr');
+  });
+
+  it('without --ci the child writes to stdout as before (and stdout is no longer one JSON document)', () => {
+    const { stdout } = runAsCli('stdout');
+    expect(stdout).toContain('OriginStack: deploying... [1/1]');
+    expect(() => JSON.parse(stdout)).toThrow();
   });
 });

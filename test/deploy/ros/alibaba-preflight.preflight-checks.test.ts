@@ -170,3 +170,38 @@ describe('checkCasCertificate', () => {
     expect(server.calls.filter((call) => call.params.CertId === '-1')).toEqual([]);
   });
 });
+
+describe('no route to Alibaba Cloud reads as the network, not as a missing certificate or zone', () => {
+  const unreachable = (endpoint: string) => ({
+    regionId: 'ap-southeast-1',
+    endpoint,
+    protocol: 'HTTP' as const,
+    readTimeoutMs: 500,
+    connectTimeoutMs: 500,
+    credential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
+  });
+
+  test('a CAS endpoint whose name does not resolve (ENOTFOUND) is a network failure', async () => {
+    const verdict = await checkCasCertificate({
+      client: createCasClient(unreachable('cas.no-route.invalid')),
+      certId: 12345678,
+      serviceDomain: 'test.test.com',
+      now: NOW,
+      ...fast,
+    });
+    expect(verdict).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^network: could not reach the Alibaba Cloud CAS API \((ENOTFOUND|EAI_AGAIN)/),
+    });
+    expect(verdict.message).not.toContain('was not found');
+    expect(verdict.fix).toContain('proxy');
+  });
+
+  test('an Alibaba DNS endpoint with nothing listening (ECONNREFUSED) is a network failure', async () => {
+    const verdict = await checkAlidnsZone({ client: createAlidnsClient(unreachable('127.0.0.1:1')), zoneName: 'test.com', ...fast });
+    expect(verdict).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^network: could not reach the Alibaba Cloud .+ API \(ECONNREFUSED/),
+    });
+  });
+});
