@@ -4,7 +4,7 @@ import type { StageConfig } from '../config/resolve-stage';
 import { errorMessage, isS3AlicdnError, S3AlicdnError, type ErrorCode } from '../errors';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
 import { CDN_STACK_OUTPUTS } from '../ros/stack-interface';
-import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDeployArgs, type CdkRunner, type RequireApproval } from './aws/cdk-runner';
 import { originOutputRecord, readOriginOutputs } from './aws/origin-outputs';
 import type { IamSender } from './aws/reader-key';
@@ -34,6 +34,7 @@ export interface DeployOptions {
   /** Skip every confirmation (CI, `--yes`). */
   readonly yes: boolean;
   readonly profile?: string;
+  /** @default the stage's own folders, `stageOutdirs(stage)` */
   readonly awsOutdir?: string;
   readonly rosOutdir?: string;
 }
@@ -107,8 +108,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
 
     step = 'synth';
     reporter.step('Synthesizing both apps');
-    const awsOutdir = options.awsOutdir ?? 'cdk.out';
-    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir: options.rosOutdir, awsContext });
+    const awsOutdir = options.awsOutdir ?? stageOutdirs(stage.stage).aws;
+    const rosOutdir = options.rosOutdir ?? stageOutdirs(stage.stage).ros;
+    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir, awsContext });
     reporter.info(`${synthResult.awsTemplates.length + synthResult.rosTemplates.length} templates written`);
 
     step = 'aws-origin';

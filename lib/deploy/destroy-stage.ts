@@ -1,6 +1,6 @@
 import type { StageConfig } from '../config/resolve-stage';
 import { exitCodeOf } from '../errors';
-import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
 import { acquireDeployLock } from './deploy-lock';
@@ -43,13 +43,14 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
       const { action } = await deps.ros.destroy({ stackName: site.stackNames.cdn });
       reporter.info(action === 'deleted' ? 'deleted' : 'not found; nothing to delete');
     }
-    deps.synth(stage, { projectDir: options.projectDir });
+    const outdirs = stageOutdirs(stage.stage);
+    deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros });
     const awsStacks = [
       ...stage.sites.filter((site) => site.dns.provider === 'route53').map((site) => site.stackNames.route53),
       ...stage.sites.map((site) => site.stackNames.origin),
     ];
     reporter.step(`Deleting AWS stacks: ${awsStacks.join(', ')}`);
-    const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: 'cdk.out' }), { profile: options.profile });
+    const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: outdirs.aws }), { profile: options.profile });
     if (result.exitCode !== 0) {
       reporter.warn(
         `cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`,

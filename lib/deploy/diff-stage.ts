@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
+import { stageOutdirs } from '../synth/synthesize-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
@@ -26,14 +27,15 @@ export async function diffStage(
   // The same functions the deploy uses, read-only: what is previewed is what a deploy would pass.
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
   const awsContext = await pinnedSecretVersions(stage, secretAccess);
-  const synth = deps.synth(stage, { projectDir: options.projectDir, awsContext });
+  const outdirs = stageOutdirs(stage.stage);
+  const synth = deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros, awsContext });
 
   reporter.step('AWS stacks (cdk diff)');
   const awsStacks = stage.sites.flatMap((site) => [
     site.stackNames.origin,
     ...(site.dns.provider === 'route53' ? [site.stackNames.route53] : []),
   ]);
-  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: 'cdk.out', failOnChange: options.fail }), {
+  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: outdirs.aws, failOnChange: options.fail }), {
     profile: options.profile,
   });
   let changed = aws.exitCode !== 0;

@@ -9,6 +9,19 @@ import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 export const DEFAULT_AWS_OUTDIR = 'cdk.out';
 export const DEFAULT_ROS_OUTDIR = 'ros.out';
 
+/**
+ * The output folders of the deploy path (deploy, diff, destroy, rotate): one pair per stage, relative to the project.
+ * Synth replaces its folders wholesale and `cdk deploy --app <folder>` reads its assembly from there (and writes the
+ * outputs file beside it) while the ROS templates are read later, so two stages sharing cdk.out and ros.out would
+ * pull the folders out from under each other. `npm run synth` keeps cdk.out and ros.out.
+ */
+export function stageOutdirs(stage: string): { readonly aws: string; readonly ros: string } {
+  const base = path.join(STAGE_OUTPUT_ROOT, stage);
+  return { aws: path.join(base, DEFAULT_AWS_OUTDIR), ros: path.join(base, DEFAULT_ROS_OUTDIR) };
+}
+
+export const STAGE_OUTPUT_ROOT = 'deploy.out';
+
 export interface SynthOptions {
   readonly projectDir?: string;
   readonly awsOutdir?: string;
