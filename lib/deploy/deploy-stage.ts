@@ -9,7 +9,7 @@ import { cdkDeployArgs, type CdkRunner, type RequireApproval } from './aws/cdk-r
 import { originOutputRecord, readOriginOutputs } from './aws/origin-outputs';
 import type { IamSender } from './aws/reader-key';
 import type { SecretsManagerSender } from './aws/secrets';
-import { acquireDeployLock } from './deploy-lock';
+import { acquireDeployLock, type DeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
@@ -37,9 +37,12 @@ export interface DeployOptions {
   /** @default the stage's own folders, `stageOutdirs(stage)` */
   readonly awsOutdir?: string;
   readonly rosOutdir?: string;
+  /** The stage lock, when the caller (rotate) already holds it for the whole sequence. */
+  readonly heldLock?: DeployLock;
 }
 
-export type DeployStep = 'preflight' | 'secrets' | 'synth' | 'aws-origin' | 'origin-outputs' | 'ros-cdn' | 'route53' | 'outputs-file';
+export type DeployStep =
+  'lock' | 'preflight' | 'secrets' | 'synth' | 'aws-origin' | 'origin-outputs' | 'ros-cdn' | 'route53' | 'outputs-file';
 
 export interface SiteDeploySummary {
   readonly site: string;
@@ -86,11 +89,14 @@ const RESUME =
  */
 export async function deployStage(stage: StageConfig, deps: DeployDependencies, options: DeployOptions): Promise<DeploySummary> {
   const { reporter } = deps;
-  const lock = acquireDeployLock(stage.stage, 'deploy', options.projectDir);
   const sites: SiteDeploySummary[] = [];
   let findings: readonly PreflightFinding[] = [];
-  let step: DeployStep = 'preflight';
+  let step: DeployStep = 'lock';
+  let lock: DeployLock | undefined;
   try {
+    // Inside the try: a stage locked by another run still ends in the summary (JSON with --ci).
+    lock = options.heldLock ? undefined : acquireDeployLock(stage.stage, 'deploy', options.projectDir);
+    step = 'preflight';
     reporter.step(`Preflight checks for stage "${stage.stage}" (${stage.sites.length} site${stage.sites.length === 1 ? '' : 's'})`);
     const preflight = await runPreflight(stage, deps.preflight, reporter);
     findings = preflight.findings;
@@ -238,7 +244,7 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
     return summary;
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 
@@ -260,6 +266,8 @@ async function runCdkDeploy(
 
 function stepHint(step: DeployStep): string {
   switch (step) {
+    case 'lock':
+      return 'Nothing was done.';
     case 'secrets':
       return `No stack was changed yet. ${RESUME}`;
     case 'synth':

@@ -3,7 +3,7 @@ import { exitCodeOf } from '../errors';
 import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
-import { acquireDeployLock } from './deploy-lock';
+import { acquireStageLockOrReport } from './deploy-lock';
 import type { Reporter } from './reporter';
 import type { RosStackDeployment } from './ros/ros-deployment';
 
@@ -30,14 +30,16 @@ export interface DestroyOptions {
  */
 export async function destroyStage(stage: StageConfig, deps: DestroyDependencies, options: DestroyOptions): Promise<number> {
   const { reporter } = deps;
-  const what = stage.sites.map((site) => site.domain).join(', ');
-  const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
-  if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
-    reporter.info('Nothing destroyed.');
-    return exitCodeOf('NOT_CONFIRMED');
-  }
-  const lock = acquireDeployLock(stage.stage, 'destroy', options.projectDir);
+  // Before the question: a "yes" to a destroy that then cannot start (or races a deploy) helps nobody.
+  const lock = acquireStageLockOrReport(stage.stage, 'destroy', options.projectDir, reporter);
+  if (typeof lock === 'number') return lock;
   try {
+    const what = stage.sites.map((site) => site.domain).join(', ');
+    const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
+    if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
+      reporter.info('Nothing destroyed.');
+      return exitCodeOf('NOT_CONFIRMED');
+    }
     for (const site of stage.sites) {
       reporter.step(`Deleting Alibaba ROS stack ${site.stackNames.cdn}`);
       const { action } = await deps.ros.destroy({ stackName: site.stackNames.cdn });

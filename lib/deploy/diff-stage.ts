@@ -4,6 +4,7 @@ import type { StageConfig } from '../config/resolve-stage';
 import { stageOutdirs } from '../synth/synthesize-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
+import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 
@@ -19,6 +20,22 @@ export interface DiffOptions {
  * assembly. ROS: a change set that is created, read and deleted, never executed.
  */
 export async function diffStage(
+  stage: StageConfig,
+  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  options: DiffOptions,
+): Promise<number> {
+  const { reporter } = deps;
+  // Diff synthesizes into the stage's folders and reads what deploy writes: never while a deploy of the stage runs.
+  const lock = acquireStageLockOrReport(stage.stage, 'diff', options.projectDir, reporter);
+  if (typeof lock === 'number') return lock;
+  try {
+    return await diffUnderLock(stage, deps, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function diffUnderLock(
   stage: StageConfig,
   deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
   options: DiffOptions,
