@@ -1,5 +1,5 @@
 import type { StageConfig } from '../config/resolve-stage';
-import { exitCodeOf } from '../errors';
+import { exitCodeOf, S3AlicdnError } from '../errors';
 import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
@@ -60,17 +60,30 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
       return exitCodeOf('DEPLOY_FAILED');
     }
     for (const site of stage.sites) {
-      if (options.deleteData) {
-        reporter.step(`Emptying and deleting bucket ${site.bucket.name}`);
-        const removed = await emptyAndDeleteBucket(deps.s3(site.bucket.region), site.bucket.name);
-        reporter.info(removed.existed ? `deleted ${removed.deletedVersions} object versions and the bucket` : 'bucket already gone');
-      } else {
-        reporter.info(`Kept bucket ${site.bucket.name} and its data (delete it with --delete-data, or by hand).`);
-      }
+      await retireOriginBucket(deps, { name: site.bucket.name, region: site.bucket.region }, options.deleteData);
     }
     reporter.info('Also kept: the server-access-log buckets (they are the audit trail) and any secret the deploy command created.');
     return 0;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * After its stacks are gone: the origin bucket (retained by its removal policy) is emptied and deleted with
+ * --delete-data, else kept and said so. Shared by `destroy` and `deploy --prune`.
+ */
+export async function retireOriginBucket(
+  deps: Pick<DestroyDependencies, 'reporter'> & { readonly s3?: DestroyDependencies['s3'] },
+  bucket: { readonly name: string; readonly region: string },
+  deleteData: boolean,
+): Promise<void> {
+  if (deleteData) {
+    if (!deps.s3) throw new S3AlicdnError('USAGE', `--delete-data needs S3 access; bucket ${bucket.name} was kept.`);
+    deps.reporter.step(`Emptying and deleting bucket ${bucket.name}`);
+    const removed = await emptyAndDeleteBucket(deps.s3(bucket.region), bucket.name);
+    deps.reporter.info(removed.existed ? `deleted ${removed.deletedVersions} object versions and the bucket` : 'bucket already gone');
+  } else {
+    deps.reporter.info(`Kept bucket ${bucket.name} and its data (delete it with --delete-data, or by hand).`);
   }
 }

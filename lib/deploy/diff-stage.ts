@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
 import { stageOutdirs } from '../synth/synthesize-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
-import type { DeployDependencies } from './deploy-stage';
+import { reportUnownedStacks, type DeployDependencies, type OwnershipOptions } from './deploy-stage';
 import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 
-export interface DiffOptions {
+export interface DiffOptions extends OwnershipOptions {
   readonly projectDir: string;
   readonly profile?: string;
   /** Exit 1 when anything would change (for CI gates). */
@@ -21,7 +21,7 @@ export interface DiffOptions {
  */
 export async function diffStage(
   stage: StageConfig,
-  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter' | 'inventory'>,
   options: DiffOptions,
 ): Promise<number> {
   const { reporter } = deps;
@@ -37,7 +37,7 @@ export async function diffStage(
 
 async function diffUnderLock(
   stage: StageConfig,
-  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  deps: Pick<DeployDependencies, 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter' | 'inventory'>,
   options: DiffOptions,
 ): Promise<number> {
   const { reporter } = deps;
@@ -72,5 +72,7 @@ async function diffUnderLock(
     if (preview.destructive) reporter.warn('this change replaces or removes resources (see above)');
     changed ||= preview.hasChanges;
   }
+  // Not a change a deploy would make (it keeps them running), so not counted for --fail: reported, like deploy does.
+  if (deps.inventory) await reportUnownedStacks(stage, deps.inventory, reporter, options);
   return options.fail && changed ? 1 : 0;
 }
