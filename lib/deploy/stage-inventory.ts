@@ -5,10 +5,15 @@ import {
   ListStacksCommand,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isAwsError } from '../aws/aws-errors';
+import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
+import { CONFIG_DIR } from '../config/load-stage';
 import { PROJECT_PREFIX } from '../config/naming';
 import type { StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
+import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 
 /**
  * The stage's stacks in both clouds that no configured site owns any more: a site removed from config/<stage>.json
@@ -191,4 +196,31 @@ export async function deleteCloudFormationStack(
     'DEPLOY_FAILED',
     `${stackName} is still being deleted after ${Math.round(maxWaitMs / 60_000)} minutes; re-run to wait again.`,
   );
+}
+
+/**
+ * Who owns what, for a command run on `stage` (possibly a --site selection of `fullStage`): every site of the stage
+ * file owns its stacks; the other stage files of the project claim theirs; the regions of sites deployed before
+ * (the outputs file remembers a removed site's bucket region) are searched too.
+ */
+export function ownershipFor(
+  fullStage: StageConfig,
+  projectDir: string,
+): { configuredSiteIds: string[]; otherStages: string[]; extraRegions: string[] } {
+  let otherStages: string[] = [];
+  try {
+    otherStages = fs
+      .readdirSync(path.join(projectDir, CONFIG_DIR))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter((name) => name !== fullStage.stage);
+  } catch {
+    // No config folder: no other stages to tell apart.
+  }
+  const deployed = readDeployOutputsIfPresent(outputsFilePath(fullStage.stage, projectDir), fullStage.stage);
+  const extraRegions = Object.values(deployed.sites).flatMap((site) => {
+    const region = site.aws.outputs[ORIGIN_STACK_OUTPUTS.bucketRegion];
+    return region ? [region] : [];
+  });
+  return { configuredSiteIds: fullStage.sites.map((site) => site.id), otherStages, extraRegions };
 }
