@@ -195,13 +195,15 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { target: RotationTarget; graceHours: string }) =>
-      withStage(flags, environment, async (stage) => {
+      withStage(flags, environment, async (stage, fullStage) => {
         const hours = Number(flags.graceHours);
         if (!Number.isFinite(hours) || hours < 0) {
           throw new S3AlicdnError('USAGE', `--grace-hours: "${flags.graceHours}" is not allowed; give a number of hours, 0 or more`);
         }
         const { rotateStage } = await import('../deploy/rotate-stage');
+        const { ownershipFor } = await import('../deploy/stage-inventory');
         return rotateStage(stage, await dependencies(stage, flags), {
+          ...ownershipFor(fullStage, projectDir),
           projectDir,
           yes: Boolean(flags.yes),
           profile: flags.profile,

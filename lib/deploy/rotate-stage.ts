@@ -28,7 +28,9 @@ export async function rotateStage(stage: StageConfig, deps: DeployDependencies, 
   const lock = acquireStageLockOrReport(stage.stage, 'rotate', options.projectDir, deps.reporter);
   if (typeof lock === 'number') return lock;
   try {
-    return await rotateUnderLock(stage, deps, { ...options, heldLock: lock });
+    // The deploys in between cover the rotating sites only; the other sites of the stage still own their stacks.
+    const configuredSiteIds = options.configuredSiteIds ?? stage.sites.map((site) => site.id);
+    return await rotateUnderLock(stage, deps, { ...options, heldLock: lock, configuredSiteIds, prune: false });
   } finally {
     lock.release();
   }
