@@ -35,12 +35,12 @@ export interface StageCommandEnvironment {
 async function withStage(
   flags: CommonFlags,
   environment: StageCommandEnvironment,
-  run: (stage: StageConfig) => Promise<number>,
+  run: (stage: StageConfig, fullStage: StageConfig) => Promise<number>,
 ): Promise<void> {
   try {
     if (flags.profile) process.env.AWS_PROFILE = flags.profile;
-    const stage = selectSites(loadStage(flags.stage, environment.projectDir), flags.site);
-    process.exitCode = await run(stage);
+    const fullStage = loadStage(flags.stage, environment.projectDir);
+    process.exitCode = await run(selectSites(fullStage, flags.site), fullStage);
   } catch (error) {
     process.exitCode = reportCommandFailure(error, environment.printError);
   }
@@ -81,15 +81,23 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .option('-y, --yes', 'approve every change without asking (CI)')
     .option('--ci', 'non-interactive: progress on stderr, a JSON summary on stdout')
     .option('--recreate-failed-stack', 'delete and re-create a ROS stack whose first create failed')
+    .option('--prune', 'also remove the stacks of sites no longer in the configuration (ROS first, then AWS; buckets kept)')
+    .option('--delete-data', 'with --prune: also empty and delete those sites’ origin buckets (irreversible)')
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: CommonFlags & { recreateFailedStack?: boolean }) =>
-      withStage(flags, environment, async (stage) => {
+    .action((flags: CommonFlags & { recreateFailedStack?: boolean; prune?: boolean; deleteData?: boolean }) =>
+      withStage(flags, environment, async (stage, fullStage) => {
+        if (flags.deleteData && !flags.prune)
+          throw new S3AlicdnError('USAGE', '--delete-data: only with --prune (deploy deletes no data otherwise)');
         const { deployStage } = await import('../deploy/deploy-stage');
+        const { ownershipFor } = await import('../deploy/stage-inventory');
         const summary = await deployStage(stage, await dependencies(stage, flags), {
           projectDir,
           yes: Boolean(flags.yes),
           profile: flags.profile,
+          prune: Boolean(flags.prune),
+          deleteData: Boolean(flags.deleteData),
+          ...ownershipFor(fullStage, projectDir),
         });
         return summary.ok ? 0 : exitCodeOf(summary.code ?? 'DEPLOY_FAILED');
       }),
@@ -104,9 +112,15 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { fail?: boolean }) =>
-      withStage(flags, environment, async (stage) => {
+      withStage(flags, environment, async (stage, fullStage) => {
         const { diffStage } = await import('../deploy/diff-stage');
-        return diffStage(stage, await dependencies(stage, flags), { projectDir, profile: flags.profile, fail: flags.fail });
+        const { ownershipFor } = await import('../deploy/stage-inventory');
+        return diffStage(stage, await dependencies(stage, flags), {
+          projectDir,
+          profile: flags.profile,
+          fail: flags.fail,
+          ...ownershipFor(fullStage, projectDir),
+        });
       }),
     );
 
@@ -214,13 +228,15 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .addOption(profileOption())
     .addOption(regionOption())
     .action((flags: CommonFlags & { target: RotationTarget; graceHours: string }) =>
-      withStage(flags, environment, async (stage) => {
+      withStage(flags, environment, async (stage, fullStage) => {
         const hours = Number(flags.graceHours);
         if (!Number.isFinite(hours) || hours < 0) {
           throw new S3AlicdnError('USAGE', `--grace-hours: "${flags.graceHours}" is not allowed; give a number of hours, 0 or more`);
         }
         const { rotateStage } = await import('../deploy/rotate-stage');
+        const { ownershipFor } = await import('../deploy/stage-inventory');
         return rotateStage(stage, await dependencies(stage, flags), {
+          ...ownershipFor(fullStage, projectDir),
           projectDir,
           yes: Boolean(flags.yes),
           profile: flags.profile,

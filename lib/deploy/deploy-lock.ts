@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { S3AlicdnError } from '../errors';
+import { exitCodeOf, S3AlicdnError } from '../errors';
+import type { Reporter } from './reporter';
 
 /**
  * One deploy per stage at a time on this machine. The lock is a file created with O_EXCL (atomic), holding who took
@@ -65,6 +66,29 @@ export function acquireDeployLock(stage: string, command: string, projectDir = p
     }
   }
   throw new DeployLockedError(file, readHolder(file) ?? holder);
+}
+
+/**
+ * The lock for a stage command that reports its own summary (diff, destroy, rotate): the lock, or, when another run
+ * holds it, the summary of a command that did not start (JSON with --ci) and its exit status. Taken before the command
+ * asks or changes anything.
+ */
+export function acquireStageLockOrReport(
+  stage: string,
+  command: string,
+  projectDir: string,
+  reporter: Pick<Reporter, 'summary'>,
+): DeployLock | number {
+  try {
+    return acquireDeployLock(stage, command, projectDir);
+  } catch (error) {
+    if (!(error instanceof DeployLockedError)) throw error;
+    reporter.summary(
+      { stage, command, ok: false, code: error.code, error: error.message },
+      `✗ ${command} of stage "${stage}" did not start: ${error.message}`,
+    );
+    return exitCodeOf(error.code);
+  }
 }
 
 function readHolder(file: string): LockHolder | undefined {

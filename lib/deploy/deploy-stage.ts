@@ -4,14 +4,24 @@ import type { StageConfig } from '../config/resolve-stage';
 import { errorMessage, isS3AlicdnError, S3AlicdnError, type ErrorCode } from '../errors';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
 import { CDN_STACK_OUTPUTS } from '../ros/stack-interface';
-import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDeployArgs, type CdkRunner, type RequireApproval } from './aws/cdk-runner';
 import { originOutputRecord, readOriginOutputs } from './aws/origin-outputs';
 import type { IamSender } from './aws/reader-key';
 import type { SecretsManagerSender } from './aws/secrets';
-import { acquireDeployLock } from './deploy-lock';
+import { acquireDeployLock, type DeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import type { S3BucketSender } from './aws/empty-bucket';
+import { retireOriginBucket } from './destroy-stage';
+import {
+  deleteCloudFormationStack,
+  describeUnowned,
+  findUnownedStacks,
+  originBucketOf,
+  type StackInventorySources,
+  type UnownedStack,
+} from './stage-inventory';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
@@ -27,18 +37,49 @@ export interface DeployDependencies {
   /** Asks a yes/no question; only called when `yes` is false. */
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
+  /** Where the stage's stacks are listed, to find those no configured site owns. Absent: not looked for. */
+  readonly inventory?: StackInventorySources;
+  /** S3 clients, for `--prune --delete-data`. */
+  readonly s3?: (region: string) => S3BucketSender;
 }
 
-export interface DeployOptions {
+/** Which stacks the stage owns, for the inventory: the whole stage file, not a --site selection. */
+export interface OwnershipOptions {
+  /** @default the ids of the sites deployed */
+  readonly configuredSiteIds?: readonly string[];
+  readonly otherStages?: readonly string[];
+  /** AWS regions to look in besides the configured sites' (a removed site's region, from the outputs file). */
+  readonly extraRegions?: readonly string[];
+}
+
+export interface DeployOptions extends OwnershipOptions {
   readonly projectDir: string;
   /** Skip every confirmation (CI, `--yes`). */
   readonly yes: boolean;
   readonly profile?: string;
+  /** @default the stage's own folders, `stageOutdirs(stage)` */
   readonly awsOutdir?: string;
   readonly rosOutdir?: string;
+  /** The stage lock, when the caller (rotate) already holds it for the whole sequence. */
+  readonly heldLock?: DeployLock;
+  /** Remove the stacks no configured site owns (ROS first, then AWS), after the configured sites are deployed. */
+  readonly prune?: boolean;
+  /** With prune: also empty and delete those sites' origin buckets. */
+  readonly deleteData?: boolean;
 }
 
-export type DeployStep = 'preflight' | 'secrets' | 'synth' | 'aws-origin' | 'origin-outputs' | 'ros-cdn' | 'route53' | 'outputs-file';
+export type DeployStep =
+  | 'lock'
+  | 'preflight'
+  | 'inventory'
+  | 'secrets'
+  | 'synth'
+  | 'aws-origin'
+  | 'origin-outputs'
+  | 'ros-cdn'
+  | 'route53'
+  | 'outputs-file'
+  | 'prune';
 
 export interface SiteDeploySummary {
   readonly site: string;
@@ -62,6 +103,10 @@ export interface DeploySummary {
   readonly preflight: readonly PreflightFinding[];
   readonly sites: readonly SiteDeploySummary[];
   readonly outputsFile?: string;
+  /** Stacks no configured site owns: kept running and reported, unless pruned. */
+  readonly unownedStacks?: readonly UnownedStack[];
+  /** With --prune: the stacks removed. */
+  readonly pruned?: readonly string[];
 }
 
 /** A step failed; the message says what state the deploy left and how to go on. */
@@ -85,11 +130,16 @@ const RESUME =
  */
 export async function deployStage(stage: StageConfig, deps: DeployDependencies, options: DeployOptions): Promise<DeploySummary> {
   const { reporter } = deps;
-  const lock = acquireDeployLock(stage.stage, 'deploy', options.projectDir);
   const sites: SiteDeploySummary[] = [];
   let findings: readonly PreflightFinding[] = [];
-  let step: DeployStep = 'preflight';
+  let unownedStacks: readonly UnownedStack[] | undefined;
+  const pruned: string[] = [];
+  let step: DeployStep = 'lock';
+  let lock: DeployLock | undefined;
   try {
+    // Inside the try: a stage locked by another run still ends in the summary (JSON with --ci).
+    lock = options.heldLock ? undefined : acquireDeployLock(stage.stage, 'deploy', options.projectDir);
+    step = 'preflight';
     reporter.step(`Preflight checks for stage "${stage.stage}" (${stage.sites.length} site${stage.sites.length === 1 ? '' : 's'})`);
     const preflight = await runPreflight(stage, deps.preflight, reporter);
     findings = preflight.findings;
@@ -101,14 +151,20 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       );
     }
 
+    step = 'inventory';
+    const unowned = deps.inventory ? await reportUnownedStacks(stage, deps.inventory, reporter, options) : [];
+    unownedStacks = unowned;
+    if (options.prune && !deps.inventory) throw new DeployStepError('inventory', '--prune needs the stack inventory; nothing was pruned.');
+
     step = 'secrets';
     const secretAccess: OriginSecretAccess = { purpose: 'deploy', secretsManager: deps.secretsManager, iam: deps.iam, reporter };
     const awsContext = await pinnedSecretVersions(stage, secretAccess);
 
     step = 'synth';
     reporter.step('Synthesizing both apps');
-    const awsOutdir = options.awsOutdir ?? 'cdk.out';
-    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir: options.rosOutdir, awsContext });
+    const awsOutdir = options.awsOutdir ?? stageOutdirs(stage.stage).aws;
+    const rosOutdir = options.rosOutdir ?? stageOutdirs(stage.stage).ros;
+    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir, awsContext });
     reporter.info(`${synthResult.awsTemplates.length + synthResult.rosTemplates.length} templates written`);
 
     step = 'aws-origin';
@@ -211,8 +267,21 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       });
     }
 
+    if (options.prune && unownedStacks && unownedStacks.length > 0) {
+      step = 'prune';
+      await pruneUnownedStacks(deps, unownedStacks, Boolean(options.deleteData), pruned);
+    }
+
     const outputsFile = outputsFilePath(stage.stage, options.projectDir);
-    const summary: DeploySummary = { stage: stage.stage, ok: true, preflight: findings, sites, outputsFile };
+    const summary: DeploySummary = {
+      stage: stage.stage,
+      ok: true,
+      preflight: findings,
+      sites,
+      outputsFile,
+      ...(unownedStacks ? { unownedStacks } : {}),
+      ...(options.prune ? { pruned } : {}),
+    };
     reporter.summary(summary, renderSuccess(summary, options.projectDir));
     return summary;
   } catch (error) {
@@ -232,11 +301,58 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       error: stepError.message,
       preflight: findings,
       sites,
+      ...(unownedStacks ? { unownedStacks } : {}),
+      ...(options.prune ? { pruned } : {}),
     };
     reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
     return summary;
   } finally {
-    lock.release();
+    lock?.release();
+  }
+}
+
+/** Finds and reports (as warnings) the stage's stacks that no configured site owns. Shared by deploy and diff. */
+export async function reportUnownedStacks(
+  stage: StageConfig,
+  inventory: StackInventorySources,
+  reporter: Reporter,
+  options: OwnershipOptions,
+): Promise<UnownedStack[]> {
+  reporter.step('Looking for stacks of this stage that no configured site owns');
+  const unowned = await findUnownedStacks(stage, inventory, {
+    configuredSiteIds: options.configuredSiteIds ?? stage.sites.map((site) => site.id),
+    otherStages: options.otherStages,
+    extraRegions: options.extraRegions,
+  });
+  if (unowned.length === 0) reporter.info('none');
+  for (const stack of unowned) reporter.warn(describeUnowned(stack));
+  if (unowned.length > 0) {
+    reporter.info('They keep running (a CDN domain keeps serving) until removed: `deploy --prune` (data kept unless --delete-data).');
+  }
+  return unowned;
+}
+
+/**
+ * `--prune`: the unowned stacks, ROS first (no CDN keeps fetching from an origin that goes away), then AWS (the
+ * Route 53 stack before the origin stack). Buckets are retained by their stacks, and deleted only with --delete-data,
+ * as `destroy` does. Each step is safe to re-run: a stack already gone is skipped.
+ */
+async function pruneUnownedStacks(deps: DeployDependencies, unowned: readonly UnownedStack[], deleteData: boolean, pruned: string[]) {
+  const { reporter, inventory } = deps;
+  for (const stack of unowned.filter((candidate) => candidate.cloud === 'ros')) {
+    reporter.step(`Pruning Alibaba ROS stack ${stack.stackName}`);
+    const { action } = await deps.ros.destroy({ stackName: stack.stackName });
+    reporter.info(action === 'deleted' ? 'deleted' : 'not found; nothing to delete');
+    pruned.push(stack.stackName);
+  }
+  const aws = unowned.filter((candidate) => candidate.cloud === 'aws');
+  for (const stack of [...aws.filter((candidate) => candidate.kind === 'dns'), ...aws.filter((candidate) => candidate.kind === 'origin')]) {
+    const cloudFormation = inventory!.cloudFormation(stack.region);
+    const bucket = stack.kind === 'origin' ? await originBucketOf(cloudFormation, stack.stackName) : undefined;
+    reporter.step(`Pruning AWS stack ${stack.stackName} (${stack.region})`);
+    reporter.info(await deleteCloudFormationStack(cloudFormation, stack.stackName));
+    pruned.push(stack.stackName);
+    if (bucket) await retireOriginBucket({ s3: deps.s3, reporter }, { name: bucket, region: stack.region }, deleteData);
   }
 }
 
@@ -258,6 +374,8 @@ async function runCdkDeploy(
 
 function stepHint(step: DeployStep): string {
   switch (step) {
+    case 'lock':
+      return 'Nothing was done.';
     case 'secrets':
       return `No stack was changed yet. ${RESUME}`;
     case 'synth':

@@ -1,9 +1,9 @@
 import type { StageConfig } from '../config/resolve-stage';
-import { exitCodeOf } from '../errors';
-import type { SynthOptions, SynthResult } from '../synth/synthesize-stage';
+import { exitCodeOf, S3AlicdnError } from '../errors';
+import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
-import { acquireDeployLock } from './deploy-lock';
+import { acquireStageLockOrReport } from './deploy-lock';
 import { runPreflight, type PreflightChecks } from './preflight';
 import type { Reporter } from './reporter';
 import type { RosStackDeployment } from './ros/ros-deployment';
@@ -32,33 +32,36 @@ export interface DestroyOptions {
  */
 export async function destroyStage(stage: StageConfig, deps: DestroyDependencies, options: DestroyOptions): Promise<number> {
   const { reporter } = deps;
-  const what = stage.sites.map((site) => site.domain).join(', ');
-  const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
-  // Before the question: a user should not confirm a destroy that cannot run, or that would run in another account.
-  reporter.step(`Preflight checks for stage "${stage.stage}" (credentials)`);
-  const preflight = await runPreflight(stage, deps.preflight, reporter, 'credentials');
-  if (!preflight.ok) {
-    reporter.warn('Preflight failed; nothing was destroyed. Fix the lines marked ✗ above and run the destroy again.');
-    return exitCodeOf('PREFLIGHT_FAILED');
-  }
-  if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
-    reporter.info('Nothing destroyed.');
-    return exitCodeOf('NOT_CONFIRMED');
-  }
-  const lock = acquireDeployLock(stage.stage, 'destroy', options.projectDir);
+  // Before the question: a "yes" to a destroy that then cannot start (or races a deploy) helps nobody.
+  const lock = acquireStageLockOrReport(stage.stage, 'destroy', options.projectDir, reporter);
+  if (typeof lock === 'number') return lock;
   try {
+    const what = stage.sites.map((site) => site.domain).join(', ');
+    const data = options.deleteData ? ' AND DELETE EVERY OBJECT in the origin buckets' : ' (origin buckets and their data are kept)';
+    // Before the question: a user should not confirm a destroy that cannot run, or that would run in another account.
+    reporter.step(`Preflight checks for stage "${stage.stage}" (credentials)`);
+    const preflight = await runPreflight(stage, deps.preflight, reporter, 'credentials');
+    if (!preflight.ok) {
+      reporter.warn('Preflight failed; nothing was destroyed. Fix the lines marked ✗ above and run the destroy again.');
+      return exitCodeOf('PREFLIGHT_FAILED');
+    }
+    if (!options.yes && !(await deps.confirm(`Destroy stage "${stage.stage}" (${what})${data}?`))) {
+      reporter.info('Nothing destroyed.');
+      return exitCodeOf('NOT_CONFIRMED');
+    }
     for (const site of stage.sites) {
       reporter.step(`Deleting Alibaba ROS stack ${site.stackNames.cdn}`);
       const { action } = await deps.ros.destroy({ stackName: site.stackNames.cdn });
       reporter.info(action === 'deleted' ? 'deleted' : 'not found; nothing to delete');
     }
-    deps.synth(stage, { projectDir: options.projectDir });
+    const outdirs = stageOutdirs(stage.stage);
+    deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros });
     const awsStacks = [
       ...stage.sites.filter((site) => site.dns.provider === 'route53').map((site) => site.stackNames.route53),
       ...stage.sites.map((site) => site.stackNames.origin),
     ];
     reporter.step(`Deleting AWS stacks: ${awsStacks.join(', ')}`);
-    const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: 'cdk.out' }), { profile: options.profile });
+    const result = await deps.cdk.run(cdkDestroyArgs({ stacks: awsStacks, app: outdirs.aws }), { profile: options.profile });
     if (result.exitCode !== 0) {
       reporter.warn(
         `cdk destroy exited with code ${result.exitCode}. The ROS stacks are deleted; re-run the destroy to finish the AWS side.`,
@@ -66,17 +69,30 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
       return exitCodeOf('DEPLOY_FAILED');
     }
     for (const site of stage.sites) {
-      if (options.deleteData) {
-        reporter.step(`Emptying and deleting bucket ${site.bucket.name}`);
-        const removed = await emptyAndDeleteBucket(deps.s3(site.bucket.region), site.bucket.name);
-        reporter.info(removed.existed ? `deleted ${removed.deletedVersions} object versions and the bucket` : 'bucket already gone');
-      } else {
-        reporter.info(`Kept bucket ${site.bucket.name} and its data (delete it with --delete-data, or by hand).`);
-      }
+      await retireOriginBucket(deps, { name: site.bucket.name, region: site.bucket.region }, options.deleteData);
     }
     reporter.info('Also kept: the server-access-log buckets (they are the audit trail) and any secret the deploy command created.');
     return 0;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * After its stacks are gone: the origin bucket (retained by its removal policy) is emptied and deleted with
+ * --delete-data, else kept and said so. Shared by `destroy` and `deploy --prune`.
+ */
+export async function retireOriginBucket(
+  deps: Pick<DestroyDependencies, 'reporter'> & { readonly s3?: DestroyDependencies['s3'] },
+  bucket: { readonly name: string; readonly region: string },
+  deleteData: boolean,
+): Promise<void> {
+  if (deleteData) {
+    if (!deps.s3) throw new S3AlicdnError('USAGE', `--delete-data needs S3 access; bucket ${bucket.name} was kept.`);
+    deps.reporter.step(`Emptying and deleting bucket ${bucket.name}`);
+    const removed = await emptyAndDeleteBucket(deps.s3(bucket.region), bucket.name);
+    deps.reporter.info(removed.existed ? `deleted ${removed.deletedVersions} object versions and the bucket` : 'bucket already gone');
+  } else {
+    deps.reporter.info(`Kept bucket ${bucket.name} and its data (delete it with --delete-data, or by hand).`);
   }
 }

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
+import { stageOutdirs } from '../synth/synthesize-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
-import type { DeployDependencies } from './deploy-stage';
+import { reportUnownedStacks, type DeployDependencies, type OwnershipOptions } from './deploy-stage';
+import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 import { exitCodeOf } from '../errors';
 import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 import { runPreflight } from './preflight';
 
-export interface DiffOptions {
+export interface DiffOptions extends OwnershipOptions {
   readonly projectDir: string;
   readonly profile?: string;
   /** Exit 1 when anything would change (for CI gates). */
@@ -21,7 +23,23 @@ export interface DiffOptions {
  */
 export async function diffStage(
   stage: StageConfig,
-  deps: Pick<DeployDependencies, 'preflight' | 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter'>,
+  deps: Pick<DeployDependencies, 'preflight' | 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter' | 'inventory'>,
+  options: DiffOptions,
+): Promise<number> {
+  const { reporter } = deps;
+  // Diff synthesizes into the stage's folders and reads what deploy writes: never while a deploy of the stage runs.
+  const lock = acquireStageLockOrReport(stage.stage, 'diff', options.projectDir, reporter);
+  if (typeof lock === 'number') return lock;
+  try {
+    return await diffUnderLock(stage, deps, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function diffUnderLock(
+  stage: StageConfig,
+  deps: Pick<DeployDependencies, 'preflight' | 'synth' | 'cdk' | 'ros' | 'secretsManager' | 'reporter' | 'inventory'>,
   options: DiffOptions,
 ): Promise<number> {
   const { reporter } = deps;
@@ -34,14 +52,15 @@ export async function diffStage(
   // The same functions the deploy uses, read-only: what is previewed is what a deploy would pass.
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
   const awsContext = await pinnedSecretVersions(stage, secretAccess);
-  const synth = deps.synth(stage, { projectDir: options.projectDir, awsContext });
+  const outdirs = stageOutdirs(stage.stage);
+  const synth = deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros, awsContext });
 
   reporter.step('AWS stacks (cdk diff)');
   const awsStacks = stage.sites.flatMap((site) => [
     site.stackNames.origin,
     ...(site.dns.provider === 'route53' ? [site.stackNames.route53] : []),
   ]);
-  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: 'cdk.out', failOnChange: options.fail }), {
+  const aws = await deps.cdk.run(cdkDiffArgs({ stacks: awsStacks, app: outdirs.aws, failOnChange: options.fail }), {
     profile: options.profile,
   });
   let changed = aws.exitCode !== 0;
@@ -61,5 +80,7 @@ export async function diffStage(
     if (preview.destructive) reporter.warn('this change replaces or removes resources (see above)');
     changed ||= preview.hasChanges;
   }
+  // Not a change a deploy would make (it keeps them running), so not counted for --fail: reported, like deploy does.
+  if (deps.inventory) await reportUnownedStacks(stage, deps.inventory, reporter, options);
   return options.fail && changed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import * as readline from 'node:readline/promises';
 import type Credential from '@alicloud/credentials';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -106,6 +107,8 @@ export interface RealDependencyOptions {
     readonly iam?: IAMClient;
     readonly secretsManager?: (region: string) => SecretsManagerClient;
     readonly ssm?: (region: string) => SSMClient;
+    readonly cloudFormation?: (region: string) => CloudFormationClient;
+    readonly s3?: (region: string) => S3Client;
     readonly alibabaCredential?: Credential;
     readonly cdk?: CdkRunner;
     readonly rosPolling?: Pick<RosDeploymentOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxWaitMs' | 'clock' | 'retry' | 'random'>;
@@ -128,6 +131,16 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
   const s3control = overrides.s3control ?? new S3ControlClient({ region: homeRegion });
   const iam = overrides.iam ?? new IAMClient({ region: homeRegion });
   const secretsManagers = new Map<string, SecretsManagerClient>();
+  const cloudFormations = new Map<string, CloudFormationClient>();
+  const ros = new RosDeployment({
+    client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
+    regionId: stage.alibaba.region,
+    // The reporter is the one owner of progress output: the engine prints each event and the preview there, once.
+    progress: options.reporter,
+    recreateFailedStack: options.recreateFailedStack,
+    hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
+    ...overrides.rosPolling,
+  });
 
   return {
     preflight: {
@@ -165,15 +178,17 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       return client;
     },
     iam: () => iam,
-    ros: new RosDeployment({
-      client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
-      regionId: stage.alibaba.region,
-      // The reporter is the one owner of progress output: the engine prints each event and the preview there, once.
-      progress: options.reporter,
-      recreateFailedStack: options.recreateFailedStack,
-      hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
-      ...overrides.rosPolling,
-    }),
+    ros,
+    inventory: {
+      cloudFormation: (region) => {
+        if (overrides.cloudFormation) return overrides.cloudFormation(region);
+        let client = cloudFormations.get(region);
+        if (!client) cloudFormations.set(region, (client = new CloudFormationClient({ region })));
+        return client;
+      },
+      ros,
+    },
+    s3: overrides.s3 ?? createS3Client,
     confirm: (question) => askYesNo(question, options.interactive),
     reporter: options.reporter,
   };

@@ -5,6 +5,7 @@ import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
 import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
 import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';
+import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
 import { deployStage, type DeployDependencies, type DeployOptions, type DeploySummary } from './deploy-stage';
 
@@ -23,6 +24,19 @@ export interface RotateOptions extends DeployOptions {
  * A failure stops the sequence; re-running `rotate` picks up from the state it finds.
  */
 export async function rotateStage(stage: StageConfig, deps: DeployDependencies, options: RotateOptions): Promise<number> {
+  // One lock for the whole sequence (the deploys in between included), taken before any secret or key changes.
+  const lock = acquireStageLockOrReport(stage.stage, 'rotate', options.projectDir, deps.reporter);
+  if (typeof lock === 'number') return lock;
+  try {
+    // The deploys in between cover the rotating sites only; the other sites of the stage still own their stacks.
+    const configuredSiteIds = options.configuredSiteIds ?? stage.sites.map((site) => site.id);
+    return await rotateUnderLock(stage, deps, { ...options, heldLock: lock, configuredSiteIds, prune: false });
+  } finally {
+    lock.release();
+  }
+}
+
+async function rotateUnderLock(stage: StageConfig, deps: DeployDependencies, options: RotateOptions): Promise<number> {
   const sites = stage.sites.filter((site) => originAccessFor(site).rotationTarget === options.target);
   if (sites.length === 0) {
     const modes = modesRotating(options.target)

@@ -9,6 +9,7 @@ import {
   type Cloud,
   type DetailPart,
   destructiveChanges,
+  REMOVED_STACK_FATE,
   type EntryChange,
   type FunctionChange,
   hasChanges,
@@ -64,8 +65,13 @@ function summaryLine(stack: StackReview): string {
   const count = (kind: string) => stack.resources.filter((resource) => resource.kind === kind).length;
   const parts: string[] = [];
   if (stack.status === 'added') parts.push(`**new stack** with ${plural(count('added'), 'resource')}`);
-  else if (stack.status === 'removed') parts.push(`**stack removed**, ${plural(count('removed'), 'resource')} deleted`);
-  else {
+  else if (stack.status === 'removed') {
+    const deletedByPrune = stack.resources.filter((resource) => resource.impact === 'destroy').length;
+    parts.push(
+      `**no longer configured**: ${REMOVED_STACK_FATE} (which would delete ${plural(deletedByPrune, 'resource')} and retain ` +
+        `${stack.resources.length - deletedByPrune})`,
+    );
+  } else {
     const counts = (['added', 'removed', 'modified'] as const).filter((key) => count(key) > 0).map((key) => `${count(key)} ${key}`);
     if (counts.length > 0) parts.push(counts.join(', '));
   }
@@ -172,6 +178,9 @@ function stackDetails(stack: StackReview): string {
   const lines = [
     `### ${stackTitle(stack)}`,
     '',
+    ...(stack.status === 'removed'
+      ? [`No configured site owns this stack any more: ${REMOVED_STACK_FATE}. What the prune would do:`, '']
+      : []),
     ...(stack.resources.length > 0 ? ['Resources:', '', ...stack.resources.flatMap(resourceLines), ''] : []),
     ...entryLines('Parameters', stack.parameters),
     ...entryLines('Parameter values the deploy passes', stack.parameterValues),

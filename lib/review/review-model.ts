@@ -101,10 +101,18 @@ export function isDestructive(impact: Impact): boolean {
   return impact === 'replace' || impact === 'may-replace' || impact === 'destroy';
 }
 
+/**
+ * A stack that is in base but no longer in head belongs to a site removed from the configuration. `deploy` loops over
+ * the configured sites only: it keeps such a stack running and reports it; only `deploy --prune` removes it. Its
+ * resources' impacts say what that prune would do; the deploy itself deletes none of them.
+ */
+export const REMOVED_STACK_FATE = 'kept running; reported; removed only with `deploy --prune`';
+
+/** What the next `deploy` destroys or replaces: never a removed site's stack (see REMOVED_STACK_FATE). */
 export function destructiveChanges(report: ReviewReport): { stack: StackReview; resource: ResourceChange }[] {
-  return report.stacks.flatMap((stack) =>
-    stack.resources.filter((resource) => isDestructive(resource.impact)).map((resource) => ({ stack, resource })),
-  );
+  return report.stacks
+    .filter((stack) => stack.status !== 'removed')
+    .flatMap((stack) => stack.resources.filter((resource) => isDestructive(resource.impact)).map((resource) => ({ stack, resource })));
 }
 
 export function hasChanges(stack: StackReview): boolean {

@@ -2,11 +2,25 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
+import { assertReplaceableOutputFolders, writeOutputMarker } from './output-folders';
 import { templatesIn } from './template-files';
 import { type AssemblyLimits, assertWithinLimits } from './template-limits';
 
 export const DEFAULT_AWS_OUTDIR = 'cdk.out';
 export const DEFAULT_ROS_OUTDIR = 'ros.out';
+
+/**
+ * The output folders of the deploy path (deploy, diff, destroy, rotate): one pair per stage, relative to the project.
+ * Synth replaces its folders wholesale and `cdk deploy --app <folder>` reads its assembly from there (and writes the
+ * outputs file beside it) while the ROS templates are read later, so two stages sharing cdk.out and ros.out would
+ * pull the folders out from under each other. `npm run synth` keeps cdk.out and ros.out.
+ */
+export function stageOutdirs(stage: string): { readonly aws: string; readonly ros: string } {
+  const base = path.join(STAGE_OUTPUT_ROOT, stage);
+  return { aws: path.join(base, DEFAULT_AWS_OUTDIR), ros: path.join(base, DEFAULT_ROS_OUTDIR) };
+}
+
+export const STAGE_OUTPUT_ROOT = 'deploy.out';
 
 export interface SynthOptions {
   readonly projectDir?: string;
@@ -18,6 +32,8 @@ export interface SynthOptions {
   readonly siteIds?: readonly string[];
   /** Per-template deployment limits to check. @default DEPLOYMENT_LIMITS, the documented CloudFormation and ROS limits */
   readonly limits?: AssemblyLimits;
+  /** How the output folders are named in a refusal. @default { aws: '--aws-out', ros: '--ros-out' } */
+  readonly outdirFlags?: { readonly aws: string; readonly ros: string };
 }
 
 export interface SynthResult {
@@ -36,6 +52,12 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
   const awsOutdir = path.resolve(projectDir, options.awsOutdir ?? DEFAULT_AWS_OUTDIR);
   const rosOutdir = path.resolve(projectDir, options.rosOutdir ?? DEFAULT_ROS_OUTDIR);
   const selected = selectSites(stage, options.siteIds);
+  const flags = options.outdirFlags ?? { aws: '--aws-out', ros: '--ros-out' };
+  // Both folders are replaced wholesale: refuse a folder that is not ours before anything is written.
+  assertReplaceableOutputFolders(projectDir, [
+    { cloud: 'aws', dir: awsOutdir, flag: flags.aws },
+    { cloud: 'ros', dir: rosOutdir, flag: flags.ros },
+  ]);
 
   const staging = fs.mkdtempSync(path.join(projectDir, '.synth-staging-'));
   try {
@@ -53,6 +75,8 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
       throw keepValidationReport(error as Error, awsStaging, projectDir);
     }
     buildRosApp(selected, rosStaging).synth();
+    writeOutputMarker(awsStaging, 'aws');
+    writeOutputMarker(rosStaging, 'ros');
     // Before the swap, so a stage over a deployment limit leaves the output folders as they were, like any failure.
     assertWithinLimits(awsStaging, rosStaging, options.limits, {
       aws: path.relative(projectDir, awsOutdir) || '.',
@@ -99,6 +123,7 @@ function keepValidationReport(error: Error, stagingDir: string, projectDir: stri
 }
 
 function replaceDir(from: string, to: string): void {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
   const old = `${to}.old-${process.pid}`;
   if (fs.existsSync(to)) fs.renameSync(to, old);
   fs.renameSync(from, to);

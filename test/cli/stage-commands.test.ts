@@ -104,15 +104,21 @@ describe('run-time failures exit 1', () => {
     expect(await exitStatusOf(['deploy', '--yes'])).toBe(1);
   });
 
-  test('deploy: another deploy holds the lock', async () => {
-    const lock = acquireDeployLock('example', 'deploy', dir);
-    try {
-      expect(await exitStatusOf(['deploy', '--yes'])).toBe(1);
-      expect(errors.join('\n')).toContain('Another deploy of stage "example" is running');
-    } finally {
-      lock.release();
-    }
-  });
+  // The lock failure ends in the command's summary (JSON with --ci), no longer as a bare error.
+  test.each([['deploy', '--yes'], ['diff'], ['destroy', '--yes'], ['rotate', '--target', 'reader-key']])(
+    '%s: another run holds the lock',
+    async (...args) => {
+      const reporter = recordingReporter();
+      const lock = acquireDeployLock('example', 'deploy', dir);
+      try {
+        expect(await exitStatusOf(args, { dependencies: async () => ({ ...failingDependencies(), reporter }) })).toBe(1);
+        expect(reporter.summaries).toEqual([expect.objectContaining({ stage: 'example', ok: false, code: 'LOCKED' })]);
+        expect(reporter.lines.join('\n')).toContain('Another deploy of stage "example" is running');
+      } finally {
+        lock.release();
+      }
+    },
+  );
 
   test('diff: the clouds cannot be reached', async () => {
     expect(await exitStatusOf(['diff'], { dependencies: unreachable })).toBe(1);
@@ -133,6 +139,11 @@ describe('run-time failures exit 1', () => {
 });
 
 describe('bad flags exit 2', () => {
+  test('deploy: --delete-data without --prune', async () => {
+    expect(await exitStatusOf(['deploy', '--yes', '--delete-data'])).toBe(2);
+    expect(errors).toEqual(['--delete-data: only with --prune (deploy deletes no data otherwise)']);
+  });
+
   test('outputs: a stage name the loader refuses', async () => {
     expect(await exitStatusOf(['outputs', '--stage', '../secrets'])).toBe(2);
     expect(errors.join('\n')).toContain('stage: "../secrets" is not allowed');

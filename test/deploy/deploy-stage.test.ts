@@ -28,7 +28,14 @@ describe('deploy, end to end against the test doubles', () => {
     // Order: preflight, then cdk deploy of the synthesized assembly, then ROS.
     expect(world.cdkCalls).toHaveLength(1);
     expect(world.cdkCalls[0]).toEqual(
-      expect.arrayContaining(['deploy', 's3alicdn-example-test-test-com-origin', '--app', 'cdk.out', '--require-approval', 'never']),
+      expect.arrayContaining([
+        'deploy',
+        's3alicdn-example-test-test-com-origin',
+        '--app',
+        'deploy.out/example/cdk.out',
+        '--require-approval',
+        'never',
+      ]),
     );
     expect(lines.findIndex((line) => line.includes('Deploying AWS origin'))).toBeLessThan(
       lines.findIndex((line) => line.includes('Deploying Alibaba ROS stack')),

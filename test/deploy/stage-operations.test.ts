@@ -21,7 +21,7 @@ describe('diff', () => {
     const deps = worldDependencies(stage);
     expect(await diffStage(stage, deps, { projectDir: world.dir, fail: true })).toBe(1);
     expect(world.cdkCalls.at(-1)).toEqual(
-      expect.arrayContaining(['diff', 's3alicdn-example-test-test-com-origin', '--fail', '--app', 'cdk.out']),
+      expect.arrayContaining(['diff', 's3alicdn-example-test-test-com-origin', '--fail', '--app', 'deploy.out/example/cdk.out']),
     );
     const calls = world.server.calls.slice(before).map((call) => call.action);
     expect(calls).toContain('CreateChangeSet');

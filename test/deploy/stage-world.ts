@@ -13,6 +13,7 @@ import { recordingReporter } from '../../lib/deploy/reporter';
 import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
+import { CloudFormationTestDouble } from '../doubles/cloudformation-test-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from '../doubles/ros-harness';
 import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
@@ -34,12 +35,14 @@ export interface World {
   readonly server: AlibabaRpcServerTestDouble;
   readonly ros: RosApiTestDouble;
   readonly dns: AlidnsApiTestDouble;
+  readonly cas: CasApiTestDouble;
   readonly secrets: SecretsManagerDouble;
   readonly iam: IamDouble;
   readonly sts: STSClient;
   readonly s3control: S3ControlClient;
   /** Parameter Store, where the CDK bootstrap version lives: bootstrapped in ap-northeast-2 unless a test says not. */
   readonly ssm: SsmParameterTestDouble;
+  readonly cloudFormation: CloudFormationTestDouble;
   readonly cdkCalls: string[][];
   readerSecretArn: string;
   cdkExitCode: number;
@@ -85,11 +88,13 @@ export function useStageWorld(): void {
       server,
       ros,
       dns,
+      cas,
       secrets,
       iam: new IamDouble(READER_USER),
       sts,
       s3control,
       ssm,
+      cloudFormation: new CloudFormationTestDouble(),
       cdkCalls: [],
       // The origin stack creates this secret with a placeholder; the deploy stores the first key in it.
       readerSecretArn: secrets.addSecret(
@@ -131,6 +136,8 @@ export function fakeCdk(): CdkRunner {
         ]),
       );
       fs.writeFileSync(file, world.outputsFileText ? world.outputsFileText(stacks[0]) : JSON.stringify(outputs));
+      // What CloudFormation then lists (the stage inventory reads it).
+      for (const stack of stacks) world.cloudFormation.put('ap-northeast-2', stack, outputs[stack]);
       return { exitCode: 0 };
     },
   };
@@ -157,6 +164,7 @@ export function worldDependencies(
       iam: world.iam.client,
       secretsManager: () => world.secrets.client,
       ssm: (region) => world.ssm.client(region),
+      cloudFormation: (region) => world.cloudFormation.clientFor(region),
       alibabaCredential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
       cdk: fakeCdk(),
       rosPolling: {

@@ -19,6 +19,27 @@ describe('renderReviewMarkdown', () => {
     expect(markdown).toContain('`PolicyDocument.Statement[1].Action`: `s3:GetObject` → `["s3:GetObject","s3:GetObjectVersion"]`');
   });
 
+  test('a site removed from the configuration: its stacks are kept by deploy, reported, removed only with --prune', () => {
+    const [awsStack, rosStack] = fixtureSet('base');
+    const report = diffStackSets([awsStack, rosStack], []);
+    const markdown = renderReviewMarkdown(report, context);
+
+    for (const [stack, cloud] of [
+      [AWS_STACK, 'AWS CloudFormation'],
+      [ROS_STACK, 'Alibaba Cloud ROS'],
+    ]) {
+      expect(markdown).toContain(
+        `- \`${stack}\` (${cloud}): **no longer configured**: kept running; reported; removed only with \`deploy --prune\``,
+      );
+    }
+    // Not "N resources deleted": the deploy deletes nothing of them, so nothing is listed as a deletion either.
+    expect(markdown).not.toMatch(/resources? deleted/);
+    expect(markdown).not.toContain('### Replacements and deletions');
+    expect(markdown).toContain('No configured site owns this stack any more: kept running; reported; removed only with `deploy --prune`.');
+    // What the prune would do stays visible: the bucket is retained, the secret deleted.
+    expect(markdown).toMatch(/which would delete \d+ resources? and retain \d+/);
+  });
+
   test('says "No changes" when nothing changed, with a line per stack', () => {
     const markdown = renderReviewMarkdown(diffStackSets(fixtureSet('base'), fixtureSet('base')), context);
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runSynth } from '../../lib/cli/synth-command';
 import { parseStage } from '../../lib/config/load-stage';
+import { OUTPUT_MARKER_FILE, writeOutputMarker } from '../../lib/synth/output-folders';
 import { synthesizeStage } from '../../lib/synth/synthesize-stage';
 import { CLOUDFORMATION_LIMITS, ROS_TEMPLATE_LIMITS, TemplateLimitError } from '../../lib/synth/template-limits';
 import { exampleStageDocument } from '../helpers/stage-fixtures';
@@ -12,9 +13,13 @@ function projectWith(stageDocument: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-cli-'));
   fs.mkdirSync(path.join(dir, 'config'));
   fs.writeFileSync(path.join(dir, 'config', 'example.json'), JSON.stringify(stageDocument));
-  for (const out of ['cdk.out', 'ros.out']) {
+  for (const [out, cloud] of [
+    ['cdk.out', 'aws'],
+    ['ros.out', 'ros'],
+  ] as const) {
     fs.mkdirSync(path.join(dir, out));
     fs.writeFileSync(path.join(dir, out, 'sentinel.txt'), 'left by a previous synth');
+    writeOutputMarker(path.join(dir, out), cloud);
   }
   return dir;
 }
@@ -67,6 +72,70 @@ describe('synth command', () => {
     expect(fs.readdirSync(path.join(dir, 'ros.out'))).toContain('s3alicdn-example-test-test-com-cdn.template.json');
     expect(fs.existsSync(path.join(dir, 'cdk.out', 'sentinel.txt'))).toBe(false);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.synth-staging-') || name.includes('.old-'))).toEqual([]);
+  });
+
+  test('each output folder carries the marker that lets the next synth replace it', () => {
+    const dir = projectWith(exampleStageDocument());
+    expect(runSynth(options, dir)).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', OUTPUT_MARKER_FILE), 'utf8'))).toEqual({ tool: 's3-alicdn', cloud: 'aws' });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'ros.out', OUTPUT_MARKER_FILE), 'utf8'))).toEqual({ tool: 's3-alicdn', cloud: 'ros' });
+    // A second synth replaces its own output without complaint.
+    expect(runSynth(options, dir)).toBe(0);
+  });
+
+  test('an output folder from before the marker (templates and manifests only) is still replaced', () => {
+    const dir = projectWith(exampleStageDocument());
+    fs.rmSync(path.join(dir, 'cdk.out'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'cdk.out'));
+    for (const name of ['manifest.json', 'tree.json', 'old-origin.template.json', 'cdk.out'])
+      fs.writeFileSync(path.join(dir, 'cdk.out', name), '{}');
+    expect(runSynth(options, dir)).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'cdk.out', 'old-origin.template.json'))).toBe(false);
+  });
+
+  describe('an output folder that is not a synth output is refused: exit 2, the flag named, nothing touched', () => {
+    /** Every file under the project (but the output folders' own), so "nothing touched" covers the whole tree. */
+    function treeOf(dir: string): string[] {
+      return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+    }
+    function projectWithSources(): string {
+      const dir = projectWith(exampleStageDocument());
+      fs.mkdirSync(path.join(dir, '.git', 'objects'), { recursive: true });
+      fs.writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+      fs.mkdirSync(path.join(dir, 'lib'));
+      fs.writeFileSync(path.join(dir, 'lib', 'index.ts'), 'export {};\n');
+      fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+      fs.mkdirSync(path.join(dir, 'empty'));
+      return dir;
+    }
+
+    test.each([
+      ['the configuration folder', { awsOut: 'config' }, '--aws-out "config": is not empty and is not an output of `synth`'],
+      ['the repository', { awsOut: '.git' }, '--aws-out ".git": is not empty and is not an output of `synth`'],
+      ['a source folder', { rosOut: 'lib' }, '--ros-out "lib": is not empty and is not an output of `synth`'],
+      ['the project root', { awsOut: '.' }, '--aws-out ".": is the project folder or a parent of it'],
+      ['a parent of the project', { rosOut: '..' }, '--ros-out "..": is the project folder or a parent of it'],
+      ['the other output folder', { awsOut: 'ros.out' }, '--aws-out "ros.out": overlaps --ros-out "ros.out"'],
+      ['a previous ROS output', { awsOut: 'ros.out', rosOut: 'ros2.out' }, `--aws-out "ros.out": holds the ROS app's output`],
+      ['a folder inside the other', { awsOut: 'out', rosOut: 'out/ros' }, '--aws-out "out": overlaps --ros-out "out/ros"'],
+      ['a file', { awsOut: 'package.json' }, '--aws-out "package.json": is a file'],
+    ])('%s', (_name, flags, expected) => {
+      const dir = projectWithSources();
+      const before = treeOf(dir);
+      const contents = snapshotOf(dir);
+      expect(runSynth({ ...options, ...flags }, dir)).toBe(2);
+      expect(errors.join('\n')).toContain(expected);
+      expect(errors.join('\n')).toContain('Nothing was written.');
+      expect(treeOf(dir)).toEqual(before);
+      expect(snapshotOf(dir)).toEqual(contents);
+    });
+
+    test('a new or an empty folder is fine', () => {
+      const dir = projectWithSources();
+      expect(runSynth({ ...options, awsOut: 'empty', rosOut: 'new/ros' }, dir)).toBe(0);
+      expect(fs.readdirSync(path.join(dir, 'empty'))).toContain('s3alicdn-example-test-test-com-origin.template.json');
+      expect(fs.readdirSync(path.join(dir, 'new', 'ros'))).toContain('s3alicdn-example-test-test-com-cdn.template.json');
+    });
   });
 
   test('an unknown --site is refused (exit 2, a bad flag) before anything is written', () => {

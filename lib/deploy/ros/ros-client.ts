@@ -466,6 +466,27 @@ export class RosApi {
       : undefined;
   }
 
+  /**
+   * One page of the region's stacks. ROS API ListStacks (2019-09-10): PageNumber from 1, PageSize at most 50;
+   * without a Status filter deleted stacks are left out, but the caller checks the status anyway.
+   */
+  async listStacksPage(pageNumber: number, pageSize: number): Promise<{ stacks: RosStackSummary[]; totalCount: number }> {
+    const body = await this.call('ListStacks', () =>
+      this.client.listStacks(new $ROS.ListStacksRequest({ regionId: this.options.regionId, pageNumber, pageSize })),
+    );
+    const stacks = (body.stacks ?? [])
+      .filter((stack) => stack.stackId && stack.stackName && stack.status)
+      .map((stack) => ({
+        stackId: stack.stackId!,
+        stackName: stack.stackName!,
+        status: stack.status!,
+        statusReason: stack.statusReason,
+        createTime: stack.createTime,
+        updateTime: stack.updateTime,
+      }));
+    return { stacks, totalCount: body.totalCount ?? 0 };
+  }
+
   /** Undefined when ROS no longer knows the stack (deleted). */
   async getStack(stackId: string, withOutputs = true): Promise<RosStackDetail | undefined> {
     try {

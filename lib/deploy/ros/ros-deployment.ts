@@ -346,6 +346,18 @@ export class RosDeployment implements RosStackDeployment {
     return { action: 'deleted', stackId, apiCalls: run.api.apiCalls };
   }
 
+  /** Every live stack of the region, all pages (the stage inventory looks for stacks no configured site owns). */
+  async listStacks(): Promise<Array<{ stackName: string; status: string }>> {
+    const api = this.open('stack-inventory').api;
+    const stacks: Array<{ stackName: string; status: string }> = [];
+    const pageSize = 50;
+    for (let pageNumber = 1; ; pageNumber++) {
+      const page = await api.listStacksPage(pageNumber, pageSize);
+      stacks.push(...page.stacks.map(({ stackName, status }) => ({ stackName, status })));
+      if (page.stacks.length < pageSize || pageNumber * pageSize >= page.totalCount) return stacks;
+    }
+  }
+
   /** Outputs of the stack with this name, or undefined when there is no such stack. */
   async outputs(stackName: string): Promise<RosStackOutputs | undefined> {
     const run = this.open(stackName);
