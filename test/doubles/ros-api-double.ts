@@ -238,7 +238,7 @@ export class RosApiTestDouble {
     }
     const params = effectiveParameters(template, given);
     const computed = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
-    const noEchoOnly = type === 'UPDATE' && computed.length > 0 && this.onlyNoEchoChanged(stack, template, params);
+    const noEchoOnly = type === 'UPDATE' && this.onlyNoEchoChanged(stack, template, params);
     // 'same-stack': ROS would not see the masked values change, so the change set carries (and applies) the old ones.
     const ignored = noEchoOnly && this.noEchoOnlyChange === 'same-stack';
     const changes = noEchoOnly && this.noEchoOnlyChange !== 'modify' ? [] : computed;
@@ -309,6 +309,8 @@ export class RosApiTestDouble {
   private onlyNoEchoChanged(stack: SimStack, template: ParsedTemplate, params: Record<string, string>): boolean {
     const secret = noEchoKeys(template);
     if (![...secret].some((key) => stack.parameters[key] !== params[key])) return false;
+    if (!stack.template || canonical(JSON.parse(stack.template.body)) !== canonical(JSON.parse(template.body))) return false;
+    if (Object.keys(params).some((key) => !secret.has(key) && stack.parameters[key] !== params[key])) return false;
     const withOldSecrets = { ...params };
     for (const key of secret) if (key in stack.parameters) withOldSecrets[key] = stack.parameters[key]!;
     return this.sim.computeChanges(stack, template, withOldSecrets).length === 0;
