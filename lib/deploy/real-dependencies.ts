@@ -55,6 +55,8 @@ export interface RealDependencyOptions {
   readonly region?: string;
   readonly interactive: boolean;
   readonly recreateFailedStack?: boolean;
+  /** `--timeout`: bound on every ROS wait of the command, from the moment these dependencies are made. */
+  readonly overallTimeoutMs?: number;
   readonly endpoints?: EndpointOverrides;
   /**
    * Seams for the end-to-end tests: AWS SDK clients that aws-sdk-client-mock intercepts, a fixed Alibaba credential,
@@ -124,6 +126,7 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       // The reporter is the one owner of progress output: the engine prints each event and the preview there, once.
       progress: options.reporter,
       recreateFailedStack: options.recreateFailedStack,
+      overallTimeoutMs: options.overallTimeoutMs,
       hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
       ...overrides.rosPolling,
     }),
