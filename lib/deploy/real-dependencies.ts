@@ -148,8 +148,15 @@ async function askYesNo(question: string, interactive: boolean): Promise<boolean
     );
   }
   const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C at the prompt is a refusal: without this, readline only pauses and the question never answers, so the
+  // caller could not clean up (the ROS engine deletes its change set and an empty REVIEW_IN_PROGRESS stack).
+  const interrupted = new AbortController();
+  prompt.on('SIGINT', () => interrupted.abort());
   try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `, { signal: interrupted.signal })).trim());
+  } catch (error) {
+    if (interrupted.signal.aborted) throw new S3AlicdnError('NOT_CONFIRMED', `${question} interrupted (Ctrl-C); nothing was executed.`);
+    throw error;
   } finally {
     prompt.close();
   }

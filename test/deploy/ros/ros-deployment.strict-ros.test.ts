@@ -3,6 +3,7 @@
  * same-second events, LastTokenProcessing, NoEcho-only changes, refused confirmations and the overall timeout.
  * Each test fails against the engine as it was before these behaviours were modelled.
  */
+import * as $ROS from '@alicloud/ros20190910';
 import type { RosChangePreview } from '../../../lib/deploy/ros/change-sets';
 import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import type { RosDeployRequest } from '../../../lib/deploy/ros/ros-deployment';
@@ -206,5 +207,35 @@ describe('overall timeout', () => {
       .catch((error: unknown) => error);
     expect((err as RosDeployError).reason).toBe('timed-out');
     expect(h.server.callCount()).toBe(0);
+  });
+});
+
+describe('at most 20 change sets per stack', () => {
+  test('leftover change sets of interrupted diffs are cleared to make room; others are kept', async () => {
+    await deploy();
+    // The executed CREATE change set, 18 diffs whose clean-up failed, and one change set made by hand: 20.
+    h.server.scheduleFault('DeleteChangeSet', { kind: 'server-error', httpStatus: 503 }, Infinity);
+    for (let ttl = 1; ttl <= 18; ttl++) {
+      await h.deployment().preview({ stackName: STACK, templateBody: cdnTemplate({ dnsTtl: 100 + ttl }), parameters: PARAMS });
+    }
+    h.server.clearFaults();
+    const stackId = h.ros.stackByName(STACK)!.stackId;
+    await h.client.createChangeSet(
+      new $ROS.CreateChangeSetRequest({
+        regionId: 'cn-hangzhou',
+        stackId,
+        changeSetName: 'by-hand',
+        changeSetType: 'UPDATE',
+        templateBody: cdnTemplate({ dnsTtl: 77 }),
+        parameters: Object.entries(PARAMS).map(
+          ([parameterKey, parameterValue]) => new $ROS.CreateChangeSetRequestParameters({ parameterKey, parameterValue }),
+        ),
+      }),
+    );
+    expect(h.ros.changeSetsOf(STACK)).toHaveLength(20);
+
+    const res = await deploy({ templateBody: cdnTemplate({ dnsTtl: 300 }), confirm: async () => false });
+    expect(res.action).toBe('cancelled');
+    expect(h.ros.changeSetsOf(STACK).map((changeSet) => changeSet.changeSetName)).toEqual(['by-hand']);
   });
 });
