@@ -36,6 +36,11 @@ export interface DeployOptions {
   readonly profile?: string;
   readonly awsOutdir?: string;
   readonly rosOutdir?: string;
+  /**
+   * The ROS CDN stacks must end up with this run's parameter values (a rotation): ROS's "no changes" is not trusted
+   * for NoEcho values; see `RosDeployRequest.requireParametersApplied`.
+   */
+  readonly requireRosParametersApplied?: boolean;
 }
 
 export type DeployStep = 'preflight' | 'secrets' | 'synth' | 'aws-origin' | 'origin-outputs' | 'ros-cdn' | 'route53' | 'outputs-file';
@@ -149,6 +154,7 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         parameters,
         noEchoParameterKeys: noEcho,
         tags: site.tags,
+        requireParametersApplied: options.requireRosParametersApplied,
         // The engine has already shown the preview (on the reporter it was built with); this only answers.
         confirm: async () => options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`),
       });

@@ -93,11 +93,14 @@ export class RosEventStream {
       });
       if (!read) break;
       const { events, totalCount } = read;
+      let reachedKnown = false;
       for (const event of events) {
-        if (!this.seen.has(event.eventId) && !this.isBeforeSince(event) && !fresh.some((known) => known.eventId === event.eventId)) {
-          fresh.push(event);
-        }
+        if (this.seen.has(event.eventId) || this.isBeforeSince(event)) reachedKnown = true;
+        else if (!fresh.some((known) => known.eventId === event.eventId)) fresh.push(event);
       }
+      // A page that runs newest first and already reaches known events: the later pages can only hold older ones.
+      // Otherwise (any other order) every page is read.
+      if (reachedKnown && isNewestFirst(events)) break;
       if (events.length === 0 || page * PAGE_SIZE >= totalCount) break;
     }
     // Oldest first. Within one second the order is unknown; take ROS's listing as newest first (what it does today)
@@ -136,6 +139,12 @@ export class RosEventStream {
     const reason = view.statusReason ? ` ${view.statusReason}` : '';
     this.options.progress?.event(`[${this.settled.size}/${total}] ${view.status} ${view.logicalId} (${view.resourceType})${reason}`, view);
   }
+}
+
+/** Times never rise down the page and do fall somewhere (a page all in one second proves no order). */
+function isNewestFirst(events: readonly RosStackEvent[]): boolean {
+  if (events.length < 2 || rosTimeMs(events[0]!.createTime) <= rosTimeMs(events[events.length - 1]!.createTime)) return false;
+  return events.every((event, index) => index === 0 || rosTimeMs(events[index - 1]!.createTime) >= rosTimeMs(event.createTime));
 }
 
 /** ROS times are UTC without a zone suffix. */
