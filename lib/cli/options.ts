@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { DEFAULT_STAGE } from '../config/load-stage';
+import { S3AlicdnError } from '../errors';
 
 /**
  * The flags several commands share, defined once so that `--stage` means the same thing (same default, same
@@ -15,3 +16,21 @@ export const profileOption = (): Option => new Option('--profile <name>', 'AWS p
 
 export const regionOption = (): Option =>
   new Option('--region <region>', "AWS region for account-wide calls (default: the first site's bucket region)");
+
+export const timeoutOption = (): Option =>
+  new Option(
+    '--timeout <duration>',
+    'give up waiting after this long in all (e.g. 900, 90s, 15m, 2h; seconds without a unit); what is left running is reported',
+  );
+
+/** `--timeout` as milliseconds: a positive number with an optional unit s, m or h (seconds without one). */
+export function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
+  const unitMs = { s: 1_000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
+  const ms = match ? Math.round(Number(match[1]) * unitMs) : NaN;
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new S3AlicdnError('USAGE', `--timeout: "${text}" is not allowed; give a duration such as 900, 90s, 15m or 2h`);
+  }
+  return ms;
+}

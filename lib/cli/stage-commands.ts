@@ -7,7 +7,7 @@ import type { DeployDependencies } from '../deploy/deploy-stage';
 import { exitCodeOf, S3AlicdnError } from '../errors';
 import { selectSites } from '../synth/synthesize-stage';
 import { reportCommandFailure } from './command-failure';
-import { profileOption, regionOption, siteOption, stageOption } from './options';
+import { parseTimeout, profileOption, regionOption, siteOption, stageOption, timeoutOption } from './options';
 
 /**
  * deploy, diff, verify, destroy, outputs and rotate. Each action loads its implementation (and the cloud SDKs) only
@@ -22,7 +22,7 @@ interface CommonFlags {
   ci?: boolean;
 }
 
-type DependencyFlags = CommonFlags & { recreateFailedStack?: boolean };
+type DependencyFlags = CommonFlags & { recreateFailedStack?: boolean; timeout?: string };
 
 /** Where the commands run and what they talk to; the defaults are the working directory and the real clouds. */
 export interface StageCommandEnvironment {
@@ -59,6 +59,7 @@ async function realDependencies(stage: StageConfig, flags: DependencyFlags, proj
     interactive: !flags.ci,
     machineReadableStdout: Boolean(flags.ci),
     recreateFailedStack: flags.recreateFailedStack,
+    overallTimeoutMs: parseTimeout(flags.timeout),
   });
 }
 
@@ -83,10 +84,12 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .option('--recreate-failed-stack', 'delete and re-create a ROS stack whose first create failed')
     .option('--prune', 'also remove the stacks of sites no longer in the configuration (ROS first, then AWS; buckets kept)')
     .option('--delete-data', 'with --prune: also empty and delete those sites’ origin buckets (irreversible)')
+    .addOption(timeoutOption())
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: CommonFlags & { recreateFailedStack?: boolean; prune?: boolean; deleteData?: boolean }) =>
+    .action((flags: DependencyFlags & { prune?: boolean; deleteData?: boolean }) =>
       withStage(flags, environment, async (stage, fullStage) => {
+        parseTimeout(flags.timeout);
         if (flags.deleteData && !flags.prune)
           throw new S3AlicdnError('USAGE', '--delete-data: only with --prune (deploy deletes no data otherwise)');
         const { deployStage } = await import('../deploy/deploy-stage');
@@ -187,10 +190,12 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--delete-data', 'also empty and delete the origin buckets (every object version; irreversible)')
     .option('--ci', 'non-interactive')
+    .addOption(timeoutOption())
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: CommonFlags & { deleteData?: boolean }) =>
+    .action((flags: DependencyFlags & { deleteData?: boolean }) =>
       withStage(flags, environment, async (stage) => {
+        parseTimeout(flags.timeout);
         const { destroyStage } = await import('../deploy/destroy-stage');
         const { createS3Client } = await import('../deploy/real-dependencies');
         const deps = await dependencies(stage, flags);
@@ -225,10 +230,12 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .option('--grace-hours <hours>', 'reader keys: keep a replaced key deactivated this long before deleting it', '24')
     .option('-y, --yes', 'approve every change without asking')
     .option('--ci', 'non-interactive')
+    .addOption(timeoutOption())
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: CommonFlags & { target: RotationTarget; graceHours: string }) =>
+    .action((flags: DependencyFlags & { target: RotationTarget; graceHours: string }) =>
       withStage(flags, environment, async (stage, fullStage) => {
+        parseTimeout(flags.timeout);
         const hours = Number(flags.graceHours);
         if (!Number.isFinite(hours) || hours < 0) {
           throw new S3AlicdnError('USAGE', `--grace-hours: "${flags.graceHours}" is not allowed; give a number of hours, 0 or more`);

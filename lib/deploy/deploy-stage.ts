@@ -66,6 +66,11 @@ export interface DeployOptions extends OwnershipOptions {
   readonly prune?: boolean;
   /** With prune: also empty and delete those sites' origin buckets. */
   readonly deleteData?: boolean;
+  /**
+   * The ROS CDN stacks must end up with this run's parameter values (a rotation): ROS's "no changes" is not trusted
+   * for NoEcho values; see `RosDeployRequest.requireParametersApplied`.
+   */
+  readonly requireRosParametersApplied?: boolean;
 }
 
 export type DeployStep =
@@ -205,6 +210,7 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         parameters,
         noEchoParameterKeys: noEcho,
         tags: site.tags,
+        requireParametersApplied: options.requireRosParametersApplied,
         // The engine has already shown the preview (on the reporter it was built with); this only answers.
         confirm: async () => options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`),
       });

@@ -96,6 +96,8 @@ export interface RealDependencyOptions {
   /** `--ci`: stdout is kept for the JSON summary, so the cdk CLI's output goes to stderr. */
   readonly machineReadableStdout?: boolean;
   readonly recreateFailedStack?: boolean;
+  /** `--timeout`: bound on every ROS wait of the command, from the moment these dependencies are made. */
+  readonly overallTimeoutMs?: number;
   readonly endpoints?: EndpointOverrides;
   /**
    * Seams for the end-to-end tests: AWS SDK clients that aws-sdk-client-mock intercepts, a fixed Alibaba credential,
@@ -138,6 +140,7 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
     // The reporter is the one owner of progress output: the engine prints each event and the preview there, once.
     progress: options.reporter,
     recreateFailedStack: options.recreateFailedStack,
+    overallTimeoutMs: options.overallTimeoutMs,
     hints: { recreateFailedStack: '--recreate-failed-stack', destroyCommand: `npm run destroy -- --stage ${stage.stage}` },
     ...overrides.rosPolling,
   });
@@ -207,8 +210,15 @@ async function askYesNo(question: string, interactive: boolean): Promise<boolean
     );
   }
   const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C at the prompt is a refusal: without this, readline only pauses and the question never answers, so the
+  // caller could not clean up (the ROS engine deletes its change set and an empty REVIEW_IN_PROGRESS stack).
+  const interrupted = new AbortController();
+  prompt.on('SIGINT', () => interrupted.abort());
   try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `, { signal: interrupted.signal })).trim());
+  } catch (error) {
+    if (interrupted.signal.aborted) throw new S3AlicdnError('NOT_CONFIRMED', `${question} interrupted (Ctrl-C); nothing was executed.`);
+    throw error;
   } finally {
     prompt.close();
   }

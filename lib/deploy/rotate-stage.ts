@@ -63,7 +63,9 @@ async function rotateUnderLock(stage: StageConfig, deps: DeployDependencies, opt
       reporter.step(`${target.site.domain}: creating the next reader key`);
       reporter.info((await createNextReaderKey({ iam: deps.iam(), ...target })).message);
     }
-    const withNewKey = await deployStage(scoped, deps, options);
+    // The CDN must really take the new key before the old one is retired: ROS masks NoEcho values, so its "no
+    // changes" is not trusted here (the engine executes anyway, or fails).
+    const withNewKey = await deployStage(scoped, deps, { ...options, requireRosParametersApplied: true });
     if (!withNewKey.ok) return failedDeployExitCode(withNewKey);
     for (const target of targets) {
       reporter.step(`${target.site.domain}: retiring the previous reader key`);
@@ -89,7 +91,7 @@ async function rotateUnderLock(stage: StageConfig, deps: DeployDependencies, opt
     }
   };
   await changeEachSecret('new referer secret value (the old one stays accepted)', beginRefererRotation);
-  const first = await deployStage(scoped, deps, options);
+  const first = await deployStage(scoped, deps, { ...options, requireRosParametersApplied: true });
   if (!first.ok) return failedDeployExitCode(first);
   await changeEachSecret('retiring the old referer secret value', finishRefererRotation);
   const second = await deployStage(scoped, deps, options);

@@ -154,7 +154,32 @@ describe('bad flags exit 2', () => {
     expect(errors).toEqual(['--grace-hours: "-1" is not allowed; give a number of hours, 0 or more']);
   });
 
+  test.each([['deploy'], ['destroy'], ['rotate', '--target', 'reader-key']])('%s: a --timeout that is not a duration', async (...args) => {
+    expect(await exitStatusOf([...args, '--timeout', '10 minutes'])).toBe(2);
+    expect(errors).toEqual(['--timeout: "10 minutes" is not allowed; give a duration such as 900, 90s, 15m or 2h']);
+  });
+
   test('rotate: a target no site of the stage has', async () => {
     expect(await exitStatusOf(['rotate', '--target', 'referer-secret'])).toBe(2);
+  });
+});
+
+describe('--timeout', () => {
+  test.each([
+    ['900', 900_000],
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+  ])('deploy --timeout %s reaches the dependencies as %i ms', async (text, ms) => {
+    const seen: Array<string | undefined> = [];
+    await exitStatusOf(['deploy', '--yes', '--timeout', text], {
+      dependencies: async (_stage, flags) => {
+        seen.push(flags.timeout);
+        return failingDependencies();
+      },
+    });
+    expect(seen).toEqual([text]);
+    const { parseTimeout } = await import('../../lib/cli/options');
+    expect(parseTimeout(text)).toBe(ms);
   });
 });

@@ -30,9 +30,10 @@ const params = [new $ROS.CreateStackRequestParameters({ parameterKey: 'Secret', 
 
 let server: AlibabaRpcServerTestDouble;
 let client: RosClient;
+let ros: RosApiTestDouble;
 beforeEach(async () => {
   server = new AlibabaRpcServerTestDouble();
-  new RosApiTestDouble(server);
+  ros = new RosApiTestDouble(server);
   await server.start();
   client = new RosClient(
     new $OpenApiUtil.Config({
@@ -191,4 +192,138 @@ test('ListStacks filters by name and hides deleted stacks; ListStackEvents pages
   await client.deleteStack(new $ROS.DeleteStackRequest({ regionId: region, stackId: body!.stackId }));
   expect((await settle(body!.stackId!)).status).toBe('DELETE_COMPLETE');
   expect(await list('direct')).toEqual([]);
+});
+
+// ---- the unkind parts, each as the ROS docs describe it ----
+
+const secret = (value: string) => [new $ROS.CreateChangeSetRequestParameters({ parameterKey: 'Secret', parameterValue: value })];
+
+async function createdStack(name = 'strict'): Promise<string> {
+  const { body } = await client.createStack(
+    new $ROS.CreateStackRequest({ regionId: region, stackName: name, templateBody: template(600), parameters: params }),
+  );
+  await settle(body!.stackId!);
+  return body!.stackId!;
+}
+
+async function changeSet(stackId: string, name: string, ttl = 300, value = 'hidden-value', clientToken?: string) {
+  const { body } = await client.createChangeSet(
+    new $ROS.CreateChangeSetRequest({
+      regionId: region,
+      stackId,
+      changeSetName: name,
+      changeSetType: 'UPDATE',
+      templateBody: template(ttl),
+      parameters: secret(value),
+      clientToken,
+    }),
+  );
+  return body!.changeSetId!;
+}
+
+async function ready(changeSetId: string) {
+  for (let i = 0; i < 10; i++) {
+    const body = (await client.getChangeSet(new $ROS.GetChangeSetRequest({ regionId: region, changeSetId }))).body!;
+    if (body.status !== 'CREATE_IN_PROGRESS') return body;
+  }
+  throw new Error('change set not ready');
+}
+
+const getStack = async (stackId: string) => (await client.getStack(new $ROS.GetStackRequest({ regionId: region, stackId }))).body!;
+
+test('ExecuteChangeSet only starts the update: the next GetStack still shows the status from before', async () => {
+  const stackId = await createdStack();
+  const id = await changeSet(stackId, 'cs1');
+  await ready(id);
+  ros.executeStartsAfterPolls = 2;
+  await client.executeChangeSet(new $ROS.ExecuteChangeSetRequest({ regionId: region, changeSetId: id }));
+  expect((await getStack(stackId)).status).toBe('CREATE_COMPLETE');
+  expect((await getStack(stackId)).status).toBe('CREATE_COMPLETE');
+  expect((await getStack(stackId)).status).toBe('UPDATE_IN_PROGRESS');
+  expect((await settle(stackId)).status).toBe('UPDATE_COMPLETE');
+});
+
+test('while an execution is pending or running, another is refused with ActionInProgress (409)', async () => {
+  const stackId = await createdStack();
+  const id = await changeSet(stackId, 'cs1');
+  await ready(id);
+  await client.executeChangeSet(new $ROS.ExecuteChangeSetRequest({ regionId: region, changeSetId: id }));
+  await expect(
+    client.updateStack(new $ROS.UpdateStackRequest({ regionId: region, stackId, templateBody: template(100), parameters: params })),
+  ).rejects.toMatchObject({ code: 'ActionInProgress', statusCode: 409 });
+});
+
+test('executing a change set deletes the stack\'s other change sets (guide "Execute a change set")', async () => {
+  const stackId = await createdStack();
+  const first = await changeSet(stackId, 'cs1', 300);
+  const second = await changeSet(stackId, 'cs2', 200);
+  await ready(first);
+  await ready(second);
+  await client.executeChangeSet(new $ROS.ExecuteChangeSetRequest({ regionId: region, changeSetId: first }));
+  expect(ros.changeSetsOf('strict').map((item) => item.changeSetName)).toEqual(['cs1']);
+  await expect(client.getChangeSet(new $ROS.GetChangeSetRequest({ regionId: region, changeSetId: second }))).rejects.toMatchObject({
+    code: 'ChangeSetNotFound',
+  });
+});
+
+test('a taken change set name is ChangeSetExists (409); a 21st change set on one stack is refused', async () => {
+  const stackId = await createdStack();
+  await changeSet(stackId, 'cs0', 300);
+  await expect(changeSet(stackId, 'cs0', 300)).rejects.toMatchObject({ code: 'ChangeSetExists', statusCode: 409 });
+  for (let i = 1; i < 20; i++) await changeSet(stackId, `cs${i}`, 300 + i);
+  await expect(changeSet(stackId, 'cs20', 999)).rejects.toMatchObject({ code: 'ChangeSetLimitExceeded' });
+});
+
+test('a repeated ClientToken still being processed answers LastTokenProcessing, then the first answer', async () => {
+  const stackId = await createdStack();
+  const id = await changeSet(stackId, 'cs1', 300, 'hidden-value', 'token-1');
+  ros.tokenProcessingRepeats = 1;
+  await expect(changeSet(stackId, 'cs1', 300, 'hidden-value', 'token-1')).rejects.toMatchObject({ code: 'LastTokenProcessing' });
+  expect(await changeSet(stackId, 'cs1', 300, 'hidden-value', 'token-1')).toBe(id);
+});
+
+test.each([
+  ['CHECK_COMPLETE', 'refused'],
+  ['IMPORT_UPDATE_FAILED', 'accepted'],
+  ['UPDATE_FAILED', 'accepted'],
+  ['DELETE_FAILED', 'refused'],
+] as const)('a stack in %s: an UPDATE change set is %s (change-set guide, Limits)', async (status, verdict) => {
+  const stackId = await createdStack();
+  ros.forceStatus('strict', status);
+  const attempt = changeSet(stackId, 'cs1');
+  if (verdict === 'accepted') await expect(attempt).resolves.toEqual(expect.any(String));
+  else await expect(attempt).rejects.toMatchObject({ code: 'StackValidationFailed' });
+});
+
+describe('a change of NoEcho parameter values only', () => {
+  test("'empty' (default): no Changes listed, yet executing applies the new value", async () => {
+    const stackId = await createdStack();
+    const id = await changeSet(stackId, 'cs1', 600, 'rotated-value');
+    const body = await ready(id);
+    expect(body).toMatchObject({ status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', changes: [] });
+    ros.executeStartsAfterPolls = 0;
+    await client.executeChangeSet(new $ROS.ExecuteChangeSetRequest({ regionId: region, changeSetId: id }));
+    expect((await settle(stackId)).status).toBe('UPDATE_COMPLETE');
+    expect(ros.stackByName('strict')?.parameters.Secret).toBe('rotated-value');
+  });
+
+  test("'same-stack': reported as no change at all, the value can never land through a change set", async () => {
+    ros.noEchoOnlyChange = 'same-stack';
+    ros.noChangeBehaviour = 'failed';
+    const stackId = await createdStack();
+    const body = await ready(await changeSet(stackId, 'cs1', 600, 'rotated-value'));
+    expect(body).toMatchObject({ status: 'CREATE_FAILED', statusReason: expect.stringContaining('completely same stack') });
+  });
+});
+
+test('ListStackEvents: several events in one second, any order, PageSize at most 50', async () => {
+  ros.eventsPerSecond = 4;
+  ros.eventOrder = 'oldest-first';
+  const stackId = await createdStack();
+  const list = async (pageSize: number) =>
+    (await client.listStackEvents(new $ROS.ListStackEventsRequest({ regionId: region, stackId, pageSize }))).body!.events!;
+  const events = await list(50);
+  expect(events[0]!.status).toBe('CREATE_IN_PROGRESS');
+  expect(new Set(events.map((event) => event.createTime)).size).toBeLessThan(events.length);
+  await expect(list(51)).rejects.toMatchObject({ code: 'InvalidParameter' });
 });

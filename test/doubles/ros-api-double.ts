@@ -1,16 +1,29 @@
 /**
  * TEST DOUBLE: a stateful ROS (Resource Orchestration Service, API 2019-09-10) on top of the RPC server test double.
- * Stacks, change sets, events and outputs behave as the ROS docs describe, with scenario knobs for failures.
+ * Stacks, change sets, events and outputs behave as the ROS docs describe, the unkind parts included, with scenario
+ * knobs for failures. Each documented behaviour names its document beside the code that models it.
  *
  * Decisions where the docs are silent (keep the deployer robust to each alternative):
  * - A change set for a stack whose template and parameters did not change: `noChangeBehaviour` picks between
  *   CREATE_COMPLETE with an empty `Changes` list ('empty', the default), CREATE_FAILED with the reason ROS gives for
  *   a no-op UpdateStack ('failed'), or a synchronous `NotSupported` error from CreateChangeSet ('error').
- * - ListStackEvents returns the newest events first.
+ * - A change of NoEcho parameter values only: ROS masks NoEcho values ("****") wherever it shows them (GetStack,
+ *   GetChangeSet Parameters) and no document says how a change set reports a change that only they cause.
+ *   `noEchoOnlyChange` picks: 'empty' (the default, the unkind one: CREATE_COMPLETE with no `Changes`, yet executing
+ *   it applies the new values), 'modify' (a Modify with ChangeSource ParameterReference, as for visible parameters)
+ *   or 'same-stack' (reported as no change at all, so the values can never be applied through a change set).
+ * - ListStackEvents: the API reference promises no order and times have one-second resolution. `eventOrder` picks
+ *   newest first (default), oldest first or shuffled; `eventsPerSecond` puts several events in the same second.
  * - ClientToken makes CreateChangeSet / ExecuteChangeSet / CreateStack / UpdateStack idempotent: a repeat with the
- *   same token returns the first answer and does nothing else.
- * - Error codes not found in the docs (`ActionInProgress`, `InvalidChangeSetStatus`, `ChangeSetExists`) are
- *   plausible stand-ins; the deployer does not depend on them.
+ *   same token returns the first answer and does nothing else; a repeat that arrives while the first is still being
+ *   processed gets `LastTokenProcessing` (knob `tokenProcessingRepeats`).
+ * - The error code for a 21st change set is not documented: `ChangeSetLimitExceeded` stands in for it.
+ * - `InvalidChangeSetStatus` (executing or deleting a change set in the wrong state) is a plausible stand-in.
+ *
+ * Documented (ROS API reference, "Error codes" of CreateChangeSet / ExecuteChangeSet / UpdateStack, and
+ * /work/shared/reference/alibaba-cdn-operations.md): `ChangeSetExists`, `ActionInProgress` (HTTP 409),
+ * `StackNotFound`, `ChangeSetNotFound`, `LastTokenProcessing`, `Throttling*`, and `NotSupported` "Update the
+ * completely same stack" for an update that changes nothing.
  */
 import { AlibabaRpcError, type AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
 import { canonical, parseTemplate, type ParsedTemplate } from './ros-template-evaluator';
@@ -30,7 +43,10 @@ interface SimChangeSet {
   readonly createTime: string;
   readonly template: ParsedTemplate;
   readonly parameters: Record<string, string>;
+  /** What GetChangeSet reports. */
   readonly changes: SimChange[];
+  /** What executing it does (differs from `changes` for a NoEcho-only change reported as empty). */
+  readonly appliedChanges: SimChange[];
   pollsLeft: number;
   readonly outcome: { status: string; executionStatus: string; statusReason?: string };
   readonly disableRollback: boolean;
@@ -52,12 +68,27 @@ export class RosApiTestDouble {
   stepsPerPoll = 1;
   /** When set, change sets end CREATE_FAILED with this reason (e.g. a template ROS rejects on validation). */
   changeSetFailureReason?: string;
+  /**
+   * GetStack calls after ExecuteChangeSet that still show the stack as it was: the call only "starts to update" the
+   * stack (ROS API reference, ExecuteChangeSet; guide "Execute a change set").
+   */
+  executeStartsAfterPolls = 1;
+  /** How a change set reports a change of NoEcho parameter values only (see the header). */
+  noEchoOnlyChange: 'empty' | 'modify' | 'same-stack' = 'empty';
+  /** ListStackEvents order: the API reference does not promise one. */
+  eventOrder: 'newest-first' | 'oldest-first' | 'shuffled' = 'newest-first';
+  /** Readings of the virtual clock per second: event times have one-second resolution, so several can be equal. */
+  eventsPerSecond = 1;
+  /** Repeats of a ClientToken answered `LastTokenProcessing` ("the last request with this token is being processed"). */
+  tokenProcessingRepeats = 0;
+  /** "You can associate up to 20 change sets with a stack" (ROS user guide, "Manage a change set" / Limits). */
+  maxChangeSetsPerStack = 20;
 
   private readonly stacks = new Map<string, SimStack>();
   private readonly changeSets = new Map<string, SimChangeSet>();
   private readonly tokens = new Map<string, Record<string, unknown>>();
   private readonly sim: RosStackSimulator;
-  private clockSeconds = 0;
+  private clockReadings = 0;
   private idCounter = 0;
 
   constructor(
@@ -92,6 +123,17 @@ export class RosApiTestDouble {
   setStuck(stackName: string, stuck: boolean): void {
     if (stuck) this.sim.stuck.add(stackName);
     else this.sim.stuck.delete(stackName);
+  }
+
+  /**
+   * Puts a stack into any documented status (GetStack reference: CHECK_*, IMPORT_* ... included), as if an
+   * operation outside this test (a drift check, a resource import) had left it there.
+   */
+  forceStatus(stackName: string, status: string): void {
+    const stack = this.stackByName(stackName);
+    if (!stack) throw new Error(`no stack ${stackName}`);
+    if (!STACK_STATUSES.has(status)) throw new Error(`${status} is not a documented ROS stack status`);
+    this.sim.setStatus(stack, status, 'set by the test');
   }
 
   // ---- inspection for assertions ----
@@ -181,12 +223,28 @@ export class RosApiTestDouble {
         );
       }
     }
-    if ([...this.changeSets.values()].some((changeSet) => changeSet.stackId === stack.stackId && changeSet.changeSetName === name)) {
+    const ofStack = [...this.changeSets.values()].filter((changeSet) => changeSet.stackId === stack.stackId);
+    // ChangeSetExists is a documented CreateChangeSet error (ROS API reference, CreateChangeSet error codes).
+    if (ofStack.some((changeSet) => changeSet.changeSetName === name)) {
       throw new AlibabaRpcError(409, 'ChangeSetExists', `The ChangeSet (${name}) already exists.`);
     }
+    // "You can associate up to 20 change sets with a stack" (ROS user guide, "Manage a change set", Limits).
+    if (ofStack.length >= this.maxChangeSetsPerStack) {
+      throw new AlibabaRpcError(
+        400,
+        'ChangeSetLimitExceeded',
+        `The number of change sets of stack (${stack.stackName}) exceeds the limit ${this.maxChangeSetsPerStack}.`,
+      );
+    }
     const params = effectiveParameters(template, given);
-    const changes = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
-    const outcome = this.changeSetOutcome(stack, type, template, params, changes, request.ReplacementOption);
+    const computed = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
+    const noEchoOnly = type === 'UPDATE' && this.onlyNoEchoChanged(stack, template, params);
+    // 'same-stack': ROS would not see the masked values change, so the change set carries (and applies) the old ones.
+    const ignored = noEchoOnly && this.noEchoOnlyChange === 'same-stack';
+    const changes = noEchoOnly && this.noEchoOnlyChange !== 'modify' ? [] : computed;
+    const appliedChanges = ignored ? [] : computed;
+    const applied = ignored ? { ...stack.parameters } : params;
+    const outcome = this.changeSetOutcome(stack, type, template, applied, changes, request.ReplacementOption);
     if (outcome === 'error') {
       throw new AlibabaRpcError(400, 'NotSupported', `Update the completely same stack ${stack.stackName} is not supported.`);
     }
@@ -200,8 +258,9 @@ export class RosApiTestDouble {
       executionStatus: 'UNAVAILABLE',
       createTime: this.now(),
       template,
-      parameters: params,
+      parameters: applied,
       changes,
+      appliedChanges,
       pollsLeft: this.changeSetReadyAfterPolls,
       outcome,
       disableRollback: request.DisableRollback === 'true',
@@ -244,6 +303,17 @@ export class RosApiTestDouble {
       };
     }
     return { status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE' };
+  }
+
+  /** The new parameters differ from the stack's only in NoEcho values, and nothing else would change. */
+  private onlyNoEchoChanged(stack: SimStack, template: ParsedTemplate, params: Record<string, string>): boolean {
+    const secret = noEchoKeys(template);
+    if (![...secret].some((key) => stack.parameters[key] !== params[key])) return false;
+    if (!stack.template || canonical(JSON.parse(stack.template.body)) !== canonical(JSON.parse(template.body))) return false;
+    if (Object.keys(params).some((key) => !secret.has(key) && stack.parameters[key] !== params[key])) return false;
+    const withOldSecrets = { ...params };
+    for (const key of secret) if (key in stack.parameters) withOldSecrets[key] = stack.parameters[key]!;
+    return this.sim.computeChanges(stack, template, withOldSecrets).length === 0;
   }
 
   private getChangeSet(params: Readonly<Record<string, string>>) {
@@ -324,27 +394,42 @@ export class RosApiTestDouble {
       );
     }
     const stack = this.requireStack(cs.stackId);
-    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
-    for (const other of this.changeSets.values()) {
-      if (other.stackId === cs.stackId && other !== cs && other.executionStatus === 'AVAILABLE') other.executionStatus = 'OBSOLETE';
+    // ActionInProgress, HTTP 409, is documented (ROS API reference, ExecuteChangeSet / UpdateStack error codes).
+    if (stack.operation || stack.pendingStart) {
+      throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
     }
+    // "After you execute a change set, ROS automatically deletes other change sets for the same stack because they
+    // become invalid" (ROS user guide, "Execute a change set", Background).
+    for (const [id, other] of this.changeSets) if (other.stackId === cs.stackId && other !== cs) this.changeSets.delete(id);
     cs.executionStatus = 'EXECUTE_IN_PROGRESS';
     stack.disableRollback = cs.disableRollback;
     stack.timeoutInMinutes = cs.timeoutInMinutes;
     const done = (ok: boolean) => {
       cs.executionStatus = ok ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
     };
-    if (cs.type === 'CREATE') this.sim.startCreate(stack, cs.template, cs.parameters, done);
-    else this.sim.startUpdate(stack, cs.template, cs.parameters, cs.changes, done);
+    // ExecuteChangeSet "starts to update" the stack (ROS API reference): asynchronous, the status changes later.
+    const start = () => {
+      if (cs.type === 'CREATE') this.sim.startCreate(stack, cs.template, cs.parameters, done);
+      else this.sim.startUpdate(stack, cs.template, cs.parameters, cs.appliedChanges, done);
+    };
+    if (this.executeStartsAfterPolls <= 0) start();
+    else stack.pendingStart = { pollsLeft: this.executeStartsAfterPolls, start };
     return {};
   }
 
   private listStackEvents(params: Readonly<Record<string, string>>) {
     const stack = this.requireStack(params.StackId);
     const ids = stringList(params, 'LogicalResourceId');
-    const newestFirst = [...stack.events].reverse().filter((event) => ids.length === 0 || ids.includes(event.LogicalResourceId));
-    const { page, pageNumber, pageSize } = paginate(newestFirst, params, 10, 50);
-    return { Events: page, TotalCount: newestFirst.length, PageNumber: pageNumber, PageSize: pageSize };
+    const matching = stack.events.filter((event) => ids.length === 0 || ids.includes(event.LogicalResourceId));
+    // No order is promised (ROS API reference, ListStackEvents); PageSize is at most 50.
+    const ordered =
+      this.eventOrder === 'oldest-first'
+        ? matching
+        : this.eventOrder === 'shuffled'
+          ? shuffled(matching, stack.stackId.length + matching.length)
+          : [...matching].reverse();
+    const { page, pageNumber, pageSize } = paginate(ordered, params, 10, 50);
+    return { Events: page, TotalCount: ordered.length, PageNumber: pageNumber, PageSize: pageSize };
   }
 
   private createStack(request: Readonly<Record<string, string>>) {
@@ -359,7 +444,8 @@ export class RosApiTestDouble {
 
   private updateStack(request: Readonly<Record<string, string>>) {
     const stack = this.requireStack(required(request, 'StackId'));
-    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    if (stack.operation || stack.pendingStart)
+      throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
     const template = parseTemplate(required(request, 'TemplateBody'));
     const params = effectiveParameters(template, parameterList(request));
     const changes = this.sim.computeChanges(stack, template, params);
@@ -378,7 +464,8 @@ export class RosApiTestDouble {
   private deleteStack(params: Readonly<Record<string, string>>) {
     const stack = this.requireStack(params.StackId);
     if (stack.status === 'DELETE_IN_PROGRESS' || stack.status === 'DELETE_COMPLETE') return {};
-    if (stack.operation) throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    if (stack.operation || stack.pendingStart)
+      throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
     for (const [id, cs] of this.changeSets) if (cs.stackId === stack.stackId) this.changeSets.delete(id);
     this.sim.startDelete(stack, () => {
       if (this.forgetDeletedStacks) this.stacks.delete(stack.stackId);
@@ -425,6 +512,11 @@ export class RosApiTestDouble {
     if (!params.ClientToken) return run();
     const key = `${action}|${params.ClientToken}`;
     const previous = this.tokens.get(key);
+    if (previous && this.tokenProcessingRepeats > 0) {
+      this.tokenProcessingRepeats -= 1;
+      // Documented: the request with this ClientToken is still being processed; retry later.
+      throw new AlibabaRpcError(409, 'LastTokenProcessing', 'The last token request is processing.');
+    }
     if (previous) return previous;
     const body = run();
     this.tokens.set(key, body);
@@ -466,20 +558,51 @@ export class RosApiTestDouble {
 
   /** A virtual clock that moves one second per reading, so event times are distinct and ordered. */
   private now(): string {
-    this.clockSeconds += 1;
-    return new Date(Date.UTC(2026, 0, 1) + this.clockSeconds * 1000).toISOString().slice(0, 19);
+    this.clockReadings += 1;
+    const seconds = Math.ceil(this.clockReadings / Math.max(1, this.eventsPerSecond));
+    return new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString().slice(0, 19);
   }
 }
 
-const UPDATABLE = new Set([
+/**
+ * States that accept an UPDATE change set: "You can create a change set only for a stack that is in one of the
+ * following states" (ROS user guide, "Update a stack by using a change set", Limits).
+ */
+export const UPDATABLE = new Set([
   'CREATE_COMPLETE',
-  'UPDATE_COMPLETE',
   'UPDATE_FAILED',
+  'UPDATE_COMPLETE',
   'ROLLBACK_COMPLETE',
   'ROLLBACK_FAILED',
   'IMPORT_CREATE_COMPLETE',
   'IMPORT_UPDATE_COMPLETE',
+  'IMPORT_UPDATE_FAILED',
 ]);
+
+/** Every stack status the GetStack reference documents. */
+export const STACK_STATUSES = new Set([
+  ...['CREATE', 'UPDATE', 'DELETE', 'CREATE_ROLLBACK', 'ROLLBACK', 'CHECK', 'IMPORT_CREATE', 'IMPORT_CREATE_ROLLBACK'].flatMap(
+    (operation) => [`${operation}_IN_PROGRESS`, `${operation}_COMPLETE`, `${operation}_FAILED`],
+  ),
+  ...['IMPORT_UPDATE', 'IMPORT_UPDATE_ROLLBACK'].flatMap((operation) => [
+    `${operation}_IN_PROGRESS`,
+    `${operation}_COMPLETE`,
+    `${operation}_FAILED`,
+  ]),
+  'REVIEW_IN_PROGRESS',
+]);
+
+/** A fixed permutation, so a failing test reproduces. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed * 2654435761;
+  for (let index = out.length - 1; index > 0; index--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const other = state % (index + 1);
+    [out[index], out[other]] = [out[other]!, out[index]!];
+  }
+  return out;
+}
 
 function required(params: Readonly<Record<string, string>>, key: string): string {
   const v = params[key];

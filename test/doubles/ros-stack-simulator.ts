@@ -54,6 +54,11 @@ export interface SimStack {
   disableRollback: boolean;
   timeoutInMinutes: number;
   operation?: Generator<void, void, void>;
+  /**
+   * An operation accepted but not begun: ExecuteChangeSet "starts to update" the stack (ROS API reference,
+   * ExecuteChangeSet), so the status read right after the call can still be the one from before.
+   */
+  pendingStart?: { pollsLeft: number; readonly start: () => void };
 }
 
 /** One `Changes` item, shaped as ROS documents it ("Data structures" of change sets). */
@@ -97,6 +102,16 @@ export class RosStackSimulator {
 
   /** One poll's worth of progress. */
   advance(stack: SimStack): void {
+    if (stack.pendingStart) {
+      if (stack.pendingStart.pollsLeft > 0) {
+        stack.pendingStart.pollsLeft -= 1;
+        return;
+      }
+      const { start } = stack.pendingStart;
+      stack.pendingStart = undefined;
+      start();
+      return;
+    }
     if (!stack.operation || this.stuck.has(stack.stackName)) return;
     if (stack.operation.next().done) stack.operation = undefined;
   }

@@ -104,7 +104,10 @@ export async function createChangeSet(api: RosApi, input: CreateChangeSetInput):
       const same = (await api.listChangeSets(input.stackId, input.changeSetName)).find(
         (changeSet) => changeSet.changeSetName === input.changeSetName,
       );
-      if (!same) throw error;
+      if (!same) {
+        if (!(await removeOwnLeftovers(api, input.stackId))) throw error;
+        continue;
+      }
       const reusable = same.status === 'CREATE_COMPLETE' ? same.executionStatus === 'AVAILABLE' : PENDING.has(same.status);
       if (reusable) {
         return { kind: 'created', changeSetId: same.changeSetId, stackId: input.stackId, reused: true };
@@ -112,6 +115,27 @@ export async function createChangeSet(api: RosApi, input: CreateChangeSetInput):
       await api.deleteChangeSet(same.changeSetId);
     }
   }
+}
+
+/** "You can associate up to 20 change sets with a stack" (ROS user guide, "Manage a change set", Limits). */
+export const MAX_CHANGE_SETS_PER_STACK = 20;
+
+/** The names this tool gives its change sets (`changeSetIdentity`): any prefix, then 24 hex digits. */
+const OWN_CHANGE_SET = /^[A-Za-z][A-Za-z0-9_-]{0,63}-[0-9a-f]{24}$/;
+
+/**
+ * A stack at its change set limit refuses a new one (the error code is not documented). Change sets this tool left
+ * (interrupted diffs and deploys) and that are not being executed are deleted to make room; others are not touched.
+ * Returns whether anything was deleted.
+ */
+async function removeOwnLeftovers(api: RosApi, stackId: string): Promise<boolean> {
+  const all = await api.listChangeSets(stackId);
+  if (all.length < MAX_CHANGE_SETS_PER_STACK) return false;
+  const leftovers = all.filter(
+    (changeSet) => OWN_CHANGE_SET.test(changeSet.changeSetName) && changeSet.executionStatus !== 'EXECUTE_IN_PROGRESS',
+  );
+  for (const changeSet of leftovers) await api.deleteChangeSet(changeSet.changeSetId);
+  return leftovers.length > 0;
 }
 
 export type ChangeSetReadiness =

@@ -99,7 +99,12 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+/**
+ * Sized for a real throttling spell: Alibaba's flow control answers `Throttling.*` for tens of seconds at a time.
+ * Eleven tries with full jitter on a 1 s base capped at 20 s wait about 70 s in all on average (ceilings 1, 2, 4, 8,
+ * 16, then 20 five times: 131 s at most), instead of the 3.75 s of the old 5 x 500 ms.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 11, baseDelayMs: 1_000, maxDelayMs: 20_000 };
 
 export interface RetryOptions {
   readonly policy?: Partial<RetryPolicy>;
@@ -148,6 +153,10 @@ export interface PollSettings {
   /** Give up (timedOut) after this long. */
   readonly maxWaitMs: number;
   readonly clock: Clock;
+  /** Clock time at which every wait ends, whatever is left of `maxWaitMs` (the overall `--timeout`). */
+  readonly deadline?: number;
+  /** The overall timeout behind `deadline`, for messages. */
+  readonly overallTimeoutMs?: number;
 }
 
 export interface PollRead<T> {
@@ -163,13 +172,14 @@ export async function pollUntil<T>(
   settings: PollSettings,
 ): Promise<{ value: T; timedOut: boolean; waitedMs: number }> {
   const start = settings.clock.now();
+  const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, (settings.deadline ?? Infinity) - start));
   let interval = settings.pollIntervalMs;
   for (;;) {
     const result = await read();
     const waitedMs = settings.clock.now() - start;
     if (result.done) return { value: result.value, timedOut: false, waitedMs };
-    if (waitedMs >= settings.maxWaitMs) return { value: result.value, timedOut: true, waitedMs };
-    await settings.clock.sleep(Math.min(interval, settings.maxWaitMs - waitedMs));
+    if (waitedMs >= maxWaitMs) return { value: result.value, timedOut: true, waitedMs };
+    await settings.clock.sleep(Math.min(interval, maxWaitMs - waitedMs));
     interval = result.progressed ? settings.pollIntervalMs : Math.min(Math.round(interval * 1.5), settings.maxPollIntervalMs);
   }
 }
@@ -217,7 +227,13 @@ export interface ApiCallContext {
   readonly target?: string;
 }
 
-export type FailureKind = 'throttled' | 'server' | 'network' | 'timeout' | 'client';
+export type FailureKind = 'throttled' | 'token-processing' | 'server' | 'network' | 'timeout' | 'client';
+
+/** " (the overall --timeout of 600s ran out)" when the deadline is what ended a wait, else "". */
+export function deadlineNote(settings: PollSettings): string {
+  if (settings.deadline === undefined || settings.clock.now() < settings.deadline) return '';
+  return ` (the overall --timeout of ${Math.round((settings.overallTimeoutMs ?? 0) / 1000)}s ran out)`;
+}
 
 /** Shape of the errors thrown by `@alicloud/openapi-core` and by Node's HTTP stack underneath it. */
 interface RawSdkError {
@@ -248,6 +264,9 @@ export function classifyFailure(failure: unknown): FailureKind {
   const name = typeof raw.name === 'string' ? raw.name : '';
   const status = typeof raw.statusCode === 'number' ? raw.statusCode : undefined;
   if (name === 'ThrottlingError' || code.includes('Throttling') || status === 429) return 'throttled';
+  // Documented ROS error: the earlier request with this ClientToken is still being processed; the same request
+  // again (same token) later gets its answer. Alibaba's ROS CDK CLI retries it too.
+  if (code === 'LastTokenProcessing') return 'token-processing';
   if (name === 'RequestTimeoutError' || /^(Read|Connect)Timeout/.test(String(raw.message ?? ''))) return 'timeout';
   if (NETWORK_CODES.has(code)) return 'network';
   if (status !== undefined && status >= 500) return 'server';
@@ -324,8 +343,10 @@ export function isApiError(error: unknown, apiCode: string): error is AlibabaApi
 export type RosDeployErrorReason =
   /** The stack operation ended in a failure or rollback state. */
   | 'operation-failed'
-  /** The stack was still in progress when the wait bound ran out. */
+  /** The stack was still in progress when the wait bound (or the overall --timeout) ran out. */
   | 'timed-out'
+  /** ROS reported no changes where the run had to put new (NoEcho) parameter values on the stack. */
+  | 'parameters-not-applied'
   /** Another operation holds the stack. */
   | 'stack-busy'
   /** The stack is in a state that no change set can start from. */

@@ -16,6 +16,7 @@ import {
 } from './change-sets';
 import {
   type Clock,
+  deadlineNote,
   type PollSettings,
   type RetryPolicy,
   RosApi,
@@ -68,6 +69,11 @@ export interface RosDeploymentOptions {
   readonly clock?: Clock;
   /** Jitter source for retries. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Bound on everything this deployment object does from its creation (the CLI's `--timeout`): every wait is cut
+   * to what is left, and on expiry the error says what state the stack was left in. @default no overall bound
+   */
+  readonly overallTimeoutMs?: number;
 }
 
 /** One stack's template and parameters, as deploy and preview take them. */
@@ -91,6 +97,13 @@ export interface RosDeployRequest extends RosStackRequest {
    * Decides whether to execute; the preview has already gone to `progress`, so this only answers (it does not print).
    */
   readonly confirm: (preview: RosChangePreview) => Promise<boolean>;
+  /**
+   * The stack must end up running with exactly these parameter values (a rotated key the CDN has to use before the
+   * old one is retired). ROS masks NoEcho values, so its "no changes" cannot prove they are in place: with this set,
+   * an executable change set is executed even when it lists no resource changes, and a "no changes" answer from
+   * ROS fails with reason 'parameters-not-applied' instead of returning 'no-changes'. @default false
+   */
+  readonly requireParametersApplied?: boolean;
 }
 
 export interface RosDeployResult {
@@ -105,7 +118,17 @@ export interface RosDeployResult {
   readonly apiCalls: number;
   /** Final status of an operation started elsewhere that this run waited for first. */
   readonly waitedFor?: string;
+  /**
+   * Whether the stack now runs with the request's parameter values:
+   * - 'applied': this run executed a change set carrying them and the stack reached CREATE/UPDATE_COMPLETE;
+   * - 'unchanged': ROS reported no changes and every parameter is visible to it, so they were already in place;
+   * - 'unverified': ROS reported no changes, but some values are NoEcho (masked), so nothing proves they are in place;
+   * - 'not-applied': cancelled.
+   */
+  readonly parameters: RosParametersOutcome;
 }
+
+export type RosParametersOutcome = 'applied' | 'unchanged' | 'unverified' | 'not-applied';
 
 export interface RosPreviewResult {
   /** False when the stack is not deployed (or only a failed/empty create is left): everything is an Add. */
@@ -155,7 +178,14 @@ export class RosDeployment implements RosStackDeployment {
       maxWaitMs: positive('maxWaitMs', options.maxWaitMs ?? 3_600_000),
       clock: options.clock ?? systemClock,
     };
+    if (options.overallTimeoutMs !== undefined) {
+      positive('overallTimeoutMs', options.overallTimeoutMs);
+      this.deadline = this.poll.clock.now() + options.overallTimeoutMs;
+    }
   }
+
+  /** Clock time after which nothing more is waited for; undefined without an overall timeout. */
+  private readonly deadline?: number;
 
   async deploy(request: RosDeployRequest): Promise<RosDeployResult> {
     const { facts, run } = this.checkedRun(request);
@@ -178,11 +208,24 @@ export class RosDeployment implements RosStackDeployment {
       waitForInProgressMs: this.options.waitForInProgressMs ?? this.poll.maxWaitMs,
       recreateFailedStack: this.options.recreateFailedStack ?? false,
     });
-    const result = (outcome: Omit<RosDeployResult, 'apiCalls' | 'waitedFor'>): RosDeployResult => ({
+    const hasSecrets = run.secretKeys.size > 0;
+    const result = (outcome: Omit<RosDeployResult, 'apiCalls' | 'waitedFor' | 'parameters'>): RosDeployResult => ({
       ...outcome,
       apiCalls: run.api.apiCalls,
       waitedFor: prepared.waitedFor,
+      parameters:
+        outcome.action === 'created' || outcome.action === 'updated'
+          ? 'applied'
+          : outcome.action === 'cancelled'
+            ? 'not-applied'
+            : hasSecrets
+              ? 'unverified'
+              : 'unchanged',
     });
+    const noChanges = async () => {
+      if (request.requireParametersApplied) throw run.parametersNotApplied();
+      return result(await run.noChanges(prepared.stack));
+    };
     const reusing = prepared.reuseChangeSetId !== undefined;
     const type: ChangeSetType = prepared.stack && !reusing ? 'UPDATE' : 'CREATE';
     const identity = identityFor(type, type === 'CREATE' ? 'new' : baseOf(prepared.stack));
@@ -210,31 +253,47 @@ export class RosDeployment implements RosStackDeployment {
         },
         this.poll,
       );
-      if (obtained.kind === 'no-changes') return result(await run.noChanges(prepared.stack));
+      if (obtained.kind === 'no-changes') return noChanges();
       ({ changeSetId, stackId, readiness } = obtained);
       run.info(
         `ROS stack '${request.stackName}': ${obtained.reused ? 'reusing' : 'created'} ${type} change set ${readiness.changeSet.changeSetName ?? identity.changeSetName}`,
       );
     }
     const changeSet = await run.readyChangeSet(readiness, type, stackId);
-    if (!changeSet) return result(await run.noChanges(prepared.stack));
+    if (!changeSet) return noChanges();
 
     const changes = normalizeChanges(changeSet.changes);
     const templateOnly = changes.length === 0 && type === 'UPDATE';
     if (templateOnly && isSameTemplate((await run.api.getTemplateBody(stackId)) ?? '', request.templateBody)) {
-      await run.discardChangeSet(changeSetId, 'UPDATE', stackId);
-      return result(await run.noChanges(prepared.stack));
+      if (!request.requireParametersApplied) {
+        await run.discardChangeSet(changeSetId, 'UPDATE', stackId);
+        return noChanges();
+      }
+      // ROS lists no change, yet the NoEcho values may differ (ROS masks them): executing the change set is what
+      // puts the request's values on the stack for sure.
+      run.info(
+        `ROS stack '${request.stackName}': no resource changes listed; executing anyway so the stack takes the new parameter values (ROS does not show NoEcho values)`,
+      );
     }
     const preview = buildPreview({ stackName: request.stackName, changeSetType: type, changeSetId, changes, templateOnly });
     // Shown here, once, whether or not anyone is asked: with --yes the preview is the record of what was executed.
     run.info(preview.text);
-    if (!(await request.confirm(preview))) {
+    let confirmed: boolean;
+    try {
+      confirmed = await request.confirm(preview);
+    } catch (error) {
+      // A refusal by error (no terminal to ask on, Ctrl-C at the prompt) leaves nothing behind either.
+      await run.discardChangeSet(changeSetId, type, stackId);
+      run.info(`ROS stack '${request.stackName}': not confirmed, change set deleted${type === 'CREATE' ? ' with its empty stack' : ''}`);
+      throw error;
+    }
+    if (!confirmed) {
       await run.discardChangeSet(changeSetId, type, stackId);
       run.info(`ROS stack '${request.stackName}': cancelled, change set deleted`);
       return result({ action: 'cancelled', stackId: type === 'UPDATE' ? stackId : undefined, outputs: {}, changes });
     }
     const total = type === 'CREATE' ? Math.max(facts.resources.length, changes.length) : changes.length;
-    const outputs = await run.execute(changeSet, type, stackId, total);
+    const outputs = await run.execute(changeSet, type, stackId, total, type === 'CREATE' ? undefined : prepared.stack);
     return result({ action: type === 'CREATE' ? 'created' : 'updated', stackId, outputs, changes });
   }
 
@@ -376,12 +435,31 @@ export class RosDeployment implements RosStackDeployment {
     ]);
     assertRosDeployInputs({ ...request, noEchoKeys }, facts);
     const secrets = [...noEchoKeys].map((key) => request.parameters[key]).filter((value): value is string => typeof value === 'string');
-    return { facts, run: this.open(request.stackName, secrets) };
+    const run = this.open(request.stackName, secrets);
+    for (const key of noEchoKeys) run.secretKeys.add(key);
+    return { facts, run };
   }
 
   private open(stackName: string, secrets: Iterable<string> = []): StackRun {
     assertStackName(stackName);
-    return new StackRun(stackName, new SecretRedactor(secrets), this.options, this.poll);
+    return new StackRun(stackName, new SecretRedactor(secrets), this.options, this.pollWithin());
+  }
+
+  /** The poll settings, each wait cut to what is left of the overall timeout. */
+  private pollWithin(): PollSettings {
+    const deadline = this.deadline;
+    if (deadline === undefined) return this.poll;
+    const { clock } = this.poll;
+    const timeoutMs = this.options.overallTimeoutMs!;
+    const left = deadline - clock.now();
+    if (left <= 0) {
+      throw new RosDeployError(
+        `The overall timeout (--timeout ${Math.round(timeoutMs / 1000)}s) ran out before the ROS step began; nothing was changed in ROS.`,
+        'timed-out',
+        '',
+      );
+    }
+    return { ...this.poll, overallTimeoutMs: timeoutMs, deadline };
   }
 }
 
@@ -415,6 +493,8 @@ const RESUMABLE_CHANGE_SET = new Set(['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'C
 /** One operation on one stack: its API (counting calls), its secrets to mask, and the steps deploy and destroy share. */
 class StackRun {
   readonly api: RosApi;
+  /** Parameters whose values ROS masks (NoEcho in the template, or declared secret by the caller). */
+  readonly secretKeys = new Set<string>();
 
   constructor(
     readonly stackName: string,
@@ -435,6 +515,10 @@ class StackRun {
 
   info(line: string): void {
     this.options.progress?.info(this.redactor.redact(line));
+  }
+
+  eventsUnreadable(error: unknown): void {
+    this.info(`ROS stack '${this.stackName}': could not read stack events this time (${(error as Error).message}); still waiting`);
   }
 
   private eventStream(stackId: string, totalResources: number, since?: string): RosEventStream {
@@ -460,8 +544,22 @@ class StackRun {
         continue;
       }
       if (stack.status === REVIEW_IN_PROGRESS) {
-        const mine = (await this.api.listChangeSets(stack.stackId)).find(
-          (changeSet) => changeSet.changeSetName === prepare.createChangeSetName && RESUMABLE_CHANGE_SET.has(changeSet.status),
+        const changeSets = await this.api.listChangeSets(stack.stackId);
+        if (changeSets.some((changeSet) => changeSet.executionStatus === 'EXECUTE_IN_PROGRESS')) {
+          // Executed (by an earlier run, or another deploy) but not begun yet: ExecuteChangeSet only "starts" the
+          // create, so the stack can still read REVIEW_IN_PROGRESS for a while. Wait for that create.
+          const review = stack;
+          stack = await this.waitOutOtherOperation(stack, prepare.waitForInProgressMs, async (now) => now.status !== review.status);
+          waitedFor = stack?.status ?? 'DELETE_COMPLETE';
+          continue;
+        }
+        const mine = changeSets.find(
+          (changeSet) =>
+            changeSet.changeSetName === prepare.createChangeSetName &&
+            RESUMABLE_CHANGE_SET.has(changeSet.status) &&
+            (changeSet.executionStatus === undefined ||
+              changeSet.executionStatus === 'AVAILABLE' ||
+              changeSet.executionStatus === 'UNAVAILABLE'),
         );
         if (mine) {
           this.info(
@@ -515,7 +613,11 @@ class StackRun {
    * Waits (bounded) for an operation this run did not start: another deploy, or an earlier run that was interrupted
    * after it executed a change set. Returns the stack as it ended, or undefined once it is gone.
    */
-  async waitOutOtherOperation(stack: RosStackSummary, maxWaitMs: number): Promise<RosStackSummary | undefined> {
+  async waitOutOtherOperation(
+    stack: RosStackSummary,
+    maxWaitMs: number,
+    started?: (stack: RosStackSummary) => Promise<boolean>,
+  ): Promise<RosStackSummary | undefined> {
     const busy = (waited: string) =>
       new RosDeployError(
         `ROS stack '${this.stackName}' is ${stack.status}: another operation is running on it (another deploy, or an earlier run that was interrupted)${waited}. ` +
@@ -530,8 +632,14 @@ class StackRun {
     );
     const stream = this.eventStream(stack.stackId, 0);
     await stream.prime();
-    const waited = await waitForStackToSettle(this.api, stack.stackId, stream, { ...this.poll, maxWaitMs });
-    if (waited.timedOut) throw busy(`; waited ${Math.round(waited.waitedMs / 1000)}s`);
+    const waited = await waitForStackToSettle(
+      this.api,
+      stack.stackId,
+      stream,
+      { ...this.poll, maxWaitMs },
+      { started, onEventsError: (error) => this.eventsUnreadable(error) },
+    );
+    if (waited.timedOut) throw busy(`; waited ${Math.round(waited.waitedMs / 1000)}s${deadlineNote(this.poll)}`);
     this.info(`ROS stack '${this.stackName}': the running operation ended in ${waited.stack?.status ?? 'DELETE_COMPLETE'}`);
     return waited.stack && waited.stack.status !== 'DELETE_COMPLETE' ? waited.stack : undefined;
   }
@@ -550,10 +658,12 @@ class StackRun {
       stack: last,
       timedOut,
       waitedMs,
-    } = await waitForStackToSettle(this.api, stack.stackId, reviewOnly ? undefined : stream, this.poll);
+    } = await waitForStackToSettle(this.api, stack.stackId, reviewOnly ? undefined : stream, this.poll, {
+      onEventsError: (error) => this.eventsUnreadable(error),
+    });
     if (timedOut) {
       throw new RosDeployError(
-        `ROS stack '${this.stackName}' is still ${last?.status ?? 'deleting'} after waiting ${Math.round(waitedMs / 1000)}s; the delete goes on in ROS. Run the command again to keep waiting, or check the stack in the ROS console.`,
+        `ROS stack '${this.stackName}' is still ${last?.status ?? 'deleting'} after waiting ${Math.round(waitedMs / 1000)}s${deadlineNote(this.poll)}; the delete goes on in ROS. Run the command again to keep waiting, or check the stack in the ROS console.`,
         'timed-out',
         this.stackName,
         last?.status,
@@ -570,7 +680,17 @@ class StackRun {
     });
   }
 
-  async noChanges(stack: RosStackSummary | undefined): Promise<Omit<RosDeployResult, 'apiCalls'>> {
+  parametersNotApplied(): RosDeployError {
+    return new RosDeployError(
+      `ROS stack '${this.stackName}': ROS reported no changes, but this run has to put new parameter values on the stack ` +
+        `(${[...this.secretKeys].join(', ') || 'parameters'}; ROS masks NoEcho values, so it may not see them change). ` +
+        'The stack still runs with its previous values: do not retire anything they replace. Check the stack in the ROS console.',
+      'parameters-not-applied',
+      this.stackName,
+    );
+  }
+
+  async noChanges(stack: RosStackSummary | undefined): Promise<Omit<RosDeployResult, 'apiCalls' | 'parameters'>> {
     if (!stack) {
       throw new RosDeployError(
         `ROS stack '${this.stackName}': ROS reported nothing to create for the new stack; check that the template declares resources.`,
@@ -609,14 +729,35 @@ class StackRun {
     }
   }
 
-  async execute(changeSet: RosChangeSetDetail, type: ChangeSetType, stackId: string, total: number): Promise<Record<string, string>> {
+  /**
+   * Executes the change set and waits for *this* operation. ExecuteChangeSet only "starts" it (ROS API reference),
+   * so the status read next can still be the one from before: a REVIEW_IN_PROGRESS, or the UPDATE_COMPLETE of the
+   * last update. The wait ends only once the stack shows the operation (status or update time moved on, or the
+   * change set's execution ended), never on a status that was already there.
+   */
+  async execute(
+    changeSet: RosChangeSetDetail,
+    type: ChangeSetType,
+    stackId: string,
+    total: number,
+    before?: RosStackSummary,
+  ): Promise<Record<string, string>> {
     await this.executeOnce(changeSet.changeSetId);
     this.info(`ROS stack '${this.stackName}': executing change set`);
     const stream = this.eventStream(stackId, total, changeSet.createTime);
-    const { stack, timedOut, waitedMs } = await waitForStackToSettle(this.api, stackId, stream, this.poll);
+    const startedFrom = { status: before?.status ?? REVIEW_IN_PROGRESS, updateTime: before?.updateTime };
+    const started = async (now: RosStackSummary) => {
+      if (now.status !== startedFrom.status || now.updateTime !== startedFrom.updateTime) return true;
+      const execution = await this.api.getChangeSet(changeSet.changeSetId).catch(() => undefined);
+      return execution?.executionStatus === 'EXECUTE_COMPLETE' || execution?.executionStatus === 'EXECUTE_FAILED';
+    };
+    const { stack, timedOut, waitedMs } = await waitForStackToSettle(this.api, stackId, stream, this.poll, {
+      started,
+      onEventsError: (error) => this.eventsUnreadable(error),
+    });
     if (timedOut) {
       throw new RosDeployError(
-        `ROS stack '${this.stackName}' is still ${stack?.status} after waiting ${Math.round(waitedMs / 1000)}s; the operation goes on in ROS. ` +
+        `ROS stack '${this.stackName}' is still ${stack?.status} after waiting ${Math.round(waitedMs / 1000)}s${deadlineNote(this.poll)}; the operation goes on in ROS. ` +
           'Run deploy again to keep waiting and finish, or follow the stack in the ROS console.',
         'timed-out',
         this.stackName,

@@ -54,8 +54,9 @@ const STACK_RESOURCE_TYPE = 'ALIYUN::ROS::Stack';
 
 /**
  * Streams a stack's new events, cdk style: `[n/total] STATUS LogicalId (Type) reason`, each exactly once.
- * ListStackEvents returns the newest events first, so each poll reads pages until it reaches an event it has
- * already seen (or one older than `since`) and hands the new ones out oldest first.
+ * The ListStackEvents reference promises no order, and times have one-second resolution (several events can share
+ * one), so each poll reads every page (bounded), keeps the events not seen yet and not older than `since`, and hands
+ * them out oldest first; events within the same second keep the order ROS listed them in, oldest-first or not.
  */
 export class RosEventStream {
   /** Resource failures seen so far (`*_FAILED` on a resource), for the error message. */
@@ -74,8 +75,12 @@ export class RosEventStream {
 
   /** Marks the events already there as old, for streams started without a `since` time. */
   async prime(): Promise<void> {
-    const { events } = await this.api.listStackEvents(this.stackId, 1, PAGE_SIZE);
-    for (const event of events) this.seen.add(event.eventId);
+    // Every page (bounded): with no promised order, an old event can be on any of them.
+    for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
+      const { events, totalCount } = await this.api.listStackEvents(this.stackId, page, PAGE_SIZE);
+      for (const event of events) this.seen.add(event.eventId);
+      if (events.length === 0 || page * PAGE_SIZE >= totalCount) break;
+    }
   }
 
   async poll(): Promise<RosStackEventView[]> {
@@ -90,17 +95,18 @@ export class RosEventStream {
       const { events, totalCount } = read;
       let reachedKnown = false;
       for (const event of events) {
-        if (this.seen.has(event.eventId) || this.isBeforeSince(event)) {
-          reachedKnown = true;
-          break;
-        }
-        fresh.push(event);
+        if (this.seen.has(event.eventId) || this.isBeforeSince(event)) reachedKnown = true;
+        else if (!fresh.some((known) => known.eventId === event.eventId)) fresh.push(event);
       }
-      if (reachedKnown || events.length === 0 || page * PAGE_SIZE >= totalCount) break;
+      // A page that runs newest first and already reaches known events: the later pages can only hold older ones.
+      // Otherwise (any other order) every page is read.
+      if (reachedKnown && isNewestFirst(events)) break;
+      if (events.length === 0 || page * PAGE_SIZE >= totalCount) break;
     }
-    // Oldest first; a stable sort on time keeps ROS's own order for events within the same second.
-    const ordered = fresh
-      .reverse()
+    // Oldest first. Within one second the order is unknown; take ROS's listing as newest first (what it does today)
+    // unless the page itself runs oldest first.
+    const newestFirst = fresh.length < 2 || rosTimeMs(fresh[0]!.createTime) >= rosTimeMs(fresh[fresh.length - 1]!.createTime);
+    const ordered = (newestFirst ? fresh.reverse() : fresh)
       .map((event, index) => ({ event, index }))
       .sort((left, right) => rosTimeMs(left.event.createTime) - rosTimeMs(right.event.createTime) || left.index - right.index)
       .map(({ event }) => this.toView(event));
@@ -135,6 +141,12 @@ export class RosEventStream {
   }
 }
 
+/** Times never rise down the page and do fall somewhere (a page all in one second proves no order). */
+function isNewestFirst(events: readonly RosStackEvent[]): boolean {
+  if (events.length < 2 || rosTimeMs(events[0]!.createTime) <= rosTimeMs(events[events.length - 1]!.createTime)) return false;
+  return events.every((event, index) => index === 0 || rosTimeMs(events[index - 1]!.createTime) >= rosTimeMs(event.createTime));
+}
+
 /** ROS times are UTC without a zone suffix. */
 export function rosTimeMs(time: string): number {
   if (!time) return 0;
@@ -158,14 +170,35 @@ export async function waitForStackToSettle(
   stackId: string,
   stream: RosEventStream | undefined,
   poll: PollSettings,
+  how: SettleOptions = {},
 ): Promise<StackWaitResult> {
+  let begun = !how.started;
   const { value, timedOut, waitedMs } = await pollUntil(async () => {
     const stack = await api.getStack(stackId, true);
-    // Events after GetStack: every event up to the status just read is then shown before returning.
-    const events = stream && stack ? await stream.poll() : [];
-    return { value: stack, done: !stack || !isOperationInProgress(stack.status), progressed: events.length > 0 };
+    // Events after GetStack: every event up to the status just read is then shown before returning. Reading them
+    // is progress reporting only: a failed read (throttled past its retries, a reset) does not end the wait.
+    const events =
+      stream && stack
+        ? await stream.poll().catch((error: unknown) => {
+            how.onEventsError?.(error);
+            return [];
+          })
+        : [];
+    if (stack && !begun) begun = await how.started!(stack);
+    return { value: stack, done: !stack || (begun && !isOperationInProgress(stack.status)), progressed: events.length > 0 };
   }, poll);
   return { stack: value, timedOut, waitedMs };
+}
+
+export interface SettleOptions {
+  /**
+   * For an operation this run started: whether the stack shows it yet. ROS starts operations asynchronously
+   * (ExecuteChangeSet "starts to update" the stack), so until this says yes, a settled-looking status is the one
+   * from before and counts neither as success nor as failure.
+   */
+  readonly started?: (stack: RosStackDetail) => Promise<boolean>;
+  /** Told about a failed read of events; the wait goes on. */
+  readonly onEventsError?: (error: unknown) => void;
 }
 
 export function failedResourcesFrom(events: readonly RosStackEventView[]): FailedResource[] {

@@ -15,7 +15,9 @@ export function isOperationInProgress(status: string): boolean {
 }
 
 /**
- * States in which ROS accepts an UPDATE change set (ROS user guide, "Update a stack by using a change set").
+ * States in which ROS accepts an UPDATE change set (ROS user guide, "Update a stack by using a change set", Limits:
+ * "You can create a change set only for a stack that is in one of the following states"). Every other documented
+ * status (GetStack reference: CHECK_COMPLETE / CHECK_FAILED, IMPORT_UPDATE_ROLLBACK_*, DELETE_FAILED ...) refuses.
  * `ROLLBACK_COMPLETE` belongs here: in ROS it is the state after a failed *update* rolled back, the stack's old
  * resources are intact. The create-time equivalent is `CREATE_ROLLBACK_COMPLETE`.
  */
@@ -27,6 +29,7 @@ const UPDATABLE = new Set([
   'ROLLBACK_FAILED',
   'IMPORT_CREATE_COMPLETE',
   'IMPORT_UPDATE_COMPLETE',
+  'IMPORT_UPDATE_FAILED',
 ]);
 
 /** A first create that failed: nothing usable to update, the stack has to go before a new create. */

@@ -129,3 +129,30 @@ test('rejects a policy without attempts', async () => {
     'retry maxAttempts must be a whole number >= 1, got 0',
   );
 });
+
+test('LastTokenProcessing (documented: the earlier request with this ClientToken is still being processed) is retried', async () => {
+  const processing = Object.assign(new Error('LastTokenProcessing: code: 409, The last token request is processing.'), {
+    code: 'LastTokenProcessing',
+    statusCode: 409,
+  });
+  expect(classifyFailure(processing)).toBe('token-processing');
+  const { clock } = recordingSleep();
+  await expect(withRetry(ctx, sequence(processing, processing, 'ok'), { clock, random: () => 0.5 })).resolves.toBe('ok');
+});
+
+test('the default budget outlasts a throttling spell of tens of seconds, with jitter', async () => {
+  let slept = 0;
+  const clock = {
+    sleep: async (ms: number) => {
+      slept += ms;
+    },
+  };
+  // Throttled until 40 s have passed; with the old 5 tries (3.75 s of backoff at most) this failed.
+  const call = jest.fn(async () => {
+    if (slept < 40_000) throw throttled();
+    return 'ok';
+  });
+  await expect(withRetry(ctx, call, { clock, random: () => 0.5 })).resolves.toBe('ok');
+  // Jitter spreads the retries of many clients; the total stays bounded (about two minutes at most).
+  expect(slept).toBeLessThanOrEqual(131_000);
+});

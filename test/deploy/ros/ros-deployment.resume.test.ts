@@ -60,7 +60,10 @@ test('an update interrupted after CreateChangeSet: the re-run reuses the change 
 
 test('a deploy interrupted after ExecuteChangeSet: the re-run waits for that operation and ends with its outputs', async () => {
   await interruptedAfter('ExecuteChangeSet');
-  expect(h.ros.stackByName('cdn-resume')?.status).toBe('CREATE_IN_PROGRESS');
+  // ExecuteChangeSet only starts the create (asynchronous): the stack still reads REVIEW_IN_PROGRESS, its change set
+  // EXECUTE_IN_PROGRESS. The re-run must wait for that create, not execute or delete anything.
+  expect(h.ros.stackByName('cdn-resume')?.status).toBe('REVIEW_IN_PROGRESS');
+  expect(h.ros.changeSetsOf('cdn-resume')).toEqual([expect.objectContaining({ executionStatus: 'EXECUTE_IN_PROGRESS' })]);
 
   const res = await deploy();
   expect(res).toMatchObject({ action: 'no-changes', waitedFor: 'CREATE_COMPLETE' });
