@@ -11,9 +11,16 @@ import type { IamSender } from './aws/reader-key';
 import type { SecretsManagerSender } from './aws/secrets';
 import { acquireDeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
-import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import {
+  cdnCredentialVersions,
+  confirmOriginSecretOnCdn,
+  pinnedSecretVersions,
+  rosParametersFor,
+  type OriginSecretAccess,
+} from './origin-secrets-for-ros';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
+import type { CdnFunctionReader } from './ros/cdn-domain-configs';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
 
 /** Everything the deploy talks to, injected so tests can use test doubles and users get the real SDK clients. */
@@ -24,6 +31,8 @@ export interface DeployDependencies {
   readonly secretsManager: (region: string) => SecretsManagerSender;
   readonly iam: () => IamSender;
   readonly ros: RosStackDeployment;
+  /** Reads back what the CDN has configured (DescribeCdnDomainConfigs), the proof a deploy needs before it reports success. */
+  readonly cdn: CdnFunctionReader;
   /** Asks a yes/no question; only called when `yes` is false. */
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
@@ -102,13 +111,27 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     }
 
     step = 'secrets';
-    const secretAccess: OriginSecretAccess = { purpose: 'deploy', secretsManager: deps.secretsManager, iam: deps.iam, reporter };
+    const secretAccess: OriginSecretAccess = {
+      purpose: 'deploy',
+      secretsManager: deps.secretsManager,
+      iam: deps.iam,
+      reporter,
+      cdn: deps.cdn,
+    };
     const awsContext = await pinnedSecretVersions(stage, secretAccess);
+
+    const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+    const credentialVersions = await cdnCredentialVersions(
+      stage,
+      { purpose: 'preview', secretsManager: deps.secretsManager },
+      Object.fromEntries(Object.entries(existing.sites).map(([id, entry]) => [id, entry.aws.outputs])),
+    );
 
     step = 'synth';
     reporter.step('Synthesizing both apps');
     const awsOutdir = options.awsOutdir ?? 'cdk.out';
-    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir: options.rosOutdir, awsContext });
+    const synthOptions = { projectDir: options.projectDir, awsOutdir, rosOutdir: options.rosOutdir, awsContext };
+    let synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions });
     reporter.info(`${synthResult.awsTemplates.length + synthResult.rosTemplates.length} templates written`);
 
     step = 'aws-origin';
@@ -128,7 +151,6 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`,
     );
 
-    const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
     for (const site of stage.sites) {
       step = 'origin-outputs';
       const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[
@@ -136,7 +158,14 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       ];
       // The same record the outputs file keeps, which is what `diff` later builds its parameters from.
       const originOutputs = originOutputRecord(origin);
-      const { parameters, noEcho } = await rosParametersFor(site, originOutputs, secretAccess);
+      const { parameters, noEcho, credentialVersion } = await rosParametersFor(site, originOutputs, secretAccess);
+      if (credentialVersion && credentialVersion !== credentialVersions[site.id]) {
+        // The secret got a new value after the synth (the first key, or a dead key replaced): the origin-auth
+        // DomainConfig is named by it, so the CDN template is synthesized again (the AWS side is already deployed).
+        step = 'synth';
+        credentialVersions[site.id] = credentialVersion;
+        synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions });
+      }
 
       step = 'ros-cdn';
       reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
@@ -160,6 +189,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
           { code: 'NOT_CONFIRMED' },
         );
       }
+
+      // Whatever ROS said ("no changes" included), the CDN itself must hold the secret's current value.
+      await confirmOriginSecretOnCdn(site, originOutputs, secretAccess);
 
       let route53: 'deployed' | undefined;
       const cname = ros.outputs[CDN_STACK_OUTPUTS.cname];

@@ -4,7 +4,7 @@ import type { StageConfig } from '../config/resolve-stage';
 import { cdkDiffArgs } from './aws/cdk-runner';
 import type { DeployDependencies } from './deploy-stage';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
-import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import { cdnCredentialVersions, pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 
 export interface DiffOptions {
   readonly projectDir: string;
@@ -26,7 +26,13 @@ export async function diffStage(
   // The same functions the deploy uses, read-only: what is previewed is what a deploy would pass.
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
   const awsContext = await pinnedSecretVersions(stage, secretAccess);
-  const synth = deps.synth(stage, { projectDir: options.projectDir, awsContext });
+  const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+  const cdnVersions = await cdnCredentialVersions(
+    stage,
+    secretAccess,
+    Object.fromEntries(Object.entries(deployed.sites).map(([id, entry]) => [id, entry.aws.outputs])),
+  );
+  const synth = deps.synth(stage, { projectDir: options.projectDir, awsContext, cdnCredentialVersions: cdnVersions });
 
   reporter.step('AWS stacks (cdk diff)');
   const awsStacks = stage.sites.flatMap((site) => [
@@ -38,7 +44,6 @@ export async function diffStage(
   });
   let changed = aws.exitCode !== 0;
 
-  const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
   for (const site of stage.sites) {
     reporter.step(`Alibaba ROS stack ${site.stackNames.cdn} (change set preview, not executed)`);
     const template = synth.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`)!;

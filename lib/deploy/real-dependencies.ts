@@ -19,6 +19,7 @@ import {
   createCasClient,
   resolveAlibabaCredentials,
 } from './ros/alibaba-preflight';
+import { cdnFunctionReader, createCdnClient } from './ros/cdn-domain-configs';
 import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
 import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
@@ -30,6 +31,7 @@ export interface EndpointOverrides {
   readonly rosEndpoint?: string;
   readonly alidnsEndpoint?: string;
   readonly casEndpoint?: string;
+  readonly cdnEndpoint?: string;
   readonly alibabaProtocol?: 'HTTPS' | 'HTTP';
 }
 
@@ -42,6 +44,7 @@ export function endpointOverridesFromEnvironment(env: NodeJS.ProcessEnv = proces
     rosEndpoint: env.S3ALICDN_ROS_ENDPOINT,
     alidnsEndpoint: env.S3ALICDN_ALIDNS_ENDPOINT,
     casEndpoint: env.S3ALICDN_CAS_ENDPOINT,
+    cdnEndpoint: env.S3ALICDN_CDN_ENDPOINT,
     alibabaProtocol: protocol,
   };
 }
@@ -118,6 +121,11 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       return client;
     },
     iam: () => iam,
+    cdn: cdnFunctionReader(createCdnClient(alibaba(stage.alibaba.region, endpoints.cdnEndpoint)), {
+      policy: overrides.rosPolling?.retry,
+      clock: overrides.rosPolling?.clock,
+      random: overrides.rosPolling?.random,
+    }),
     ros: new RosDeployment({
       client: createRosClient(alibaba(stage.alibaba.region, endpoints.rosEndpoint)),
       regionId: stage.alibaba.region,

@@ -14,6 +14,11 @@ export interface SynthOptions {
   readonly rosOutdir?: string;
   /** Extra CDK context for the AWS app, e.g. the secret version pins the deploy command sets. */
   readonly awsContext?: Record<string, string>;
+  /**
+   * Per site id, a label of the credential version the CDN is given (a digest of the secret's version id). It names
+   * the origin-auth DomainConfig, so each credential version is a new ROS resource (see lib/ros/cdn-stack.ts).
+   */
+  readonly cdnCredentialVersions?: Readonly<Record<string, string>>;
   /** Limit to these site ids (default: every site of the stage). */
   readonly siteIds?: readonly string[];
   /** Per-template deployment limits to check. @default DEPLOYMENT_LIMITS, the documented CloudFormation and ROS limits */
@@ -52,7 +57,7 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
     } catch (error) {
       throw keepValidationReport(error as Error, awsStaging, projectDir);
     }
-    buildRosApp(selected, rosStaging).synth();
+    buildRosApp(selected, rosStaging, options.cdnCredentialVersions).synth();
     // Before the swap, so a stage over a deployment limit leaves the output folders as they were, like any failure.
     assertWithinLimits(awsStaging, rosStaging, options.limits, {
       aws: path.relative(projectDir, awsOutdir) || '.',

@@ -13,6 +13,7 @@ import { recordingReporter } from '../../lib/deploy/reporter';
 import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
+import { CdnApiTestDouble } from '../doubles/cdn-api-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from '../doubles/ros-harness';
 import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
@@ -53,6 +54,7 @@ export function useStageWorld(): void {
     const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
     const dns = new AlidnsApiTestDouble(server);
     const cas = new CasApiTestDouble(server);
+    new CdnApiTestDouble(server, ros.cdn);
     await server.start();
     dns.addZone('test.com');
     cas.add({
@@ -141,6 +143,7 @@ export function worldDependencies(
       rosEndpoint: world.server.endpoint,
       alidnsEndpoint: world.server.endpoint,
       casEndpoint: world.server.endpoint,
+      cdnEndpoint: world.server.endpoint,
       alibabaProtocol: 'HTTP',
     },
     overrides: {

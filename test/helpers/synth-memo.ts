@@ -28,7 +28,15 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
   const awsOutdir = path.resolve(projectDir, options.awsOutdir ?? DEFAULT_AWS_OUTDIR);
   const rosOutdir = path.resolve(projectDir, options.rosOutdir ?? DEFAULT_ROS_OUTDIR);
   const key = createHash('sha256')
-    .update(JSON.stringify({ stage, context: options.awsContext ?? {}, sites: options.siteIds ?? [], limits: options.limits ?? null }))
+    .update(
+      JSON.stringify({
+        stage,
+        context: options.awsContext ?? {},
+        cdnCredentialVersions: options.cdnCredentialVersions ?? {},
+        sites: options.siteIds ?? [],
+        limits: options.limits ?? null,
+      }),
+    )
     .digest('hex')
     .slice(0, 32);
   const entry = path.join(memoDir(), key);
