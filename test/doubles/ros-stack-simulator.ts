@@ -396,23 +396,23 @@ export class RosStackSimulator {
   }
 
   /** A created CDN domain exists on the CDN; a created DomainConfig has set its functions (BatchSetCdnDomainConfig). */
-  private applyCdnCreate(r: SimResource): void {
-    if (r.type === CDN_DOMAIN && typeof r.props.DomainName === 'string') this.cdn.addDomain(r.props.DomainName);
-    if (r.type !== DOMAIN_CONFIG) return;
-    const { domains, functions } = domainConfigProps(r.props);
-    this.cdn.set(domains, functions, r.physicalId);
-    r.cdnConfigIds = domains.flatMap((domain) => functions.map((fn) => this.cdn.get(domain, fn.functionName)?.configId ?? ''));
+  private applyCdnCreate(resource: SimResource): void {
+    if (resource.type === CDN_DOMAIN && typeof resource.props.DomainName === 'string') this.cdn.addDomain(resource.props.DomainName);
+    if (resource.type !== DOMAIN_CONFIG) return;
+    const { domains, functions } = domainConfigProps(resource.props);
+    this.cdn.set(domains, functions, resource.physicalId);
+    resource.cdnConfigIds = domains.flatMap((domain) => functions.map((fn) => this.cdn.get(domain, fn.functionName)?.configId ?? ''));
   }
 
-  private applyCdnDelete(r: SimResource): void {
-    if (r.type === CDN_DOMAIN && typeof r.props.DomainName === 'string') this.cdn.removeDomain(r.props.DomainName);
-    if (r.type !== DOMAIN_CONFIG) return;
-    const { domains, functions } = domainConfigProps(r.props);
+  private applyCdnDelete(resource: SimResource): void {
+    if (resource.type === CDN_DOMAIN && typeof resource.props.DomainName === 'string') this.cdn.removeDomain(resource.props.DomainName);
+    if (resource.type !== DOMAIN_CONFIG) return;
+    const { domains, functions } = domainConfigProps(resource.props);
     this.cdn.deleteSetBy(
       domains,
       functions.map((fn) => fn.functionName),
-      r.cdnConfigIds ?? [],
-      r.physicalId,
+      resource.cdnConfigIds ?? [],
+      resource.physicalId,
     );
   }
 
