@@ -151,6 +151,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`,
     );
 
+    // Every site's origin outputs and ROS parameters first (this ensures the secrets the origin deploy made possible).
+    const prepared = new Map<string, { originOutputs: Record<string, string>; parameters: Record<string, string>; noEcho: string[] }>();
+    let resynth = false;
     for (const site of stage.sites) {
       step = 'origin-outputs';
       const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[
@@ -159,14 +162,21 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       // The same record the outputs file keeps, which is what `diff` later builds its parameters from.
       const originOutputs = originOutputRecord(origin);
       const { parameters, noEcho, credentialVersion } = await rosParametersFor(site, originOutputs, secretAccess);
+      prepared.set(site.id, { originOutputs, parameters, noEcho });
       if (credentialVersion && credentialVersion !== credentialVersions[site.id]) {
-        // The secret got a new value after the synth (the first key, or a dead key replaced): the origin-auth
-        // DomainConfig is named by it, so the CDN template is synthesized again (the AWS side is already deployed).
-        step = 'synth';
         credentialVersions[site.id] = credentialVersion;
-        synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions });
+        resynth = true;
       }
+    }
+    if (resynth) {
+      // A secret got a new value after the synth (the first key, or a dead key replaced): the origin-auth DomainConfig
+      // is named by it, so the CDN templates are synthesized again, once (the AWS side is already deployed).
+      step = 'synth';
+      synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions, rosOnly: true });
+    }
 
+    for (const site of stage.sites) {
+      const { originOutputs, parameters, noEcho } = prepared.get(site.id)!;
       step = 'ros-cdn';
       reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
       const templateFile = synthResult.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`);

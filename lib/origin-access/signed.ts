@@ -149,6 +149,8 @@ export const signed: OriginAccessMode = {
       bucketName,
     }),
   ],
+  // aws_s3_bucket is one config per domain: a new DomainConfig overwrites it in place (see lib/ros/cdn-stack.ts).
+  cdnAuthOnRemoval: 'retain',
   rosParameterValues({ secrets }) {
     const pair = secrets['reader-key'];
     if (!pair)

@@ -145,6 +145,45 @@ describe('rotate', () => {
   });
 });
 
+describe('referer-secret rotation', () => {
+  test.each(['create-first', 'delete-first'] as const)(
+    'the CDN always sends a referer value the bucket policy accepts, and ends with one header config (%s replacement)',
+    async (order) => {
+      const refererStage = exampleStageWith((site) => (site.originAccess = { mode: 'referer-secret' }));
+      world.outputsFileText = (stack) =>
+        JSON.stringify({
+          [stack]: {
+            BucketName: 'ali-cdn-test',
+            BucketRegion: 'ap-northeast-2',
+            OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
+            OriginPathPrefix: '/',
+            RefererSecretArn: 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:s3alicdn/example/test-test-com/referer-secret',
+          },
+        });
+      const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');
+      mockClient(world.s3control)
+        .on(GetPublicAccessBlockCommand)
+        .rejects(Object.assign(new Error('none'), { name: 'NoSuchPublicAccessBlockConfiguration', $metadata: { httpStatusCode: 404 } }));
+      expect((await deploy(refererStage)).summary.ok).toBe(true);
+      world.ros.cdn.replacementOrder = order;
+      const name = 's3alicdn/example/test-test-com/referer-secret';
+      const accepted = () => Object.values(JSON.parse(world.secrets.value(name)!) as Record<string, string>);
+      const sent = () =>
+        world.ros.cdn.all(DOMAIN, 'origin_request_header').map((fn) => fn.args.find((arg) => arg.ArgName === 'header_value')?.ArgValue);
+      const gaps: string[] = [];
+      world.ros.cdn.observe((event) => {
+        const values = sent();
+        if (values.length === 0 || values.some((value) => !accepted().includes(value!)))
+          gaps.push(`${event}: sends ${values.join(', ') || 'nothing'}`);
+      });
+      const deps = worldDependencies(refererStage);
+      expect(await rotateStage(refererStage, deps, { projectDir: world.dir, yes: true, target: 'referer-secret' })).toBe(0);
+      expect(gaps).toEqual([]);
+      expect(sent()).toEqual([JSON.parse(world.secrets.value(name)!).current]);
+    },
+  );
+});
+
 describe('destroy', () => {
   const s3Double = () => {
     const s3 = new S3Client({ region: 'ap-northeast-2' });

@@ -12,6 +12,8 @@
  *   keeps its ConfigId; deleting a DomainConfig resource deletes the configs (by ConfigId) it set
  *   (BatchSetCdnDomainConfig / DeleteSpecificConfig API references). So in the create-first order, deleting the old
  *   resource removes the function the new one just set.
+ * - A multi-instance function (`origin_request_header` with operation "add"; CDN "domain configuration functions"
+ *   reference) gets a config of its own, with a new ConfigId, every time it is set; deleting one leaves the others.
  * - Deleting the CDN domain removes every function on it.
  * Every change calls the observers, so a test can check an invariant after every simulated step.
  */
@@ -31,6 +33,9 @@ export interface CdnConfiguredFunction {
 
 export type ReplacementOrder = 'delete-first' | 'create-first';
 
+/** Functions a domain may have several configs of; every set adds one. */
+const MULTI_INSTANCE = new Set(['origin_request_header']);
+
 export class CdnFunctionState {
   /** Domain → function name → its configuration. */
   readonly domains = new Map<string, Map<string, CdnConfiguredFunction>>();
@@ -42,9 +47,14 @@ export class CdnFunctionState {
     this.observers.push(observer);
   }
 
-  /** The domain's functions of that name (one for the single-instance functions this project sets). */
+  /** The domain's function of that name (for a multi-instance function, its most recently set config). */
   get(domain: string, functionName: string): CdnConfiguredFunction | undefined {
-    return this.domains.get(domain)?.get(functionName);
+    return this.all(domain, functionName).at(-1);
+  }
+
+  /** Every config of that function on the domain, oldest first. */
+  all(domain: string, functionName: string): CdnConfiguredFunction[] {
+    return [...(this.domains.get(domain)?.values() ?? [])].filter((fn) => fn.functionName === functionName);
   }
 
   /** An argument's value, or undefined when the domain lacks the function or the argument. */
@@ -69,13 +79,10 @@ export class CdnFunctionState {
       // The real API answers InvalidDomain.NotFound for a domain the account does not have.
       if (!configured) throw new Error(`InvalidDomain.NotFound: ${domain}`);
       for (const fn of functions) {
-        const existing = configured.get(fn.functionName);
-        configured.set(fn.functionName, {
-          configId: existing?.configId ?? String((this.nextConfigId += 1)),
-          functionName: fn.functionName,
-          args: fn.args,
-          setBy,
-        });
+        const existing = MULTI_INSTANCE.has(fn.functionName) ? undefined : configured.get(fn.functionName);
+        const configId = existing?.configId ?? String((this.nextConfigId += 1));
+        const key = MULTI_INSTANCE.has(fn.functionName) ? `${fn.functionName}#${configId}` : fn.functionName;
+        configured.set(key, { configId, functionName: fn.functionName, args: fn.args, setBy });
       }
     }
     this.notify(`${setBy} set ${functions.map((fn) => fn.functionName).join(', ')}`);
@@ -89,9 +96,8 @@ export class CdnFunctionState {
     for (const domain of domains) {
       const configured = this.domains.get(domain);
       if (!configured) continue;
-      for (const name of functionNames) {
-        const fn = configured.get(name);
-        if (fn && configIds.includes(fn.configId)) configured.delete(name);
+      for (const [key, fn] of configured) {
+        if (functionNames.includes(fn.functionName) && configIds.includes(fn.configId)) configured.delete(key);
       }
     }
     this.notify(`${deletedBy} deleted ${functionNames.join(', ')}`);

@@ -33,6 +33,7 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
         stage,
         context: options.awsContext ?? {},
         cdnCredentialVersions: options.cdnCredentialVersions ?? {},
+        rosOnly: options.rosOnly ?? false,
         sites: options.siteIds ?? [],
         limits: options.limits ?? null,
       }),
@@ -45,7 +46,8 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
     const result = synthesizeStage(stage, options);
     // Written aside and renamed into place, so the other jest worker never sees half an entry.
     const partial = `${entry}.partial-${process.pid}`;
-    fs.cpSync(result.awsOutdir, path.join(partial, 'aws'), { recursive: true });
+    // A ROS-only synth leaves the AWS assembly alone, so only its ROS half is remembered and restored.
+    if (!options.rosOnly) fs.cpSync(result.awsOutdir, path.join(partial, 'aws'), { recursive: true });
     fs.cpSync(result.rosOutdir, path.join(partial, 'ros'), { recursive: true });
     try {
       fs.renameSync(partial, entry);
@@ -54,7 +56,7 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
     }
     return result;
   }
-  replaceWithCopy(path.join(entry, 'aws'), awsOutdir);
+  if (!options.rosOnly) replaceWithCopy(path.join(entry, 'aws'), awsOutdir);
   replaceWithCopy(path.join(entry, 'ros'), rosOutdir);
   return { awsOutdir, rosOutdir, awsTemplates: templatesIn(awsOutdir), rosTemplates: templatesIn(rosOutdir) };
 }
