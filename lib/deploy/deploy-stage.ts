@@ -11,7 +11,13 @@ import type { IamSender } from './aws/reader-key';
 import type { SecretsManagerSender } from './aws/secrets';
 import { acquireDeployLock, type DeployLock } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent, writeDeployOutputs, type SiteDeployOutputs } from './deploy-outputs-file';
-import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import {
+  cdnCredentialVersions,
+  confirmOriginSecretOnCdn,
+  pinnedSecretVersions,
+  rosParametersFor,
+  type OriginSecretAccess,
+} from './origin-secrets-for-ros';
 import type { S3BucketSender } from './aws/empty-bucket';
 import { retireOriginBucket } from './destroy-stage';
 import {
@@ -24,6 +30,7 @@ import {
 } from './stage-inventory';
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
+import type { CdnFunctionReader } from './ros/cdn-domain-configs';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
 
 /** Everything the deploy talks to, injected so tests can use test doubles and users get the real SDK clients. */
@@ -34,6 +41,8 @@ export interface DeployDependencies {
   readonly secretsManager: (region: string) => SecretsManagerSender;
   readonly iam: () => IamSender;
   readonly ros: RosStackDeployment;
+  /** Reads back what the CDN has configured (DescribeCdnDomainConfigs), the proof a deploy needs before it reports success. */
+  readonly cdn: CdnFunctionReader;
   /** Asks a yes/no question; only called when `yes` is false. */
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
@@ -162,14 +171,28 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     if (options.prune && !deps.inventory) throw new DeployStepError('inventory', '--prune needs the stack inventory; nothing was pruned.');
 
     step = 'secrets';
-    const secretAccess: OriginSecretAccess = { purpose: 'deploy', secretsManager: deps.secretsManager, iam: deps.iam, reporter };
+    const secretAccess: OriginSecretAccess = {
+      purpose: 'deploy',
+      secretsManager: deps.secretsManager,
+      iam: deps.iam,
+      reporter,
+      cdn: deps.cdn,
+    };
     const awsContext = await pinnedSecretVersions(stage, secretAccess);
+
+    const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+    const credentialVersions = await cdnCredentialVersions(
+      stage,
+      { purpose: 'preview', secretsManager: deps.secretsManager },
+      Object.fromEntries(Object.entries(existing.sites).map(([id, entry]) => [id, entry.aws.outputs])),
+    );
 
     step = 'synth';
     reporter.step('Synthesizing both apps');
     const awsOutdir = options.awsOutdir ?? stageOutdirs(stage.stage).aws;
     const rosOutdir = options.rosOutdir ?? stageOutdirs(stage.stage).ros;
-    const synthResult = deps.synth(stage, { projectDir: options.projectDir, awsOutdir, rosOutdir, awsContext });
+    const synthOptions = { projectDir: options.projectDir, awsOutdir, rosOutdir, awsContext };
+    let synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions });
     reporter.info(`${synthResult.awsTemplates.length + synthResult.rosTemplates.length} templates written`);
 
     step = 'aws-origin';
@@ -189,7 +212,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       `The AWS origin stacks may be partly updated (CloudFormation rolls a failed stack back). Check it with \`npx cdk diff --app ${awsOutdir}\`. ${RESUME}`,
     );
 
-    const existing = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+    // Every site's origin outputs and ROS parameters first (this ensures the secrets the origin deploy made possible).
+    const prepared = new Map<string, { originOutputs: Record<string, string>; parameters: Record<string, string>; noEcho: string[] }>();
+    let resynth = false;
     for (const site of stage.sites) {
       step = 'origin-outputs';
       const origin = (await readOriginOutputs({ file: originOutputsFile, stacks: [site.stackNames.origin], mode: site.originAccess.mode }))[
@@ -197,8 +222,22 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       ];
       // The same record the outputs file keeps, which is what `diff` later builds its parameters from.
       const originOutputs = originOutputRecord(origin);
-      const { parameters, noEcho } = await rosParametersFor(site, originOutputs, secretAccess);
+      const { parameters, noEcho, credentialVersion } = await rosParametersFor(site, originOutputs, secretAccess);
+      prepared.set(site.id, { originOutputs, parameters, noEcho });
+      if (credentialVersion && credentialVersion !== credentialVersions[site.id]) {
+        credentialVersions[site.id] = credentialVersion;
+        resynth = true;
+      }
+    }
+    if (resynth) {
+      // A secret got a new value after the synth (the first key, or a dead key replaced): the origin-auth DomainConfig
+      // is named by it, so the CDN templates are synthesized again, once (the AWS side is already deployed).
+      step = 'synth';
+      synthResult = deps.synth(stage, { ...synthOptions, cdnCredentialVersions: credentialVersions, rosOnly: true });
+    }
 
+    for (const site of stage.sites) {
+      const { originOutputs, parameters, noEcho } = prepared.get(site.id)!;
       step = 'ros-cdn';
       reporter.step(`Deploying Alibaba ROS stack ${site.stackNames.cdn} (${site.domain})`);
       const templateFile = synthResult.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`);
@@ -222,6 +261,9 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
           { code: 'NOT_CONFIRMED' },
         );
       }
+
+      // Whatever ROS said ("no changes" included), the CDN itself must hold the secret's current value.
+      await confirmOriginSecretOnCdn(site, originOutputs, secretAccess);
 
       let route53: 'deployed' | undefined;
       const cname = ros.outputs[CDN_STACK_OUTPUTS.cname];

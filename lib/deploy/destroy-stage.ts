@@ -2,9 +2,12 @@ import type { StageConfig } from '../config/resolve-stage';
 import { exitCodeOf, S3AlicdnError } from '../errors';
 import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDestroyArgs, type CdkRunner } from './aws/cdk-runner';
+import { originAccessFor } from '../origin-access';
 import { emptyAndDeleteBucket, type S3BucketSender } from './aws/empty-bucket';
 import { acquireStageLockOrReport } from './deploy-lock';
 import { runPreflight, type PreflightChecks } from './preflight';
+import { deleteAllReaderKeys, type IamSender } from './aws/reader-key';
+import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 import type { Reporter } from './reporter';
 import type { RosStackDeployment } from './ros/ros-deployment';
 
@@ -14,6 +17,7 @@ export interface DestroyDependencies {
   readonly cdk: CdkRunner;
   readonly ros: RosStackDeployment;
   readonly s3: (region: string) => S3BucketSender;
+  readonly iam: () => IamSender;
   readonly confirm: (question: string) => Promise<boolean>;
   readonly reporter: Reporter;
 }
@@ -27,8 +31,12 @@ export interface DestroyOptions {
 }
 
 /**
- * `destroy`: the ROS CDN stacks first (so no CDN keeps fetching from an origin that is going away), then the Route 53
- * and origin stacks. The origin bucket is retained by its removal policy, with its data, unless --delete-data.
+ * `destroy`: the ROS CDN stacks first (so no CDN keeps fetching from an origin that is going away), then the access
+ * keys the deploy command made for a stack's IAM user (IAM refuses DeleteUser while the user has access keys:
+ * DeleteConflict, IAM API reference "DeleteUser"), then the Route 53 and origin stacks (with them the reader user and
+ * its secret). The origin bucket is retained by its removal policy, with its data, unless --delete-data. Every step
+ * reads what is there first, so a destroy that stopped anywhere (CDN stack gone but AWS stack not, a stack in
+ * DELETE_FAILED) is finished by running it again.
  */
 export async function destroyStage(stage: StageConfig, deps: DestroyDependencies, options: DestroyOptions): Promise<number> {
   const { reporter } = deps;
@@ -54,6 +62,23 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
       const { action } = await deps.ros.destroy({ stackName: site.stackNames.cdn });
       reporter.info(action === 'deleted' ? 'deleted' : 'not found; nothing to delete');
     }
+    // The keys are not stack resources (the deploy command makes them), so CloudFormation cannot delete the user
+    // while they exist. The user's name is the origin stack's output, kept in the deploy outputs file.
+    const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+    for (const site of stage.sites) {
+      const userOutput = originAccessFor(site).originOutputs.find((output) => output.shape === 'iam-user-name');
+      if (!userOutput) continue;
+      const userName = deployed.sites[site.id]?.aws.outputs[userOutput.key];
+      if (!userName) {
+        reporter.warn(
+          `${site.domain}: the deploy outputs file names no ${userOutput.key}; if the origin stack has an IAM user with access keys, delete them first (aws iam delete-access-key) or the stack deletion fails.`,
+        );
+        continue;
+      }
+      reporter.step(`Deleting the access keys of IAM user ${userName}`);
+      const deleted = await deleteAllReaderKeys({ iam: deps.iam(), userName });
+      reporter.info(deleted.length ? `deleted ${deleted.join(', ')}` : 'none left');
+    }
     const outdirs = stageOutdirs(stage.stage);
     deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros });
     const awsStacks = [
@@ -71,7 +96,10 @@ export async function destroyStage(stage: StageConfig, deps: DestroyDependencies
     for (const site of stage.sites) {
       await retireOriginBucket(deps, { name: site.bucket.name, region: site.bucket.region }, options.deleteData);
     }
-    reporter.info('Also kept: the server-access-log buckets (they are the audit trail) and any secret the deploy command created.');
+    reporter.info(
+      'Also kept: the server-access-log buckets (they are the audit trail) and any secret the deploy command created (the referer secret). ' +
+        'The reader key secret and the reader user were deleted with the origin stack.',
+    );
     return 0;
   } finally {
     lock.release();

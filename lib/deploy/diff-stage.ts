@@ -7,7 +7,7 @@ import { reportUnownedStacks, type DeployDependencies, type OwnershipOptions } f
 import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputsIfPresent } from './deploy-outputs-file';
 import { exitCodeOf } from '../errors';
-import { pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
+import { cdnCredentialVersions, pinnedSecretVersions, rosParametersFor, type OriginSecretAccess } from './origin-secrets-for-ros';
 import { runPreflight } from './preflight';
 
 export interface DiffOptions extends OwnershipOptions {
@@ -53,7 +53,19 @@ async function diffUnderLock(
   const secretAccess: OriginSecretAccess = { purpose: 'preview', secretsManager: deps.secretsManager };
   const awsContext = await pinnedSecretVersions(stage, secretAccess);
   const outdirs = stageOutdirs(stage.stage);
-  const synth = deps.synth(stage, { projectDir: options.projectDir, awsOutdir: outdirs.aws, rosOutdir: outdirs.ros, awsContext });
+  const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
+  const cdnVersions = await cdnCredentialVersions(
+    stage,
+    secretAccess,
+    Object.fromEntries(Object.entries(deployed.sites).map(([id, entry]) => [id, entry.aws.outputs])),
+  );
+  const synth = deps.synth(stage, {
+    projectDir: options.projectDir,
+    awsOutdir: outdirs.aws,
+    rosOutdir: outdirs.ros,
+    awsContext,
+    cdnCredentialVersions: cdnVersions,
+  });
 
   reporter.step('AWS stacks (cdk diff)');
   const awsStacks = stage.sites.flatMap((site) => [
@@ -65,7 +77,6 @@ async function diffUnderLock(
   });
   let changed = aws.exitCode !== 0;
 
-  const deployed = readDeployOutputsIfPresent(outputsFilePath(stage.stage, options.projectDir), stage.stage);
   for (const site of stage.sites) {
     reporter.step(`Alibaba ROS stack ${site.stackNames.cdn} (change set preview, not executed)`);
     const template = synth.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`)!;

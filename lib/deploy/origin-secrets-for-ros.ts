@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ORIGIN_STACK_OUTPUTS as K } from '../aws/stack-interface';
 import type { SiteConfig, StageConfig } from '../config/resolve-stage';
 import { S3AlicdnError } from '../errors';
@@ -12,10 +13,12 @@ import {
 } from '../origin-access';
 import { refererSecretVersionContextKey } from '../origin-access/referer-secret';
 import { CDN_STACK_PARAMETERS } from '../ros/stack-interface';
-import { ensureReaderKey, type IamSender } from './aws/reader-key';
+import { SIGNED_CDN_KEY_LOCATION } from '../origin-access/signed';
+import { confirmCdnHoldsReaderKey, reconcileReaderKey, type IamSender } from './aws/reader-key';
 import { ensureRefererSecret } from './aws/referer-secret';
-import { readReaderKeyPair, readRefererSecret, SecretAccessError, type SecretsManagerSender } from './aws/secrets';
+import { readReaderKeyPair, readRefererSecret, SecretAccessError, SecretShapeError, type SecretsManagerSender } from './aws/secrets';
 import type { Reporter } from './reporter';
+import type { CdnFunctionReader } from './ros/cdn-domain-configs';
 
 /*
  * What a site's origin-access mode hands the two apps, built in one place for `deploy` and `diff`: the version of each
@@ -36,15 +39,72 @@ export type OriginSecretAccess =
       readonly secretsManager: (region: string) => SecretsManagerSender;
       readonly iam: () => IamSender;
       readonly reporter: Reporter;
+      /** Reads back what the CDN holds, to decide what a secret needs and to prove the CDN took it. */
+      readonly cdn: CdnFunctionReader;
     }
   | { readonly purpose: 'preview'; readonly secretsManager: (region: string) => SecretsManagerSender };
 
 type DeployAccess = Extract<OriginSecretAccess, { purpose: 'deploy' }>;
 
+/** What pinning the before-synth secrets needs: a deploy's access without the CDN reader, or a preview's. */
+export type PinAccess = Omit<DeployAccess, 'cdn'> | OriginSecretAccess;
+
+const NO_CDN_BEFORE_SYNTH: CdnFunctionReader = {
+  functionArgs: () => {
+    throw new S3AlicdnError(
+      'DEPLOY_FAILED',
+      'A secret pinned before synth asked what the CDN holds; no CDN reader is available at that point.',
+    );
+  },
+};
+
 export interface RosParameters {
   readonly parameters: Record<string, string>;
   /** The keys of `parameters` whose values are secrets and must never be shown. */
   readonly noEcho: string[];
+  /** The label of the secret version the parameters carry (see `cdnCredentialVersions`); undefined without a secret. */
+  readonly credentialVersion?: string;
+}
+
+/**
+ * The label of a secret version as the CDN stack's origin-auth DomainConfig is named by it: a digest, so the template
+ * shows no version id, in letters and digits as a logical id needs.
+ */
+export function credentialVersionLabel(versionId: string): string {
+  return `V${createHash('sha256').update(versionId).digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * Per site id, the label of the secret version the CDN would get now, read without changing anything (from the
+ * outputs the origin stack had at the last deploy). A site whose secret cannot be read yet has no label; the deploy
+ * synthesizes again once it has created the secret's value (`rosParametersFor` returns the label it used).
+ */
+export async function cdnCredentialVersions(
+  stage: StageConfig,
+  access: OriginSecretAccess,
+  originOutputsBySite: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): Promise<Record<string, string>> {
+  const labels: Record<string, string> = {};
+  for (const site of stage.sites) {
+    const mode = originAccessFor(site);
+    const secret = mode.preflight.secret;
+    if (!secret) continue;
+    const context = {
+      site,
+      mode,
+      secret,
+      secretsManager: access.secretsManager(site.bucket.region),
+      originOutputs: originOutputsBySite[site.id] ?? {},
+    };
+    try {
+      const stored = await readIfPresent(SECRET_HANDLERS[secret.kind], context);
+      if (stored) labels[site.id] = credentialVersionLabel(stored.versionId);
+    } catch (error) {
+      // The reader secret still holds the origin stack's placeholder: the first deploy stores the first key.
+      if (!(error instanceof SecretShapeError)) throw error;
+    }
+  }
+  return labels;
 }
 
 /**
@@ -52,7 +112,13 @@ export interface RosParameters {
  * (`ensure: 'before-synth'`), the secret's current version. Pinning is what makes a changed value reach the bucket
  * policy, since CloudFormation re-resolves a dynamic reference only when the template text changes.
  */
-export async function pinnedSecretVersions(stage: StageConfig, access: OriginSecretAccess): Promise<Record<string, string>> {
+export async function pinnedSecretVersions(stage: StageConfig, pinAccess: PinAccess): Promise<Record<string, string>> {
+  // Secrets pinned before synth are made and read in Secrets Manager only; what the CDN holds is checked after the
+  // CDN stack deploy. So pinning needs no CDN reader (the `npx cdk deploy` path has none), and one asked for says so.
+  const access: OriginSecretAccess =
+    pinAccess.purpose === 'deploy' && !('cdn' in pinAccess)
+      ? { ...pinAccess, cdn: NO_CDN_BEFORE_SYNTH }
+      : (pinAccess as OriginSecretAccess);
   const context: Record<string, string> = {};
   for (const site of stage.sites) {
     const mode = originAccessFor(site);
@@ -94,13 +160,36 @@ export async function rosParametersFor(
     [CDN_STACK_PARAMETERS.originPathPrefix]: originOutputs[K.originPathPrefix] ?? site.origin.pathPrefix,
   };
   const noEcho = new Set(mode.rosSecretParameters.map((parameter) => parameter.name));
-  const secrets = await modeSecretValues(site, mode, originOutputs, access);
-  if (secrets) {
-    const values = mode.rosParameterValues({ originOutputs, secrets });
+  const stored = await modeSecretValues(site, mode, originOutputs, access);
+  if (stored) {
+    const values = mode.rosParameterValues({ originOutputs, secrets: stored.secrets });
     Object.assign(parameters, values.parameters);
     for (const key of values.noEcho) noEcho.add(key);
   }
-  return { parameters, noEcho: [...noEcho] };
+  return { parameters, noEcho: [...noEcho], credentialVersion: stored?.versionId && credentialVersionLabel(stored.versionId) };
+}
+
+/**
+ * After the CDN stack deploy: proof, through the CDN API, that the CDN holds what the mode's secret holds (for the
+ * reader key: the stored key, Active). A secret kind without a way to read it back from the CDN has nothing to prove.
+ */
+export async function confirmOriginSecretOnCdn(
+  site: SiteConfig,
+  originOutputs: Readonly<Record<string, string>>,
+  access: DeployAccess,
+): Promise<void> {
+  const mode = originAccessFor(site);
+  const secret = mode.preflight.secret;
+  if (!secret) return;
+  const handler = SECRET_HANDLERS[secret.kind];
+  await handler.confirmOnCdn?.({ site, mode, secret, secretsManager: access.secretsManager(site.bucket.region), originOutputs }, access);
+}
+
+/** The reader access key id the domain's CDN signs origin requests with; undefined if it has none (or no domain). */
+export async function cdnHeldReaderKeyId(cdn: CdnFunctionReader, domain: string): Promise<string | undefined> {
+  const args = await cdn.functionArgs(domain, SIGNED_CDN_KEY_LOCATION.functionName);
+  if (!args || args[SIGNED_CDN_KEY_LOCATION.enabledArg] !== SIGNED_CDN_KEY_LOCATION.enabledValue) return undefined;
+  return args[SIGNED_CDN_KEY_LOCATION.accessKeyIdArg] || undefined;
 }
 
 /** The mode's secret, read (and for a deploy, first ensured if the mode leaves that until after the origin deploy). */
@@ -109,9 +198,9 @@ async function modeSecretValues(
   mode: OriginAccessMode,
   originOutputs: Readonly<Record<string, string>>,
   access: OriginSecretAccess,
-): Promise<OriginSecretValues | undefined> {
+): Promise<{ secrets: OriginSecretValues; versionId?: string } | undefined> {
   const secret = mode.preflight.secret;
-  if (!secret) return {};
+  if (!secret) return { secrets: {} };
   const handler = SECRET_HANDLERS[secret.kind];
   const secretContext = { site, mode, secret, secretsManager: access.secretsManager(site.bucket.region), originOutputs };
   let stored: StoredSecret<OriginSecretKind> | undefined;
@@ -124,7 +213,7 @@ async function modeSecretValues(
     stored = await requireRead(handler, secretContext);
   }
   // The value is typed by its kind in the handler table; this object is keyed by that same kind.
-  return stored && ({ [secret.kind]: stored.values } as OriginSecretValues);
+  return stored && { secrets: { [secret.kind]: stored.values } as OriginSecretValues, versionId: stored.versionId };
 }
 
 interface SecretContext {
@@ -147,6 +236,8 @@ interface SecretHandler<Kind extends OriginSecretKind> {
   ensure(context: SecretContext, access: DeployAccess): Promise<void>;
   /** Reads it; undefined when it cannot be located yet (its id comes from an origin output not written yet). */
   read(context: SecretContext): Promise<StoredSecret<Kind> | undefined>;
+  /** After the CDN deploy: proves through the CDN API that the CDN holds the secret's current value. */
+  confirmOnCdn?(context: SecretContext, access: DeployAccess): Promise<void>;
   /** For a secret pinned before synth: the CDK context key its version is passed under (the origin stack reads it). */
   readonly versionContextKey?: (siteId: string) => string;
 }
@@ -158,8 +249,26 @@ const SECRET_HANDLERS: { readonly [Kind in OriginSecretKind]: SecretHandler<Kind
     async ensure(context, access) {
       const secretId = requiredOutput(context, 'secret-arn');
       const userName = requiredOutput(context, 'iam-user-name');
-      const ensured = await ensureReaderKey({ iam: access.iam(), secretsManager: context.secretsManager, userName, secretId });
-      if (ensured.created) access.reporter.info(`created the first reader access key ${ensured.accessKeyId} for ${userName}`);
+      const cdnHeldAccessKeyId = await cdnHeldReaderKeyId(access.cdn, context.site.domain);
+      const result = await reconcileReaderKey({
+        iam: access.iam(),
+        secretsManager: context.secretsManager,
+        userName,
+        secretId,
+        cdnHeldAccessKeyId,
+        rotate: false,
+      });
+      for (const action of result.actions) access.reporter.info(action);
+    },
+    async confirmOnCdn(context, access) {
+      const held = await confirmCdnHoldsReaderKey({
+        iam: access.iam(),
+        secretsManager: context.secretsManager,
+        userName: requiredOutput(context, 'iam-user-name'),
+        secretId: requiredOutput(context, 'secret-arn'),
+        cdnHeldAccessKeyId: await cdnHeldReaderKeyId(access.cdn, context.site.domain),
+      });
+      access.reporter.info(`${context.site.domain}: the CDN holds reader key ${held}, active and the secret's current value`);
     },
     async read(context) {
       const secretId = outputOfShape(context, 'secret-arn');

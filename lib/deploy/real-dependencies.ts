@@ -21,6 +21,7 @@ import {
   createCasClient,
   resolveAlibabaCredentials,
 } from './ros/alibaba-preflight';
+import { cdnFunctionReader, createCdnClient } from './ros/cdn-domain-configs';
 import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
 import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
@@ -32,6 +33,7 @@ export interface EndpointOverrides {
   readonly rosEndpoint?: string;
   readonly alidnsEndpoint?: string;
   readonly casEndpoint?: string;
+  readonly cdnEndpoint?: string;
   readonly alibabaProtocol?: 'HTTPS' | 'HTTP';
 }
 
@@ -44,6 +46,7 @@ export function endpointOverridesFromEnvironment(env: NodeJS.ProcessEnv = proces
     rosEndpoint: env.S3ALICDN_ROS_ENDPOINT,
     alidnsEndpoint: env.S3ALICDN_ALIDNS_ENDPOINT,
     casEndpoint: env.S3ALICDN_CAS_ENDPOINT,
+    cdnEndpoint: env.S3ALICDN_CDN_ENDPOINT,
     alibabaProtocol: protocol,
   });
 }
@@ -181,6 +184,11 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       return client;
     },
     iam: () => iam,
+    cdn: cdnFunctionReader(createCdnClient(alibaba(stage.alibaba.region, endpoints.cdnEndpoint)), {
+      policy: overrides.rosPolling?.retry,
+      clock: overrides.rosPolling?.clock,
+      random: overrides.rosPolling?.random,
+    }),
     ros,
     inventory: {
       cloudFormation: (region) => {

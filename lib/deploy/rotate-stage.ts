@@ -3,11 +3,12 @@ import { exitCodeOf, S3AlicdnError } from '../errors';
 import { modesRotating, originAccessFor, type RotationTarget } from '../origin-access';
 import { secretNamesFor } from '../origin-access/secret-names';
 import { ORIGIN_STACK_OUTPUTS } from '../aws/stack-interface';
-import { createNextReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
+import { reconcileReaderKey, retirePreviousReaderKeys } from './aws/reader-key';
 import { beginRefererRotation, finishRefererRotation } from './aws/referer-secret';
 import { acquireStageLockOrReport } from './deploy-lock';
 import { outputsFilePath, readDeployOutputs } from './deploy-outputs-file';
 import { deployStage, type DeployDependencies, type DeployOptions, type DeploySummary } from './deploy-stage';
+import { cdnHeldReaderKeyId } from './origin-secrets-for-ros';
 
 export interface RotateOptions extends DeployOptions {
   readonly target: RotationTarget;
@@ -17,8 +18,9 @@ export interface RotateOptions extends DeployOptions {
 
 /**
  * Zero-downtime rotation, the steps in the order that keeps the CDN working throughout:
- * - reader key (signed): a second key is created and stored; a deploy gives the CDN the new key; the old key is then
- *   deactivated (deleted by a later rotation once the grace period is over).
+ * - reader key (signed): the reader key state machine (aws/reader-key.ts) creates and stores a new key (or resumes an
+ *   unfinished rotation, or repairs a dead key); a deploy gives the CDN the new key and proves, through the CDN API,
+ *   that the CDN holds it; only then is the old key deactivated (deleted by a later run once the grace period is over).
  * - referer secret: a new value becomes "current" and the old one "previous"; a deploy makes the bucket policy accept
  *   both (AWS first) and the CDN send the new one; "previous" is set to "current"; a second deploy drops the old value.
  * A failure stops the sequence; re-running `rotate` picks up from the state it finds.
@@ -61,15 +63,26 @@ async function rotateUnderLock(stage: StageConfig, deps: DeployDependencies, opt
     });
     for (const target of targets) {
       reporter.step(`${target.site.domain}: creating the next reader key`);
-      reporter.info((await createNextReaderKey({ iam: deps.iam(), ...target })).message);
+      const result = await reconcileReaderKey({
+        iam: deps.iam(),
+        ...target,
+        cdnHeldAccessKeyId: await cdnHeldReaderKeyId(deps.cdn, target.site.domain),
+        rotate: true,
+      });
+      for (const action of result.actions) reporter.info(action);
     }
-    // The CDN must really take the new key before the old one is retired: ROS masks NoEcho values, so its "no
-    // changes" is not trusted here (the engine executes anyway, or fails).
+    // The deploy fails unless the CDN itself holds the new key, active (checked through the CDN API); and ROS masks
+    // NoEcho values, so its "no changes" is not trusted either (the engine executes anyway, or fails).
     const withNewKey = await deployStage(scoped, deps, { ...options, requireRosParametersApplied: true });
     if (!withNewKey.ok) return failedDeployExitCode(withNewKey);
     for (const target of targets) {
       reporter.step(`${target.site.domain}: retiring the previous reader key`);
-      const result = await retirePreviousReaderKeys({ iam: deps.iam(), ...target, gracePeriodMs: options.gracePeriodMs });
+      const result = await retirePreviousReaderKeys({
+        iam: deps.iam(),
+        ...target,
+        gracePeriodMs: options.gracePeriodMs,
+        cdnHeldAccessKeyId: await cdnHeldReaderKeyId(deps.cdn, target.site.domain),
+      });
       for (const retired of result.retired) {
         reporter.info(
           `${retired.accessKeyId}: ${retired.action}${'deleteAfter' in retired ? ` (deleted by a rotate after ${retired.deleteAfter.toISOString()})` : ''}`,

@@ -159,6 +159,13 @@ export interface OriginAccessMode {
   readonly rosSecretParameters: readonly RosSecretParameter[];
   /** How the CDN proves itself to S3 on every origin fetch. */
   cdnAuthFunctions(context: CdnAuthContext): CdnAuthFunction[];
+  /**
+   * What removing the old origin-auth DomainConfig (one logical resource per credential version) must do on the CDN.
+   * `retain` for a single-instance function (a new resource overwrites the same config, so deleting the old resource
+   * would delete the new setting); `delete` for a function every set adds as a config of its own (its old config must
+   * go, and deleting it leaves the new one).
+   */
+  readonly cdnAuthOnRemoval: 'retain' | 'delete';
   /** Pure: the values of `rosSecretParameters` for one deploy. Throws when a secret it needs was not read. */
   rosParameterValues(input: RosParameterInput): RosParameterValues;
   readonly preflight: PreflightNeeds;

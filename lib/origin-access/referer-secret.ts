@@ -128,6 +128,8 @@ export const refererSecret: OriginAccessMode = {
     },
   ],
   // Replaces whatever Referer the viewer sent, so only the CDN can present the secret to S3.
+  // origin_request_header "add" makes a config of its own each time, so the old version's config must be deleted.
+  cdnAuthOnRemoval: 'delete',
   cdnAuthFunctions: ({ secretParameters }) => [
     originRequestHeader(REFERER_HEADER, secretParameters[REFERER_SECRET_ROS_PARAMETERS.refererSecret]),
   ],

@@ -42,6 +42,8 @@ export const referer: OriginAccessMode = {
   }),
   originOutputs: [],
   rosSecretParameters: [],
+  // origin_request_header "add" makes a config of its own each time, so the old version's config must be deleted.
+  cdnAuthOnRemoval: 'delete',
   cdnAuthFunctions: ({ site }) => [refererModes.originRequestHeader(refererModes.REFERER_HEADER, cdnReferer(site.domain))],
   rosParameterValues: () => ({ parameters: {}, noEcho: [] }),
   preflight: { accountBlockPublicAccessOff: refererModes.PUBLIC_POLICY_ACCOUNT_NEEDS },

@@ -47,6 +47,17 @@ export function readerStatements(arns: BucketArns, canList: boolean): iam.Policy
   return [read, new iam.PolicyStatement({ sid: 'ListBucket', actions: ['s3:ListBucket'], resources: [arns.bucketArn] })];
 }
 
+/**
+ * Where the CDN keeps the reader key it signs with: the deploy reads it back (DescribeCdnDomainConfigs) to prove the
+ * CDN holds the stored key. Only the access key id is compared; the secret argument is never read back.
+ */
+export const SIGNED_CDN_KEY_LOCATION = {
+  functionName: 'aws_s3_bucket',
+  enabledArg: 'enabled',
+  enabledValue: 'l2',
+  accessKeyIdArg: 'accesskey',
+} as const;
+
 /** Signs origin requests to a private bucket with an AWS access key ("enabled" is "l2", not "on"). */
 export const awsS3BucketAuth = (args: {
   accessKeyId: CdnArgValue;
@@ -54,8 +65,8 @@ export const awsS3BucketAuth = (args: {
   region: CdnArgValue;
   bucketName: CdnArgValue;
 }) =>
-  cdnFunction('aws_s3_bucket', {
-    enabled: 'l2',
+  cdnFunction(SIGNED_CDN_KEY_LOCATION.functionName, {
+    enabled: SIGNED_CDN_KEY_LOCATION.enabledValue,
     accesskey: args.accessKeyId,
     secretkey: args.secretAccessKey,
     region: args.region,
@@ -138,6 +149,8 @@ export const signed: OriginAccessMode = {
       bucketName,
     }),
   ],
+  // aws_s3_bucket is one config per domain: a new DomainConfig overwrites it in place (see lib/ros/cdn-stack.ts).
+  cdnAuthOnRemoval: 'retain',
   rosParameterValues({ secrets }) {
     const pair = secrets['reader-key'];
     if (!pair)

@@ -20,6 +20,8 @@ interface OriginParameters {
 
 export interface CdnStackProps {
   readonly site: SiteConfig;
+  /** A label of the credential version the CDN gets (letters and digits); names the origin-auth DomainConfig. */
+  readonly credentialVersion?: string;
 }
 
 /**
@@ -70,7 +72,20 @@ export class CdnStack extends ros.Stack {
         : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
 
     group('OriginConfig', [cdn.originHostHeader(originHost), cdn.originSni(originHost), cdn.forwardSchemeHttps()]);
-    group('OriginAuthConfig', this.originAuthFunctions(site, origin));
+    // A credential change must never leave the domain without origin authentication. No DomainConfig property is
+    // editable, so a new credential replaces the resource, and the ROS docs disagree on which half of a replacement
+    // runs first (guide "Perform a replacement update": delete, then create; change-set data structure,
+    // doc-detail/155988: create, then delete). Delete first leaves a gap; create first is no better, because both
+    // resources set the same single-instance function on the same domain, so the new one overwrites the old config in
+    // place and deleting the old resource (DeleteSpecificConfig of its ConfigId) removes what the new one just set.
+    // So: one logical resource per credential version, which makes the change an Add of the new resource and a Remove
+    // of the old one, never a replacement. For a single-instance function (signed mode's aws_s3_bucket) the old one
+    // also gets DeletionPolicy Retain (ROS-CDK RosDeletionPolicy / ROS template "Resources": the resource is kept
+    // rather than deleted), so removing it never touches the CDN, and whatever the order the function always holds a
+    // valid credential. Deleting the stack deletes the domain, and with it every function configured on it, so
+    // nothing retained outlives the stack. The mode says which case it is (`cdnAuthOnRemoval`).
+    const auth = group(`OriginAuthConfig${props.credentialVersion ?? ''}`, this.originAuthFunctions(site, origin));
+    if (originAccessFor(site).cdnAuthOnRemoval === 'retain') auth?.applyRemovalPolicy(ros.RemovalPolicy.RETAIN);
     const https = group('HttpsConfig', [cdn.httpsForce(), cdn.hsts(site.cdn.hstsMaxAgeSeconds), cdn.tlsVersions(), cdn.http2()]);
     // HTTPS functions fail on a domain without a certificate, so they wait for the binding.
     https?.addRosDependency(certificate.execution.logicalId);

@@ -28,6 +28,16 @@ export interface SynthOptions {
   readonly rosOutdir?: string;
   /** Extra CDK context for the AWS app, e.g. the secret version pins the deploy command sets. */
   readonly awsContext?: Record<string, string>;
+  /**
+   * Per site id, a label of the credential version the CDN is given (a digest of the secret's version id). It names
+   * the origin-auth DomainConfig, so each credential version is a new ROS resource (see lib/ros/cdn-stack.ts).
+   */
+  readonly cdnCredentialVersions?: Readonly<Record<string, string>>;
+  /**
+   * Synthesize the ROS app only, leaving the AWS assembly in `awsOutdir` as it is: the deploy's second synth, once a
+   * new credential version is known after the origin stack was deployed.
+   */
+  readonly rosOnly?: boolean;
   /** Limit to these site ids (default: every site of the stage). */
   readonly siteIds?: readonly string[];
   /** Per-template deployment limits to check. @default DEPLOYMENT_LIMITS, the documented CloudFormation and ROS limits */
@@ -69,20 +79,22 @@ export function synthesizeStage(stage: StageConfig, options: SynthOptions = {}):
     const { buildAwsApp } = require('../aws/aws-app') as typeof import('../aws/aws-app');
     const { buildRosApp } = require('../ros/ros-app') as typeof import('../ros/ros-app');
     /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
-    try {
-      buildAwsApp(selected, { outdir: awsStaging, context: options.awsContext }).synth();
-    } catch (error) {
-      throw keepValidationReport(error as Error, awsStaging, projectDir);
+    if (!options.rosOnly) {
+      try {
+        buildAwsApp(selected, { outdir: awsStaging, context: options.awsContext }).synth();
+      } catch (error) {
+        throw keepValidationReport(error as Error, awsStaging, projectDir);
+      }
     }
-    buildRosApp(selected, rosStaging).synth();
-    writeOutputMarker(awsStaging, 'aws');
+    buildRosApp(selected, rosStaging, options.cdnCredentialVersions).synth();
+    if (!options.rosOnly) writeOutputMarker(awsStaging, 'aws');
     writeOutputMarker(rosStaging, 'ros');
     // Before the swap, so a stage over a deployment limit leaves the output folders as they were, like any failure.
-    assertWithinLimits(awsStaging, rosStaging, options.limits, {
+    assertWithinLimits(options.rosOnly ? awsOutdir : awsStaging, rosStaging, options.limits, {
       aws: path.relative(projectDir, awsOutdir) || '.',
       ros: path.relative(projectDir, rosOutdir) || '.',
     });
-    replaceDir(awsStaging, awsOutdir);
+    if (!options.rosOnly) replaceDir(awsStaging, awsOutdir);
     replaceDir(rosStaging, rosOutdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

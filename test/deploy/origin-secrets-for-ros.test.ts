@@ -34,7 +34,11 @@ function recording(stage: StageConfig): { deps: ReturnType<typeof worldDependenc
   const ros = deps.ros;
   const recordingDeps: typeof deps = {
     ...deps,
-    synth: (synthStage, options) => (recorded.awsContexts.push({ ...options.awsContext }), deps.synth(synthStage, options)),
+    // A ROS-only synth (the deploy's second, once a new credential version is known) hands the AWS synth nothing.
+    synth: (synthStage, options) => (
+      options.rosOnly || recorded.awsContexts.push({ ...options.awsContext }),
+      deps.synth(synthStage, options)
+    ),
     ros: {
       deploy: (request) => (recorded.rosRequests.push(request), ros.deploy(request)),
       preview: (request) => (recorded.rosRequests.push(request), ros.preview(request)),

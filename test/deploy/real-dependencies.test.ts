@@ -17,6 +17,7 @@ describe('S3ALICDN_ALIBABA_PROTOCOL=HTTP', () => {
     S3ALICDN_ROS_ENDPOINT: '127.0.0.1:41000',
     S3ALICDN_ALIDNS_ENDPOINT: 'localhost:41001',
     S3ALICDN_CAS_ENDPOINT: '127.0.0.1:41002',
+    S3ALICDN_CDN_ENDPOINT: '127.0.0.1:41003',
   };
 
   test('is refused with the public endpoints: NoEcho parameters would cross the network in the query string', () => {
@@ -43,6 +44,7 @@ describe('S3ALICDN_ALIBABA_PROTOCOL=HTTP', () => {
       rosEndpoint: '127.0.0.1:41000',
       alidnsEndpoint: 'localhost:41001',
       casEndpoint: '127.0.0.1:41002',
+      cdnEndpoint: '127.0.0.1:41003',
       alibabaProtocol: 'HTTP',
     });
   });

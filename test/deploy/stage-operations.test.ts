@@ -94,7 +94,8 @@ describe('rotate', () => {
     await deploy();
     const [firstKey] = world.iam.keyIds(READER_USER);
     const deps = worldDependencies(exampleStageWith());
-    expect(await rotateStage(exampleStageWith(), deps, { projectDir: world.dir, yes: true, target: 'reader-key' })).toBe(0);
+    const code = await rotateStage(exampleStageWith(), deps, { projectDir: world.dir, yes: true, target: 'reader-key' });
+    expect(code).toBe(0);
     const keys = world.iam.keyIds(READER_USER);
     expect(keys).toHaveLength(2);
     const newKey = keys.find((key) => key !== firstKey)!;

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Credential from '@alicloud/credentials';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DeleteUserCommand } from '@aws-sdk/client-iam';
+import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { StageConfig } from '../../lib/config/resolve-stage';
@@ -14,6 +16,7 @@ import { AlibabaRpcServerTestDouble } from '../doubles/alibaba-rpc-server';
 import { AlidnsApiTestDouble } from '../doubles/alidns-api-double';
 import { CasApiTestDouble } from '../doubles/cas-api-double';
 import { CloudFormationTestDouble } from '../doubles/cloudformation-test-double';
+import { CdnDomainConfigsTestDouble } from '../doubles/cdn-domain-configs-double';
 import { RosApiTestDouble } from '../doubles/ros-api-double';
 import { fakeClock, TEST_CREDENTIAL } from '../doubles/ros-harness';
 import { IamDouble, SecretsManagerDouble } from '../doubles/iam-secrets-test-doubles';
@@ -59,6 +62,7 @@ export function useStageWorld(): void {
     const ros = new RosApiTestDouble(server, { regionId: 'ap-southeast-1' });
     const dns = new AlidnsApiTestDouble(server);
     const cas = new CasApiTestDouble(server);
+    new CdnDomainConfigsTestDouble(server, ros.cdn);
     await server.start();
     const ssm = new SsmParameterTestDouble();
     await ssm.start();
@@ -118,6 +122,7 @@ export function fakeCdk(): CdkRunner {
     run: async (args) => {
       world.cdkCalls.push([...args]);
       if (world.cdkExitCode !== 0) return { exitCode: world.cdkExitCode };
+      if (args[0] === 'destroy') return destroyOriginStacks(args);
       // Only `cdk deploy` writes an outputs file; diff and destroy have no --outputs-file to read a path from.
       if (args[0] !== 'deploy') return { exitCode: 0 };
       const file = args[args.indexOf('--outputs-file') + 1];
@@ -143,6 +148,25 @@ export function fakeCdk(): CdkRunner {
   };
 }
 
+/**
+ * What CloudFormation does on `cdk destroy` of an origin stack, for the resources a test looks at: the reader user
+ * (DeleteUser, which IAM refuses with DeleteConflict while the user has access keys, leaving the stack DELETE_FAILED),
+ * then the reader key secret (removal policy DESTROY: DeleteSecret, scheduled). A re-run finds them gone.
+ */
+async function destroyOriginStacks(args: readonly string[]): Promise<{ exitCode: number }> {
+  if (!args.some((arg) => arg.endsWith('-origin'))) return { exitCode: 0 };
+  if (world.iam.keys.has(READER_USER)) {
+    try {
+      await world.iam.client.send(new DeleteUserCommand({ UserName: READER_USER }));
+    } catch {
+      return { exitCode: 1 }; // DELETE_FAILED: the user still has access keys
+    }
+  }
+  if (world.secrets.secrets.has(world.readerSecretArn))
+    await world.secrets.client.send(new DeleteSecretCommand({ SecretId: world.readerSecretArn }));
+  return { exitCode: 0 };
+}
+
 export function worldDependencies(
   stage: StageConfig,
   reporter = recordingReporter(),
@@ -156,6 +180,7 @@ export function worldDependencies(
       rosEndpoint: world.server.endpoint,
       alidnsEndpoint: world.server.endpoint,
       casEndpoint: world.server.endpoint,
+      cdnEndpoint: world.server.endpoint,
       alibabaProtocol: 'HTTP',
     },
     overrides: {

@@ -7,6 +7,6 @@ export function awsError(name: string, message = name, httpStatusCode = 400, cod
 }
 
 /** IAM's modeled errors arrive as their SDK class name with the wire code in `Code`. */
-export function iamError(code: 'NoSuchEntity' | 'LimitExceeded', message: string, httpStatusCode: number): Error {
+export function iamError(code: 'NoSuchEntity' | 'LimitExceeded' | 'DeleteConflict', message: string, httpStatusCode: number): Error {
   return awsError(`${code}Exception`, message, httpStatusCode, code);
 }

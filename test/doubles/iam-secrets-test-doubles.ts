@@ -1,6 +1,7 @@
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
+  DeleteUserCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListUserTagsCommand,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/client-iam';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetSecretValueCommand,
@@ -26,6 +28,13 @@ import { awsError, iamError } from './aws-error-doubles';
  * aws-sdk-client-mock so the real SDK clients and commands are used. They keep enough state (keys, user tags,
  * secret versions and stage labels) for multi-step and re-run scenarios, and follow the documented semantics:
  * two keys per user, AWSPREVIOUS moving with AWSCURRENT, ClientRequestToken idempotency.
+ * - CreateAccessKey beyond two keys: LimitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2" (IAM User Guide,
+ *   "IAM and AWS STS quotas": access keys per IAM user, 2).
+ * - DeleteUser while the user has access keys: DeleteConflict, HTTP 409 (IAM API reference, DeleteUser: "you must
+ *   delete the items attached to the user manually", access keys among them; CloudFormation's deletion of an
+ *   AWS::IAM::User fails the same way when keys made outside the stack are left).
+ * - DeleteSecret without ForceDeleteWithoutRecovery schedules the deletion (a DeletedDate; Secrets Manager API
+ *   reference, DeleteSecret, recovery window 7–30 days, default 30); with it the secret is gone at once.
  */
 
 type CommandName = string;
@@ -137,6 +146,13 @@ export class IamDouble extends FailureInjector {
       const index = keys.findIndex((key) => key.accessKeyId === AccessKeyId);
       if (index < 0) throw iamError('NoSuchEntity', `The Access Key with id ${AccessKeyId} cannot be found.`, 404);
       keys.splice(index, 1);
+      return {};
+    });
+    this.mock.on(DeleteUserCommand).callsFake(({ UserName }) => {
+      this.check('DeleteUser');
+      if (this.userKeys(UserName).length > 0) throw iamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
+      this.keys.delete(UserName);
+      this.tags.delete(UserName);
       return {};
     });
     this.mock.on(ListUserTagsCommand).callsFake(({ UserName }) => {
@@ -272,6 +288,13 @@ export class SecretsManagerDouble extends FailureInjector {
         from.stages.add('AWSPREVIOUS');
       }
       return { ARN: state.arn, Name: state.name };
+    });
+    this.mock.on(DeleteSecretCommand).callsFake(({ SecretId, ForceDeleteWithoutRecovery }) => {
+      this.check('DeleteSecret');
+      const state = this.require(SecretId);
+      if (ForceDeleteWithoutRecovery) this.secrets.delete(state.arn);
+      else state.deleted ??= new Date();
+      return { ARN: state.arn, Name: state.name, DeletionDate: state.deleted ?? new Date() };
     });
     this.mock.on(CreateSecretCommand).callsFake(({ Name, SecretString }) => {
       this.check('CreateSecret');

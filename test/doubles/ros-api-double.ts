@@ -88,6 +88,11 @@ export class RosApiTestDouble {
   private readonly changeSets = new Map<string, SimChangeSet>();
   private readonly tokens = new Map<string, Record<string, unknown>>();
   private readonly sim: RosStackSimulator;
+
+  /** What the stacks' CDN resources have configured on the CDN; the CDN API double serves it. */
+  get cdn(): RosStackSimulator['cdn'] {
+    return this.sim.cdn;
+  }
   private clockReadings = 0;
   private idCounter = 0;
 

@@ -15,6 +15,7 @@ import {
   type ParsedTemplate,
   requiresReplacement,
 } from './ros-template-evaluator';
+import { CdnFunctionState, domainConfigProps } from './cdn-function-state';
 
 export interface SimResource {
   readonly logicalId: string;
@@ -26,6 +27,10 @@ export interface SimResource {
   generation: number;
   readonly createTime: string;
   updateTime?: string;
+  /** A DomainConfig's ConfigIds, as BatchSetCdnDomainConfig returned them; what its delete removes. */
+  cdnConfigIds?: string[];
+  /** DeletionPolicy Retain: a removal takes it out of the stack without deleting it on the CDN. */
+  retain?: boolean;
 }
 
 export interface SimEvent {
@@ -87,12 +92,16 @@ export interface ResourceFailureKnob {
 }
 
 const STACK_TYPE = 'ALIYUN::ROS::Stack';
+const CDN_DOMAIN = 'ALIYUN::CDN::Domain';
+const DOMAIN_CONFIG = 'ALIYUN::CDN::DomainConfig';
 const OUTPUT_STATUSES = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_FAILED', 'ROLLBACK_FAILED']);
 
 export class RosStackSimulator {
   readonly failures: ResourceFailureKnob[] = [];
   /** Stack names whose running operation never advances. */
   readonly stuck = new Set<string>();
+  /** What the CDN resources of every stack have configured on the CDN (read by the CDN API double). */
+  readonly cdn = new CdnFunctionState();
 
   constructor(
     private readonly now: () => string,
@@ -310,6 +319,7 @@ export class RosStackSimulator {
       physicalId: '',
       status: 'CREATE_IN_PROGRESS',
       createTime: this.now(),
+      retain: spec.DeletionPolicy === 'Retain',
     };
     this.resourceEvent(stack, r, 'CREATE_IN_PROGRESS', 'state changed');
     yield;
@@ -320,6 +330,7 @@ export class RosStackSimulator {
       return false;
     }
     r.physicalId = fakePhysicalId(spec.Type, id, props, 0);
+    this.applyCdnCreate(r);
     stack.resources.set(id, r);
     this.resourceEvent(stack, r, 'CREATE_COMPLETE', 'state changed');
     yield;
@@ -341,10 +352,23 @@ export class RosStackSimulator {
       this.resourceEvent(stack, r, 'UPDATE_FAILED', failure);
       return false;
     }
+    const old = { ...r, props: { ...r.props } };
     r.props = asRecord(evaluate(spec.Properties ?? {}, this.liveContext(stack)));
     if (replace) {
       r.generation += 1;
       r.physicalId = fakePhysicalId(r.type, id, r.props, r.generation);
+      if (r.type === DOMAIN_CONFIG) {
+        // The two halves of a replacement, in the order the test chose (see CdnFunctionState), a poll apart.
+        if (this.cdn.replacementOrder === 'delete-first') {
+          this.applyCdnDelete(old);
+          yield;
+          this.applyCdnCreate(r);
+        } else {
+          this.applyCdnCreate(r);
+          yield;
+          this.applyCdnDelete(old);
+        }
+      }
     }
     r.updateTime = this.now();
     this.resourceEvent(stack, r, 'UPDATE_COMPLETE', 'state changed');
@@ -362,6 +386,7 @@ export class RosStackSimulator {
       this.resourceEvent(stack, r, 'DELETE_FAILED', failure);
       return false;
     }
+    if (!r.retain) this.applyCdnDelete(r);
     stack.resources.delete(id);
     this.resourceEvent(stack, r, 'DELETE_COMPLETE', 'state changed');
     yield;
@@ -383,6 +408,27 @@ export class RosStackSimulator {
       this.resourceEvent(stack, failed, 'DELETE_COMPLETE', 'state changed');
     }
     this.setStatus(stack, 'CREATE_ROLLBACK_COMPLETE', reason);
+  }
+
+  /** A created CDN domain exists on the CDN; a created DomainConfig has set its functions (BatchSetCdnDomainConfig). */
+  private applyCdnCreate(resource: SimResource): void {
+    if (resource.type === CDN_DOMAIN && typeof resource.props.DomainName === 'string') this.cdn.addDomain(resource.props.DomainName);
+    if (resource.type !== DOMAIN_CONFIG) return;
+    const { domains, functions } = domainConfigProps(resource.props);
+    this.cdn.set(domains, functions, resource.physicalId);
+    resource.cdnConfigIds = domains.flatMap((domain) => functions.map((fn) => this.cdn.get(domain, fn.functionName)?.configId ?? ''));
+  }
+
+  private applyCdnDelete(resource: SimResource): void {
+    if (resource.type === CDN_DOMAIN && typeof resource.props.DomainName === 'string') this.cdn.removeDomain(resource.props.DomainName);
+    if (resource.type !== DOMAIN_CONFIG) return;
+    const { domains, functions } = domainConfigProps(resource.props);
+    this.cdn.deleteSetBy(
+      domains,
+      functions.map((fn) => fn.functionName),
+      resource.cdnConfigIds ?? [],
+      resource.physicalId,
+    );
   }
 
   private takeFailure(logicalId: string, op: ResourceFailureKnob['operation']): string | undefined {

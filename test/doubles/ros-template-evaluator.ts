@@ -9,6 +9,8 @@ export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DependsOn?: string | string[];
+  /** `Retain`: removing the resource from the stack leaves the physical resource as it is (ROS template, Resources). */
+  readonly DeletionPolicy?: string;
 }
 
 export interface ParsedTemplate {

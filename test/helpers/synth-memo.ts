@@ -28,7 +28,16 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
   const awsOutdir = path.resolve(projectDir, options.awsOutdir ?? DEFAULT_AWS_OUTDIR);
   const rosOutdir = path.resolve(projectDir, options.rosOutdir ?? DEFAULT_ROS_OUTDIR);
   const key = createHash('sha256')
-    .update(JSON.stringify({ stage, context: options.awsContext ?? {}, sites: options.siteIds ?? [], limits: options.limits ?? null }))
+    .update(
+      JSON.stringify({
+        stage,
+        context: options.awsContext ?? {},
+        cdnCredentialVersions: options.cdnCredentialVersions ?? {},
+        rosOnly: options.rosOnly ?? false,
+        sites: options.siteIds ?? [],
+        limits: options.limits ?? null,
+      }),
+    )
     .digest('hex')
     .slice(0, 32);
   const entry = path.join(memoDir(), key);
@@ -37,7 +46,8 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
     const result = synthesizeStage(stage, options);
     // Written aside and renamed into place, so the other jest worker never sees half an entry.
     const partial = `${entry}.partial-${process.pid}`;
-    fs.cpSync(result.awsOutdir, path.join(partial, 'aws'), { recursive: true });
+    // A ROS-only synth leaves the AWS assembly alone, so only its ROS half is remembered and restored.
+    if (!options.rosOnly) fs.cpSync(result.awsOutdir, path.join(partial, 'aws'), { recursive: true });
     fs.cpSync(result.rosOutdir, path.join(partial, 'ros'), { recursive: true });
     try {
       fs.renameSync(partial, entry);
@@ -46,7 +56,7 @@ export function memoizedSynthesizeStage(stage: StageConfig, options: SynthOption
     }
     return result;
   }
-  replaceWithCopy(path.join(entry, 'aws'), awsOutdir);
+  if (!options.rosOnly) replaceWithCopy(path.join(entry, 'aws'), awsOutdir);
   replaceWithCopy(path.join(entry, 'ros'), rosOutdir);
   return { awsOutdir, rosOutdir, awsTemplates: templatesIn(awsOutdir), rosTemplates: templatesIn(rosOutdir) };
 }

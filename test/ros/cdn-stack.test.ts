@@ -1,3 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildRosApp } from '../../lib/ros/ros-app';
+import { exampleStageWith } from '../helpers/stage-fixtures';
 import { CertificateBinding } from '../../lib/ros/certificate-binding';
 import * as cdn from '../../lib/ros/cdn-functions';
 import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from '../../lib/ros/cdn-stack';
@@ -206,6 +211,18 @@ describe('CDN stack, signed mode (the default)', () => {
         ],
       },
     ]);
+  });
+
+  test('the origin-auth DomainConfig is retained when removed, so replacing a credential never deletes the function', () => {
+    expect(template.Resources.OriginAuthConfig.DeletionPolicy).toBe('Retain');
+  });
+
+  test('each credential version is its own logical resource (a new key is an Add and a retained Remove, not a replacement)', () => {
+    const app = buildRosApp(exampleStageWith(), fs.mkdtempSync(path.join(os.tmpdir(), 'ros-version-')), { 'test-test-com': 'Vabc123' });
+    const versioned = app.synth().getStackArtifact(CDN_STACK).template;
+    expect(Object.keys(versioned.Resources)).toContain('OriginAuthConfigVabc123');
+    expect(Object.keys(versioned.Resources)).not.toContain('OriginAuthConfig');
+    expect(versioned.Resources.OriginAuthConfigVabc123.DeletionPolicy).toBe('Retain');
   });
 
   test('secret parameters are NoEcho, without defaults', () => {

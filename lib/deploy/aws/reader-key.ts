@@ -28,17 +28,26 @@ import {
 } from './secrets';
 
 /*
- * The signed mode's reader access key, its whole lifecycle in one module: the CDN signs origin requests with an IAM
- * access key of the stack's reader user, and the deploy command (never the stack) creates, stores, rotates and
- * retires that key. IAM lets a user hold two keys, so rotation is zero-downtime:
- *   0. ensureReaderKey, every deploy: the secret holds an Active key of the user (the first deploy creates it).
- *   1. createNextReaderKey: a second key is created and stored as the secret's new AWSCURRENT version. The old key
- *      stays Active in IAM, and its pair stays readable as the secret's AWSPREVIOUS version (Secrets Manager moves
- *      that label automatically), which is what rollbackReaderKey restores.
- *   2. the deploy pushes AWSCURRENT to the CDN.
- *   3. retirePreviousReaderKeys, once the CDN config is live: every other key is deactivated, and deleted on a later
- *      run once the grace period has passed. An inactive key can still be re-activated for a rollback.
- * Each step reads the state it acts on first, so running it again after an interruption finishes the job.
+ * The signed mode's reader access key, its whole lifecycle as one state machine: the CDN signs origin requests with an
+ * IAM access key of the stack's reader user, and the deploy command (never the stack) creates, stores, rotates and
+ * retires that key. IAM lets a user hold two keys (IAM User Guide, "IAM and AWS STS quotas": access keys per user, 2;
+ * a third CreateAccessKey fails with LimitExceeded), so a rotation overlaps the old and the new key.
+ *
+ * What a run looks at, every time, before it changes anything (`reconcileReaderKey`):
+ *   - the user's keys (ListAccessKeys), the key in the secret's AWSCURRENT version ("stored"), and the key the CDN's
+ *     `aws_s3_bucket` function holds ("held", read back through the CDN API, undefined before the CDN exists).
+ * What it does with them, in this order:
+ *   1. an Active key that is neither stored nor held is the orphan of a run that stopped between CreateAccessKey and
+ *      storing it (its secret half exists nowhere): it is deleted, and the run says so.
+ *   2. a stored key that IAM no longer has, or has Inactive, is replaced (repair), after freeing a slot if the user
+ *      already has two keys, by deleting a key that is neither stored nor held (else the oldest dead one).
+ *   3. `rotate` only: when the stored key is the held key and no other key is still Active, a new key is created and
+ *      stored; when the stored key is not yet the held key, or the old key is still Active, the previous rotation is
+ *      unfinished and is resumed instead (no third key).
+ * Then the deploy pushes the stored key to the CDN, `confirmCdnHoldsReaderKey` proves through the CDN API that the CDN
+ * holds it and that it is Active, and only then `retirePreviousReaderKeys` deactivates the other key (deleted on a
+ * later run once the grace period has passed). An interrupted run leaves one of these states, and the next run
+ * reads it and finishes the job.
  */
 
 export type IamSender = Pick<IAMClient, 'send'>;
@@ -71,79 +80,170 @@ export interface ReaderKeyRotationOptions {
   readonly secretId: string;
 }
 
-export interface CreateNextReaderKeyResult {
-  /** False when an earlier, interrupted run had already created and stored the newer key. */
-  readonly created: boolean;
-  /** The key now stored as AWSCURRENT, which the deploy must push to the CDN. */
-  readonly accessKeyId: string;
-  /** Keys the user still holds besides the current one; retire them once the CDN uses the new key. */
-  readonly previousAccessKeyIds: readonly string[];
-  readonly message: string;
+export interface ReconcileReaderKeyOptions extends ReaderKeyRotationOptions {
+  /** The access key id the CDN's `aws_s3_bucket` function holds now; undefined when the CDN has none (yet). */
+  readonly cdnHeldAccessKeyId: string | undefined;
+  /** `rotate`: end with a key newer than the one the CDN holds now (unless an unfinished rotation is resumed). */
+  readonly rotate: boolean;
 }
 
-export async function createNextReaderKey(options: ReaderKeyRotationOptions): Promise<CreateNextReaderKeyResult> {
-  const { iam, secretsManager, userName, secretId } = options;
-  const stored = await readStoredPairIfUsable(secretsManager, secretId);
-  const keys = await listAccessKeys(iam, userName);
-  const storedId = stored?.accessKeyId;
+export interface ReconcileReaderKeyResult {
+  /** The key now stored as AWSCURRENT: what the deploy must push to the CDN. */
+  readonly accessKeyId: string;
+  /** True when this run created (and stored) that key. */
+  readonly created: boolean;
+  /** What the run found and did, one sentence each (orphans deleted, slots freed, keys replaced, rotations resumed). */
+  readonly actions: readonly string[];
+}
 
-  if (keys.length >= 2) {
-    const newest = [...keys].sort((older, newer) => newer.createDate.getTime() - older.createDate.getTime())[0];
-    if (keys.length === 2 && storedId === newest.accessKeyId) {
-      const others = otherKeyIds(keys, storedId);
-      return {
-        created: false,
-        accessKeyId: storedId,
-        previousAccessKeyIds: others,
-        message: `Secret ${secretId} already holds the newer key ${storedId} of user ${userName}; no key created. Deploy it, then retire ${others.join(', ')}.`,
-      };
-    }
-    const unstored = keys.filter((key) => key.accessKeyId !== storedId);
-    if (storedId && unstored.length === 1 && unstored[0] === newest) {
-      throw new ReaderKeyRotationError(
-        `User ${userName} has key ${newest.accessKeyId}, newer than the key ${storedId} in secret ${secretId}, that was never stored ` +
-          `(an interrupted createNextReaderKey?). Its secret cannot be recovered; delete it and run again: ` +
-          `aws iam delete-access-key --user-name ${userName} --access-key-id ${newest.accessKeyId}`,
-      );
-    }
-    throw new ReaderKeyRotationError(
-      `User ${userName} already has ${keys.length} access keys (${keys.map(describeKey).join(', ')}) and IAM allows two; ` +
-        `the secret ${secretId} holds ${storedId ?? 'no valid key'}. Refusing to create another. ` +
-        `Run retirePreviousReaderKeys (it deactivates and later deletes every key except the one in the secret), or delete an unused key: ` +
-        `aws iam delete-access-key --user-name ${userName} --access-key-id <id>`,
+/**
+ * The one entry point of `deploy` (rotate false) and `rotate` (rotate true), run after the origin stack exists and
+ * before the CDN stack is deployed. See the state machine at the top of this file.
+ */
+export async function reconcileReaderKey(options: ReconcileReaderKeyOptions): Promise<ReconcileReaderKeyResult> {
+  const { iam, secretsManager, userName, secretId, cdnHeldAccessKeyId: held } = options;
+  const actions: string[] = [];
+  const stored = await readStoredPairIfUsable(secretsManager, secretId);
+  const storedId = stored?.accessKeyId;
+  // The previous key of a rotation (still held by the CDN, or waiting to be retired) is known to the secret too.
+  const previousId = await readPreviousKeyId(secretsManager, secretId);
+  let keys = await listAccessKeys(iam, userName);
+
+  // 1. Orphans: only a crashed run makes an Active key that neither the secret nor the CDN knows.
+  const known = new Set([storedId, previousId, held]);
+  for (const orphan of keys.filter((key) => key.status === 'Active' && !known.has(key.accessKeyId))) {
+    await deleteAccessKey(iam, userName, orphan.accessKeyId);
+    actions.push(
+      `Deleted key ${orphan.accessKeyId} of user ${userName}: it was active but neither stored in ${secretId} nor held by the CDN (left by an interrupted run; its secret half was never stored).`,
     );
   }
+  keys = await listAccessKeys(iam, userName);
 
+  const storedKey = keys.find((key) => key.accessKeyId === storedId);
+  // 2. Repair: the secret must hold an Active key of the user.
+  if (!storedKey || storedKey.status !== 'Active') {
+    const why = !storedId
+      ? `secret ${secretId} holds no key yet`
+      : !storedKey
+        ? `key ${storedId} in secret ${secretId} no longer exists in IAM`
+        : `key ${storedId} in secret ${secretId} is ${storedKey.status}`;
+    const created = await createAndStore(options, keys, held, actions);
+    actions.push(`Created key ${created} for user ${userName} and stored it in ${secretId} (${why}).`);
+    return { accessKeyId: created, created: true, actions };
+  }
+  if (!options.rotate) return { accessKeyId: storedKey.accessKeyId, created: false, actions };
+
+  // 3. Rotation, or the rest of an unfinished one.
+  if (held !== undefined && held !== storedKey.accessKeyId) {
+    actions.push(
+      `Resuming the unfinished rotation: key ${storedKey.accessKeyId} is stored but the CDN still holds ${held}; no new key created.`,
+    );
+    return { accessKeyId: storedKey.accessKeyId, created: false, actions };
+  }
+  const stillActive = keys.filter((key) => key.accessKeyId !== storedKey.accessKeyId && key.status === 'Active');
+  if (stillActive.length > 0) {
+    actions.push(
+      `Resuming the unfinished rotation: the CDN holds ${storedKey.accessKeyId}, and ${stillActive.map((key) => key.accessKeyId).join(', ')} is still active, so it is retired now; no new key created.`,
+    );
+    return { accessKeyId: storedKey.accessKeyId, created: false, actions };
+  }
+  const created = await createAndStore(options, keys, held, actions);
+  actions.push(
+    `Created key ${created} for user ${userName} and stored it as AWSCURRENT of ${secretId}; ${storedKey.accessKeyId} stays active until the CDN holds the new key.`,
+  );
+  return { accessKeyId: created, created: true, actions };
+}
+
+/** Frees a slot if needed (never the stored Active key, never the held Active key), creates a key and stores it. */
+async function createAndStore(
+  options: ReconcileReaderKeyOptions,
+  keys: readonly AccessKeyInfo[],
+  held: string | undefined,
+  actions: string[],
+): Promise<string> {
+  const { iam, secretsManager, userName, secretId } = options;
+  if (keys.length >= 2) {
+    const storedId = (await readStoredPairIfUsable(secretsManager, secretId))?.accessKeyId;
+    const inUse = (key: AccessKeyInfo) => key.status === 'Active' && (key.accessKeyId === storedId || key.accessKeyId === held);
+    const unknown = (key: AccessKeyInfo) => key.accessKeyId !== storedId && key.accessKeyId !== held;
+    const oldestFirst = [...keys].sort((older, newer) => older.createDate.getTime() - newer.createDate.getTime());
+    const victim = oldestFirst.find((key) => !inUse(key) && unknown(key)) ?? oldestFirst.find((key) => !inUse(key));
+    if (!victim) {
+      throw new ReaderKeyRotationError(
+        `User ${userName} has ${keys.length} access keys (${keys.map(describeKey).join(', ')}), all in use by the secret ${secretId} or the CDN, and IAM allows two; refusing to delete one. Finish the deploy first.`,
+      );
+    }
+    await deleteAccessKey(iam, userName, victim.accessKeyId);
+    await clearDeactivationMarkers(iam, userName, [victim.accessKeyId]);
+    actions.push(
+      `Deleted ${victim.status.toLowerCase()} key ${victim.accessKeyId} of user ${userName} to make room for a new key (IAM allows two).`,
+    );
+  }
   const pair = await createAccessKey(iam, userName);
   try {
     // The token makes a retried write of the same key a no-op instead of a second version.
     await putSecretString(secretsManager, secretId, serializeReaderKeySecret(pair), `rotate-reader-key-${pair.accessKeyId}`);
   } catch (error) {
-    // The new secret key exists nowhere else and cannot be fetched again, so the key is useless: remove it.
+    // The new secret key exists nowhere else and cannot be fetched again, so the key is useless: remove it. (If this
+    // run dies before getting here, the next run deletes it as an orphan.)
     const cleanup = await deleteAccessKey(iam, userName, pair.accessKeyId).then(
       () => `the new key ${pair.accessKeyId} was deleted again`,
-      () =>
-        `the new key ${pair.accessKeyId} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${pair.accessKeyId}`,
+      () => `the new key ${pair.accessKeyId} could not be deleted; the next run deletes it as an orphan`,
     );
     throw new ReaderKeyRotationError(`Storing the new reader key in secret ${secretId} failed (${(error as Error).message}); ${cleanup}.`, {
       cause: error,
     });
   }
-  const others = otherKeyIds(keys, pair.accessKeyId);
-  return {
-    created: true,
-    accessKeyId: pair.accessKeyId,
-    previousAccessKeyIds: others,
-    message:
-      `Created key ${pair.accessKeyId} for user ${userName} and stored it as AWSCURRENT of ${secretId}.` +
-      (others.length ? ` Previous key ${others.join(', ')} stays active until retirePreviousReaderKeys.` : ''),
-  };
+  return pair.accessKeyId;
+}
+
+/**
+ * The proof a `deploy` or `rotate` needs before it reports success (and before any key is retired): the CDN holds the
+ * key the secret holds, and IAM has that key Active. `cdnHeldAccessKeyId` comes from the CDN API, not from a change
+ * set's claim.
+ */
+export async function confirmCdnHoldsReaderKey(
+  options: ReaderKeyRotationOptions & { readonly cdnHeldAccessKeyId: string | undefined },
+): Promise<string> {
+  const { iam, secretsManager, userName, secretId, cdnHeldAccessKeyId: held } = options;
+  const stored = await readStoredPair(secretsManager, secretId);
+  if (held !== stored.accessKeyId) {
+    throw new ReaderKeyRotationError(
+      `The CDN holds reader key ${held ?? '(none)'}, but secret ${secretId} holds ${stored.accessKeyId}: the CDN stack did not take the new key. Nothing was retired; run the deploy again.`,
+    );
+  }
+  const key = (await listAccessKeys(iam, userName)).find((candidate) => candidate.accessKeyId === held);
+  if (key?.status !== 'Active') {
+    throw new ReaderKeyRotationError(
+      `The CDN holds reader key ${held}, which user ${userName} has ${key ? key.status : 'deleted'}: every cache miss gets 403. Run the deploy again (it replaces the key).`,
+    );
+  }
+  return held;
+}
+
+/** `destroy`: deletes every access key of the reader user, so that CloudFormation can delete the user. Re-runnable. */
+export async function deleteAllReaderKeys(options: { readonly iam: IamSender; readonly userName: string }): Promise<string[]> {
+  let keys: AccessKeyInfo[];
+  try {
+    keys = await listAccessKeys(options.iam, options.userName);
+  } catch (error) {
+    // The user is already gone (an earlier destroy got further): nothing to delete.
+    if (isAwsError((error as { cause?: unknown }).cause, 'NoSuchEntity')) return [];
+    throw error;
+  }
+  for (const key of keys) await deleteAccessKey(options.iam, options.userName, key.accessKeyId);
+  return keys.map((key) => key.accessKeyId);
 }
 
 export interface RetirePreviousReaderKeysOptions extends ReaderKeyRotationOptions {
   /** How long a deactivated key is kept (for a rollback) before it is deleted. @default 24 hours */
   readonly gracePeriodMs?: number;
   readonly now?: () => Date;
+  /**
+   * The key the CDN holds, read back through the CDN API. `rotate` always passes it: nothing is retired unless the CDN
+   * holds the stored key.
+   */
+  readonly cdnHeldAccessKeyId?: string;
 }
 
 export type ReaderKeyRetirement =
@@ -168,6 +268,11 @@ export async function retirePreviousReaderKeys(options: RetirePreviousReaderKeys
   if (!kept) {
     throw new ReaderKeyRotationError(
       `Secret ${secretId} holds key ${stored.accessKeyId}, which user ${userName} does not have (keys: ${keys.map(describeKey).join(', ') || 'none'}). Refusing to retire anything; run createNextReaderKey and deploy first.`,
+    );
+  }
+  if ('cdnHeldAccessKeyId' in options && options.cdnHeldAccessKeyId !== kept.accessKeyId) {
+    throw new ReaderKeyRotationError(
+      `The CDN holds key ${options.cdnHeldAccessKeyId ?? '(none)'}, not ${kept.accessKeyId} from secret ${secretId}. Refusing to retire anything; run the deploy again.`,
     );
   }
   if (kept.status !== 'Active') {
@@ -199,34 +304,6 @@ export async function retirePreviousReaderKeys(options: RetirePreviousReaderKeys
   const stale = [...markers.keys()].filter((id) => !present.has(id) || id === kept.accessKeyId);
   await clearDeactivationMarkers(iam, userName, stale);
   return { keptAccessKeyId: kept.accessKeyId, retired };
-}
-
-export interface EnsureReaderKeyOptions {
-  readonly iam: IamSender;
-  readonly secretsManager: SecretsManagerSender;
-  readonly userName: string;
-  readonly secretId: string;
-}
-
-/**
- * signed mode, every deploy: makes sure the reader secret holds a key pair that IAM has as an Active key of the reader
- * user. On the first deploy the secret holds the stack's placeholder, so the first key is created here; afterwards
- * this changes nothing (rotation is the explicit `rotate` command). Safe to re-run after an interruption: a key that
- * was created but not stored is detected by createNextReaderKey.
- */
-export async function ensureReaderKey(options: EnsureReaderKeyOptions): Promise<{ created: boolean; accessKeyId: string }> {
-  let storedKeyId: string | undefined;
-  try {
-    storedKeyId = (await readReaderKeyPair({ secretsManager: options.secretsManager, secretId: options.secretId })).accessKeyId;
-  } catch (error) {
-    if (!(error instanceof SecretShapeError)) throw error;
-  }
-  if (storedKeyId) {
-    const keys = await listAccessKeys(options.iam, options.userName);
-    if (keys.some((key) => key.accessKeyId === storedKeyId && key.status === 'Active')) return { created: false, accessKeyId: storedKeyId };
-  }
-  const next = await createNextReaderKey(options);
-  return { created: next.created, accessKeyId: next.accessKeyId };
 }
 
 export interface RollbackReaderKeyOptions extends ReaderKeyRotationOptions {
@@ -294,6 +371,16 @@ export async function rollbackReaderKey(options: RollbackReaderKeyOptions): Prom
   };
 }
 
+/** The key id in the secret's AWSPREVIOUS version, if it has a readable one. */
+async function readPreviousKeyId(secretsManager: SecretsManagerSender, secretId: string): Promise<string | undefined> {
+  try {
+    return (await readReaderKeyPair({ secretsManager, secretId, versionStage: AWSPREVIOUS })).accessKeyId;
+  } catch (error) {
+    if (error instanceof SecretAccessError || error instanceof SecretShapeError) return undefined;
+    throw error;
+  }
+}
+
 async function readStoredPair(secretsManager: SecretsManagerSender, secretId: string): Promise<ReaderKeyPair> {
   const stored = await getSecretString(secretsManager, secretId);
   return parseReaderKeySecret(stored.secretString, `Secret ${secretId}`);
@@ -315,10 +402,6 @@ async function readStoredPairIfUsable(secretsManager: SecretsManagerSender, secr
     if (error instanceof SecretShapeError) return undefined;
     throw error;
   }
-}
-
-function otherKeyIds(keys: readonly AccessKeyInfo[], keptId: string): string[] {
-  return keys.filter((key) => key.accessKeyId !== keptId).map((key) => key.accessKeyId);
 }
 
 function describeKey(key: AccessKeyInfo): string {

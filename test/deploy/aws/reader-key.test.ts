@@ -1,8 +1,10 @@
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
-  createNextReaderKey,
+  confirmCdnHoldsReaderKey,
   DEACTIVATED_AT_TAG_PREFIX,
+  deleteAllReaderKeys,
+  reconcileReaderKey,
   retirePreviousReaderKeys,
   rollbackReaderKey,
   type ReaderKeyRotationOptions,
@@ -44,115 +46,162 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   );
 }
 
-describe('createNextReaderKey', () => {
+describe('reconcileReaderKey', () => {
+  const run = (options: ReaderKeyRotationOptions, held: string | undefined, rotate: boolean) =>
+    reconcileReaderKey({ ...options, cdnHeldAccessKeyId: held, rotate });
+
   it('creates the first key into a secret the stack created without a value', async () => {
     const options = setup();
-    const result = await createNextReaderKey(options);
+    const result = await run(options, undefined, false);
     expect(result.created).toBe(true);
-    expect(result.previousAccessKeyIds).toEqual([]);
     expect(iam.keyIds(userName)).toEqual([result.accessKeyId]);
     const stored = JSON.parse(sm.value(options.secretId)!) as Record<string, string>;
     expect(stored).toEqual({ accessKeyId: result.accessKeyId, secretAccessKey: iam.key(userName, result.accessKeyId)!.secretAccessKey });
-    expect(result.message).not.toContain(stored.secretAccessKey);
+    expect(result.actions.join('\n')).not.toContain(stored.secretAccessKey);
   });
 
   it('overwrites a generated placeholder value that is not a key pair', async () => {
     const options = setup('generated-placeholder-password');
-    const result = await createNextReaderKey(options);
+    const result = await run(options, undefined, false);
     expect(storedKeyId(options.secretId)).toBe(result.accessKeyId);
   });
 
-  it('adds a second key, stores it as AWSCURRENT and keeps the old pair as AWSPREVIOUS with the old key active', async () => {
+  it('deploy: a stored, active key is kept and nothing is called that writes', async () => {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    const result = await createNextReaderKey(options);
+    expect(await run(options, KEY_A, false)).toEqual({ accessKeyId: KEY_A, created: false, actions: [] });
+    expect(iam.mock.commandCalls(CreateAccessKeyCommand)).toHaveLength(0);
+  });
 
-    expect(result).toMatchObject({ created: true, previousAccessKeyIds: [KEY_A] });
-    expect(result.message).toContain(`Previous key ${KEY_A} stays active until retirePreviousReaderKeys.`);
+  it('rotate: adds a second key, stores it as AWSCURRENT and keeps the old pair as AWSPREVIOUS with the old key active', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    iam.addKey(userName, KEY_A, SECRET_A);
+    const result = await run(options, KEY_A, true);
+    expect(result.created).toBe(true);
     expect(storedKeyId(options.secretId)).toBe(result.accessKeyId);
     expect(storedKeyId(options.secretId, 'AWSPREVIOUS')).toBe(KEY_A);
     expect(iam.key(userName, KEY_A)!.status).toBe('Active');
     expect(sm.mock.commandCalls(PutSecretValueCommand)[0].args[0].input.ClientRequestToken).toBe(`rotate-reader-key-${result.accessKeyId}`);
   });
 
-  it('is a no-op when re-run after it already stored the newer key', async () => {
+  it('rotate again before the CDN took the new key: resumes, no third key', async () => {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    const first = await createNextReaderKey(options);
-    const again = await createNextReaderKey(options);
-
-    expect(again).toMatchObject({ created: false, accessKeyId: first.accessKeyId, previousAccessKeyIds: [KEY_A] });
-    expect(again.message).toContain('no key created');
-    expect(iam.mock.commandCalls(CreateAccessKeyCommand)).toHaveLength(1);
-    expect(sm.versionCount(options.secretId)).toBe(2);
+    const first = await run(options, KEY_A, true);
+    const again = await run(options, KEY_A, true);
+    expect(again).toMatchObject({ accessKeyId: first.accessKeyId, created: false });
+    expect(again.actions.join('\n')).toContain('Resuming the unfinished rotation');
+    expect(iam.keyIds(userName)).toHaveLength(2);
   });
 
-  it('refuses when two keys exist and the secret holds the older one', async () => {
-    const options = setup(readerSecretJson(KEY_B, SECRET_B));
-    iam.addKey(userName, KEY_A, SECRET_A);
-    iam.addKey(userName, KEY_B, SECRET_B);
-    // Make B the older of the two.
-    iam.key(userName, KEY_B)!.createDate = new Date('2024-01-01T00:00:00Z');
-    const error = await rejection(createNextReaderKey(options));
-    expect(error.message).toContain(
-      `User ${userName} has key ${KEY_A}, newer than the key ${KEY_B} in secret ${options.secretId}, that was never stored (an interrupted createNextReaderKey?).`,
-    );
-    expect(error.message).toContain(`aws iam delete-access-key --user-name ${userName} --access-key-id ${KEY_A}`);
-    expect(iam.mock.commandCalls(CreateAccessKeyCommand)).toHaveLength(0);
-  });
-
-  it('refuses when two keys exist and the secret holds neither', async () => {
-    const options = setup('placeholder');
-    iam.addKey(userName, KEY_A, SECRET_A);
-    iam.addKey(userName, KEY_B, SECRET_B);
-    const error = await rejection(createNextReaderKey(options));
-    expect(error.message).toContain(`User ${userName} already has 2 access keys (${KEY_A} Active, created`);
-    expect(error.message).toContain(`the secret ${options.secretId} holds no valid key. Refusing to create another.`);
-    expect(error.message).toContain('Run retirePreviousReaderKeys');
-    expect(error.message).not.toContain(SECRET_A);
-    expect(iam.mock.commandCalls(CreateAccessKeyCommand)).toHaveLength(0);
-  });
-
-  it('deletes the new key again when it cannot be stored, and says so without the secret', async () => {
+  it('rotate again after the CDN took the new key but before the old one was retired: resumes the retirement', async () => {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    sm.failNext('PutSecretValue', awsError('AccessDeniedException', 'not authorized', 400));
-    const error = await rejection(createNextReaderKey(options));
+    const first = await run(options, KEY_A, true);
+    const again = await run(options, first.accessKeyId, true);
+    expect(again).toMatchObject({ accessKeyId: first.accessKeyId, created: false });
+    expect(iam.keyIds(userName)).toHaveLength(2);
+  });
 
+  it('rotate after a finished rotation (old key inactive): frees the slot and creates a new key every time', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    iam.addKey(userName, KEY_A, SECRET_A);
+    let held = KEY_A;
+    const seen = new Set([KEY_A]);
+    for (let round = 0; round < 3; round++) {
+      const result = await run(options, held, true);
+      expect(result.created).toBe(true);
+      expect(seen.has(result.accessKeyId)).toBe(false);
+      seen.add(result.accessKeyId);
+      held = result.accessKeyId; // the deploy gave it to the CDN
+      await retirePreviousReaderKeys({ ...options, cdnHeldAccessKeyId: held, now: () => new Date('2025-03-01T00:00:00Z') });
+      expect(iam.keyIds(userName)).toHaveLength(2);
+    }
+  });
+
+  it('deletes an active key that is neither stored nor held by the CDN (an interrupted run) and says so', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    iam.addKey(userName, KEY_A, SECRET_A);
+    iam.addKey(userName, KEY_B, SECRET_B);
+    const result = await run(options, KEY_A, false);
+    expect(result).toMatchObject({ accessKeyId: KEY_A, created: false });
     expect(iam.keyIds(userName)).toEqual([KEY_A]);
-    const deleted = iam.mock.commandCalls(DeleteAccessKeyCommand)[0].args[0].input.AccessKeyId!;
-    expect(error.message).toBe(
-      `Storing the new reader key in secret ${options.secretId} failed (Access denied trying to write a new version of secret ${options.secretId}: the deploying identity needs secretsmanager:PutSecretValue on it (and kms:Decrypt/kms:GenerateDataKey if it uses a customer managed KMS key).); the new key ${deleted} was deleted again.`,
-    );
-    expect(storedKeyId(options.secretId)).toBe(KEY_A);
+    expect(result.actions.join('\n')).toContain(`Deleted key ${KEY_B}`);
   });
 
-  it('tells the user to delete the new key by hand when the clean-up fails too', async () => {
+  it('a crash between CreateAccessKey and storing it: the re-run deletes the orphan and ends with two keys, never three', async () => {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    sm.failNext('PutSecretValue', awsError('InternalServiceError', 'boom', 500));
-    iam.failNext('DeleteAccessKey', awsError('ServiceFailure', 'boom', 500));
-    const error = await rejection(createNextReaderKey(options));
-    const orphan = iam.keyIds(userName).find((id) => id !== KEY_A)!;
-    expect(error.message).toContain(
-      `the new key ${orphan} could not be deleted; delete it: aws iam delete-access-key --user-name ${userName} --access-key-id ${orphan}`,
+    sm.failNext('PutSecretValue', awsError('InternalServiceError', 'boom'));
+    iam.failNext('DeleteAccessKey', awsError('ServiceFailure', 'boom'));
+    await expect(run(options, KEY_A, true)).rejects.toThrow('the next run deletes it as an orphan');
+    expect(iam.keyIds(userName)).toHaveLength(2);
+    const rerun = await run(options, KEY_A, true);
+    expect(rerun.created).toBe(true);
+    expect(rerun.actions.join('\n')).toContain('neither stored');
+    expect(iam.keyIds(userName).sort()).toEqual([KEY_A, rerun.accessKeyId].sort());
+    expect(storedKeyId(options.secretId)).toBe(rerun.accessKeyId);
+  });
+
+  it('a stored key that was deactivated gets a replacement, after deleting the key that is neither stored nor held', async () => {
+    const options = setup(readerSecretJson(KEY_B, SECRET_B));
+    iam.addKey(userName, KEY_A, SECRET_A, 'Inactive'); // retired by the last rotation
+    iam.addKey(userName, KEY_B, SECRET_B, 'Inactive'); // the current key, deactivated by hand (a suspected leak)
+    const result = await run(options, KEY_B, false);
+    expect(result.created).toBe(true);
+    expect(iam.key(userName, KEY_A)).toBeUndefined();
+    expect(iam.key(userName, result.accessKeyId)!.status).toBe('Active');
+    expect(storedKeyId(options.secretId)).toBe(result.accessKeyId);
+  });
+
+  it('a stored key that IAM no longer has gets a replacement', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    const result = await run(options, KEY_A, false);
+    expect(result.created).toBe(true);
+    expect(result.actions.join('\n')).toContain(`key ${KEY_A} in secret ${options.secretId} no longer exists in IAM`);
+  });
+
+  it('IAM refuses a third key (LimitExceeded), as documented', async () => {
+    iam = new IamDouble(userName);
+    iam.addKey(userName, KEY_A, SECRET_A);
+    iam.addKey(userName, KEY_B, SECRET_B);
+    await expect(iam.client.send(new CreateAccessKeyCommand({ UserName: userName }))).rejects.toThrow(
+      'Cannot exceed quota for AccessKeysPerUser: 2',
+    );
+  });
+});
+
+describe('confirmCdnHoldsReaderKey', () => {
+  it('passes when the CDN holds the stored, active key', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    iam.addKey(userName, KEY_A, SECRET_A);
+    expect(await confirmCdnHoldsReaderKey({ ...options, cdnHeldAccessKeyId: KEY_A })).toBe(KEY_A);
+  });
+
+  it('fails when the CDN holds another key, or none', async () => {
+    const options = setup(readerSecretJson(KEY_B, SECRET_B));
+    iam.addKey(userName, KEY_B, SECRET_B);
+    await expect(confirmCdnHoldsReaderKey({ ...options, cdnHeldAccessKeyId: KEY_A })).rejects.toThrow(`The CDN holds reader key ${KEY_A}`);
+    await expect(confirmCdnHoldsReaderKey({ ...options, cdnHeldAccessKeyId: undefined })).rejects.toThrow(
+      'The CDN holds reader key (none)',
     );
   });
 
-  it('fails before creating a key when the secret does not exist', async () => {
-    const options = { ...setup(), secretId: 'no-such-secret' };
-    const error = await rejection(createNextReaderKey(options));
-    expect(error.message).toBe('Secret no-such-secret does not exist; deploy the origin stack first (it creates the reader key secret).');
-    expect(iam.mock.commandCalls(CreateAccessKeyCommand)).toHaveLength(0);
+  it('fails when the held key is inactive', async () => {
+    const options = setup(readerSecretJson(KEY_A, SECRET_A));
+    iam.addKey(userName, KEY_A, SECRET_A, 'Inactive');
+    await expect(confirmCdnHoldsReaderKey({ ...options, cdnHeldAccessKeyId: KEY_A })).rejects.toThrow('every cache miss gets 403');
   });
+});
 
-  it('names the IAM permission when CreateAccessKey is denied', async () => {
-    const options = setup();
-    iam.failNext('CreateAccessKey', awsError('AccessDenied', 'not authorized', 403));
-    const error = await rejection(createNextReaderKey(options));
-    expect(error.message).toBe(
-      `IAM CreateAccessKey for user ${userName} failed: access denied; the deploying identity needs iam:CreateAccessKey on user ${userName}.`,
-    );
+describe('deleteAllReaderKeys', () => {
+  it('deletes every key; a re-run, and a user already gone, are no-ops', async () => {
+    setup();
+    iam.addKey(userName, KEY_A, SECRET_A);
+    iam.addKey(userName, KEY_B, SECRET_B, 'Inactive');
+    expect(await deleteAllReaderKeys({ iam: iam.client, userName })).toEqual([KEY_A, KEY_B]);
+    expect(await deleteAllReaderKeys({ iam: iam.client, userName })).toEqual([]);
+    expect(await deleteAllReaderKeys({ iam: iam.client, userName: 'gone' })).toEqual([]);
   });
 });
 
@@ -160,7 +209,7 @@ describe('retirePreviousReaderKeys', () => {
   async function rotated(): Promise<{ options: ReaderKeyRotationOptions; newKey: string }> {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    const { accessKeyId } = await createNextReaderKey(options);
+    const { accessKeyId } = await reconcileReaderKey({ ...options, cdnHeldAccessKeyId: KEY_A, rotate: true });
     return { options, newKey: accessKeyId };
   }
 
@@ -266,8 +315,9 @@ describe('retirePreviousReaderKeys', () => {
     const { options, newKey } = await rotated();
     await retirePreviousReaderKeys({ ...options, gracePeriodMs: 0, now: () => new Date('2025-03-01T00:00:00Z') });
     await retirePreviousReaderKeys({ ...options, gracePeriodMs: 0, now: () => new Date('2025-03-01T00:00:01Z') });
-    const next = await createNextReaderKey(options);
-    expect(next).toMatchObject({ created: true, previousAccessKeyIds: [newKey] });
+    const next = await reconcileReaderKey({ ...options, cdnHeldAccessKeyId: newKey, rotate: true });
+    expect(next.created).toBe(true);
+    expect(iam.keyIds(userName)).toEqual([newKey, next.accessKeyId]);
   });
 });
 
@@ -275,7 +325,7 @@ describe('rollbackReaderKey', () => {
   async function rotated(): Promise<{ options: ReaderKeyRotationOptions; newKey: string }> {
     const options = setup(readerSecretJson(KEY_A, SECRET_A));
     iam.addKey(userName, KEY_A, SECRET_A);
-    const { accessKeyId } = await createNextReaderKey(options);
+    const { accessKeyId } = await reconcileReaderKey({ ...options, cdnHeldAccessKeyId: KEY_A, rotate: true });
     return { options, newKey: accessKeyId };
   }
 
