@@ -172,11 +172,9 @@ const website = z.strictObject(
     /** Origins allowed to read the site's files cross-origin, e.g. ["https://app.example.com"], or ["*"]. */
     corsOrigins: z
       .array(
-        z
-          .string()
-          .regex(/^(\*|https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?)$/, {
-            message: 'an origin looks like https://app.example.com (scheme, host, optional port) or is "*"',
-          }),
+        z.string().regex(/^(\*|https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?)$/, {
+          message: 'an origin looks like https://app.example.com (scheme, host, optional port) or is "*"',
+        }),
         { error: 'must be a list of origins such as ["https://app.example.com"]' },
       )
       .default([]),
