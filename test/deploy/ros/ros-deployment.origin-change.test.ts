@@ -43,12 +43,24 @@ test('an origin change through Sources updates the CDN domain in place', async (
   expect(preview.text).not.toMatch(/REPLACE/);
 });
 
-test('the same change through OriginServers would replace the CDN domain (the double models it as not editable)', async () => {
+function legacyTemplate(): string {
   const legacy = JSON.parse(cdnTemplate());
   delete legacy.Resources.CdnDomain.Properties.Sources;
   legacy.Resources.CdnDomain.Properties.OriginServers = [{ Type: 'domain', Content: { Ref: 'OriginHost' }, Port: 443, Priority: '20' }];
-  const preview = await changeOrigin(JSON.stringify(legacy));
-  expect(preview.changes).toEqual([
-    { action: 'Modify', logicalId: 'CdnDomain', resourceType: 'ALIYUN::CDN::Domain', replacement: 'True', properties: ['OriginServers'] },
-  ]);
+  return JSON.stringify(legacy);
+}
+
+test.each([
+  ['an origin change on a stack deployed with OriginServers', legacyTemplate(), NEW_ORIGIN],
+  ['the template switch from OriginServers to Sources', cdnTemplate(), PARAMS],
+])('%s stops before replacing the CDN domain, with instructions', async (_name, nextTemplate, nextParams) => {
+  await h.deployment().deploy({ stackName: 'cdn-example', templateBody: legacyTemplate(), parameters: PARAMS, confirm: async () => true });
+  const confirm = jest.fn(async () => true);
+  const attempt = h.deployment().deploy({ stackName: 'cdn-example', templateBody: nextTemplate, parameters: nextParams, confirm });
+  await expect(attempt).rejects.toMatchObject({ reason: 'legacy-origin-servers' });
+  await expect(attempt).rejects.toThrow(/REPLACE the CDN domain CdnDomain \(changed: OriginServers.*\)[\s\S]*Nothing was changed/);
+  expect(confirm).not.toHaveBeenCalled();
+  expect(h.server.callCount('ExecuteChangeSet')).toBe(1); // the first deploy only
+  expect(h.ros.stackByName('cdn-example')?.status).toBe('CREATE_COMPLETE');
+  expect(h.ros.changeSetsOf('cdn-example').filter((changeSet) => changeSet.executionStatus === 'AVAILABLE')).toEqual([]);
 });
