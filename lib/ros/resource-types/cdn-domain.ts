@@ -1,4 +1,4 @@
-import * as ros from '@alicloud/ros-cdk-core';
+import type * as ros from '@alicloud/ros-cdk-core';
 import { requireOneOf, requireString, requireValue, RosPropertyError, isToken } from './property-checks';
 import { dropUndefined, TypedRosResource } from './typed-ros-resource';
 
