@@ -58,7 +58,9 @@ export class CdnStack extends ros.Stack {
       domainName: site.domain,
       cdnType: site.cdn.type,
       scope: site.cdn.scope,
-      originServers: [{ type: 'domain', content: originHost, port: 443, priority: '20', weight: '10' }],
+      // `Sources`, not `OriginServers`: ROS updates it in place, so a new bucket, region or URL style does not replace
+      // the domain (and restart Alibaba's review). Stacks deployed with OriginServers: see lib/deploy/ros/legacy-origins.ts.
+      sources: [{ type: 'domain', content: originHost, port: 443, priority: '20', weight: '10' }],
       tags: Object.entries(site.tags).map(([key, value]) => ({ key, value })),
     });
 

@@ -22,6 +22,8 @@ export interface ParsedTemplate {
 
 /** Properties ROS documents as not editable: changing one needs ReplacementOption=Enabled and replaces the resource. */
 const NOT_EDITABLE: Record<string, ReadonlySet<string> | 'all'> = {
+  // ROS resource reference "ALIYUN::CDN::Domain" (alibabacloud.com/help/doc-detail/112421.htm): OriginServers is
+  // "Editable: No" (a change replaces the domain), Sources (JSON string) is "Editable: Yes" (an in-place Modify).
   'ALIYUN::CDN::Domain': new Set(['CdnType', 'DomainName', 'OriginServers', 'CheckUrl', 'Scope']),
   'ALIYUN::CDN::DomainConfig': 'all',
   'ALIYUN::CDN::StagingConfig': 'all',

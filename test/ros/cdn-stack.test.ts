@@ -44,7 +44,11 @@ describe('CDN stack, referer mode (the guide)', () => {
     const domain = template.Resources.Domain;
     expect(domain.Type).toBe('ALIYUN::CDN::Domain');
     expect(domain.Properties).toMatchObject({ CdnType: 'web', DomainName: 'test.test.com', Scope: 'overseas' });
-    expect(domain.Properties.OriginServers).toEqual([{ Type: 'domain', Content: originHostRef, Port: 443, Priority: '20', Weight: '10' }]);
+    // Sources (editable in ROS), not OriginServers (not editable: an origin change would replace the domain).
+    expect(domain.Properties.OriginServers).toBeUndefined();
+    expect(domain.Properties.Sources).toEqual({
+      'Fn::Join': ['', ['[{"content":"', originHostRef, '","type":"domain","priority":"20","port":443,"weight":"10"}]']],
+    });
     expect(domain.Properties.Tags).toEqual([
       { Key: 'project', Value: 's3-alicdn' },
       { Key: 'stage', Value: 'example' },

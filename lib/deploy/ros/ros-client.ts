@@ -352,7 +352,9 @@ export type RosDeployErrorReason =
   /** The stack is in a state that no change set can start from. */
   | 'stack-not-updatable'
   /** ROS could not compute the change set. */
-  | 'change-set-failed';
+  | 'change-set-failed'
+  /** The change would replace a CDN domain deployed with `OriginServers` (stopped before executing). */
+  | 'legacy-origin-servers';
 
 export interface FailedResource {
   readonly logicalId: string;

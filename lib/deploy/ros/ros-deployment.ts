@@ -275,6 +275,11 @@ export class RosDeployment implements RosStackDeployment {
         `ROS stack '${request.stackName}': no resource changes listed; executing anyway so the stack takes the new parameter values (ROS does not show NoEcho values)`,
       );
     }
+    const legacy = legacyOriginReplacement(changes);
+    if (legacy) {
+      await run.discardChangeSet(changeSetId, type, stackId);
+      throw new RosDeployError(legacyOriginMessage(request.stackName, legacy), 'legacy-origin-servers', request.stackName);
+    }
     const preview = buildPreview({ stackName: request.stackName, changeSetType: type, changeSetId, changes, templateOnly });
     // Shown here, once, whether or not anyone is asked: with --yes the preview is the record of what was executed.
     run.info(preview.text);
@@ -789,4 +794,29 @@ class StackRun {
       throw error;
     }
   }
+}
+
+/**
+ * A CDN domain deployed with `OriginServers` (templates before origins moved to `Sources`): ROS documents
+ * OriginServers as not editable (ROS resource reference "ALIYUN::CDN::Domain", alibabacloud.com/help/doc-detail/
+ * 112421.htm), so removing it, or a new origin in it, replaces the domain: deleted and added again, Alibaba reviews a
+ * non-Alibaba origin again (until the end of the next business day) and the domain serves nothing meanwhile. The
+ * deploy stops before executing such a change instead of doing it behind a "yes".
+ */
+function legacyOriginReplacement(changes: readonly RosResourceChange[]): RosResourceChange | undefined {
+  return changes.find(
+    (change) =>
+      change.resourceType === 'ALIYUN::CDN::Domain' && change.replacement === 'True' && change.properties.includes('OriginServers'),
+  );
+}
+
+function legacyOriginMessage(stackName: string, change: RosResourceChange): string {
+  return [
+    `ROS stack '${stackName}': this deploy would REPLACE the CDN domain ${change.logicalId} (changed: ${change.properties.join(', ')}).`,
+    'The domain was created with OriginServers, which ROS cannot change in place; this version declares the origin as',
+    'Sources (editable). Replacing the domain deletes and re-adds it: Alibaba reviews the origin again (until the end of',
+    'the next business day) and the domain serves nothing meanwhile. Nothing was changed; the change set was deleted.',
+    'Options: keep deploying this stage with the previous s3-alicdn version until a maintenance window, or accept the',
+    'replacement there (destroy the stage and deploy it again). See docs/operations.md, "CDN origin changes".',
+  ].join('\n');
 }
