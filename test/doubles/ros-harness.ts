@@ -5,7 +5,9 @@ import { type RosProgress, type RosStackEventView } from '../../lib/deploy/ros/s
 import { AlibabaRpcServerTestDouble, type TestCredential } from './alibaba-rpc-server';
 import { RosApiTestDouble } from './ros-api-double';
 
-export { trackUnhandledRejections } from '../helpers/unhandled-rejections';
+import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
+
+export { trackUnhandledRejections };
 
 export const TEST_CREDENTIAL: TestCredential = { accessKeyId: 'LTAI-test-double-key', accessKeySecret: 'test-double-secret-0123456789' };
 
@@ -84,4 +86,23 @@ export async function startRosHarness(options: { readTimeoutMs?: number } = {}):
     deployment: (extra = {}) => new RosDeployment({ ...common, ...extra }),
     close: () => server.close(),
   };
+}
+
+/**
+ * The per-test harness every ROS deployment test file uses: a fresh double before each test, closed after it, and no
+ * unhandled rejection left behind by the whole file. `assign` receives each test's harness.
+ */
+export function useRosHarness(assign: (harness: RosHarness) => void, options: { readTimeoutMs?: number } = {}): void {
+  const rejections = trackUnhandledRejections();
+  let current: RosHarness | undefined;
+  beforeEach(async () => {
+    current = await startRosHarness(options);
+    assign(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
+  afterAll(() => {
+    expect(rejections).toEqual([]);
+  });
 }

@@ -1,18 +1,9 @@
 import type { RosChangePreview } from '../../../lib/deploy/ros/change-sets';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness));
 
 const yes = async () => true;
 

@@ -1,19 +1,10 @@
 import * as $ROS from '@alicloud/ros20190910';
 import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness));
 
 const stackName = 'cdn-life';
 const deploy = (template = cdnTemplate()) =>

@@ -2,19 +2,10 @@ import * as $ROS from '@alicloud/ros20190910';
 import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import type { RosDeploymentOptions } from '../../../lib/deploy/ros/ros-deployment';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness));
 
 const ICP = 'The domain test.test.com has not completed ICP filing.';
 

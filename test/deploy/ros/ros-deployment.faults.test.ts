@@ -1,19 +1,10 @@
 import { AlibabaApiError } from '../../../lib/deploy/ros/ros-client';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness({ readTimeoutMs: 150 });
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness), { readTimeoutMs: 150 });
 
 function deploy(stackName = 'cdn-faults') {
   return h.deployment().deploy({ stackName, templateBody: cdnTemplate(), parameters: PARAMS, confirm: async () => true });

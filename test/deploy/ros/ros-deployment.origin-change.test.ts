@@ -1,21 +1,12 @@
 import type { RosChangePreview } from '../../../lib/deploy/ros/change-sets';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
 // An origin change (new bucket, region or URL style) reaches the CDN stack as a new OriginHost parameter value. With
 // `Sources` (ROS: editable) it must be an in-place Modify of the CDN domain; with `OriginServers` (ROS: not editable)
 // the double replaces the domain, which is what the template change away from OriginServers avoids.
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness));
 
 const NEW_ORIGIN = { ...PARAMS, OriginHost: 'other-bucket.s3.eu-central-1.amazonaws.com' };
 

@@ -1,19 +1,10 @@
 import type { RosDeployRequest } from '../../../lib/deploy/ros/ros-deployment';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS, SECRET_KEY } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness({ readTimeoutMs: 150 });
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness), { readTimeoutMs: 150 });
 
 const ACCESS_KEY = PARAMS.S3AccessKeyId;
 /** Every form a secret could take in text: raw, URL-encoded (SDK network errors quote the request URL), form-encoded. */

@@ -9,19 +9,10 @@ import { RosDeployError } from '../../../lib/deploy/ros/ros-client';
 import type { RosDeployRequest } from '../../../lib/deploy/ros/ros-deployment';
 import { S3AlicdnError } from '../../../lib/errors';
 import { cdnTemplate, PARAMS, SECRET_KEY } from './cdn-template-fixture';
-import { type RosHarness, startRosHarness, trackUnhandledRejections } from '../../doubles/ros-harness';
+import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
 
-const rejections = trackUnhandledRejections();
 let h: RosHarness;
-beforeEach(async () => {
-  h = await startRosHarness({ readTimeoutMs: 300 });
-});
-afterEach(async () => {
-  await h.close();
-});
-afterAll(() => {
-  expect(rejections).toEqual([]);
-});
+useRosHarness((harness) => (h = harness), { readTimeoutMs: 300 });
 
 const STACK = 'cdn-strict';
 
