@@ -29,14 +29,22 @@ export type ErrorCode =
   /** The review could not be produced. */
   | 'REVIEW_FAILED'
   /** `verify` found the deployed site not behaving as configured. */
-  | 'VERIFY_FAILED';
+  | 'VERIFY_FAILED'
+  /**
+   * Nothing failed, but Alibaba has not finished reviewing a new CDN domain: what could be deployed is, and running the
+   * same deploy again after the review finishes the rest.
+   */
+  | 'AWAITING_REVIEW';
 
 /**
  * Exit status by code. 2 means "you asked for something invalid; nothing was attempted"; 1 means "it was attempted
- * and failed" (or a check found a problem). Anything that is not an `S3AlicdnError` is a bug or an unexpected
- * failure and exits 1 too.
+ * and failed" (or a check found a problem); 3 means "not finished yet, through no fault here: run it again later"
+ * (Alibaba's review of a new CDN domain). Anything that is not an `S3AlicdnError` is a bug or an unexpected failure and
+ * exits 1 too.
  */
-const EXIT_STATUS: Readonly<Record<ErrorCode, 1 | 2>> = {
+export type ExitStatus = 1 | 2 | 3;
+
+const EXIT_STATUS: Readonly<Record<ErrorCode, ExitStatus>> = {
   CONFIG_INVALID: 2,
   USAGE: 2,
   PREFLIGHT_FAILED: 1,
@@ -48,6 +56,7 @@ const EXIT_STATUS: Readonly<Record<ErrorCode, 1 | 2>> = {
   BAD_FILE: 1,
   REVIEW_FAILED: 1,
   VERIFY_FAILED: 1,
+  AWAITING_REVIEW: 3,
 };
 
 export class S3AlicdnError extends Error {
@@ -66,12 +75,12 @@ export function isS3AlicdnError(error: unknown): error is S3AlicdnError {
 }
 
 /** The process exit status for an error that ends a command. */
-export function exitCodeFor(error: unknown): 1 | 2 {
+export function exitCodeFor(error: unknown): ExitStatus {
   return isS3AlicdnError(error) ? EXIT_STATUS[error.code] : 1;
 }
 
 /** The exit status of a command that failed with this code (for commands that report rather than throw). */
-export function exitCodeOf(code: ErrorCode): 1 | 2 {
+export function exitCodeOf(code: ErrorCode): ExitStatus {
   return EXIT_STATUS[code];
 }
 

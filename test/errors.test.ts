@@ -6,8 +6,8 @@ import { errorMessage, exitCodeFor, exitCodeOf, isS3AlicdnError, S3AlicdnError, 
 import { ReviewError } from '../lib/review/review-error';
 
 describe('exit status by error code', () => {
-  test('bad input exits 2; anything attempted that failed exits 1', () => {
-    const expected: Record<ErrorCode, 1 | 2> = {
+  test('bad input exits 2; anything attempted that failed exits 1; waiting on Alibaba\'s review exits 3', () => {
+    const expected: Record<ErrorCode, 1 | 2 | 3> = {
       CONFIG_INVALID: 2,
       USAGE: 2,
       PREFLIGHT_FAILED: 1,
@@ -19,6 +19,7 @@ describe('exit status by error code', () => {
       BAD_FILE: 1,
       REVIEW_FAILED: 1,
       VERIFY_FAILED: 1,
+      AWAITING_REVIEW: 3,
     };
     for (const [code, status] of Object.entries(expected)) {
       expect([code, exitCodeOf(code as ErrorCode)]).toEqual([code, status]);

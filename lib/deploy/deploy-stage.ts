@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { StageConfig } from '../config/resolve-stage';
 import { errorMessage, isS3AlicdnError, S3AlicdnError, type ErrorCode } from '../errors';
 import { ROUTE53_STACK_CNAME_PARAMETER } from '../aws/route53-record-stack';
-import { CDN_STACK_OUTPUTS } from '../ros/stack-interface';
+import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS } from '../ros/stack-interface';
 import { stageOutdirs, type SynthOptions, type SynthResult } from '../synth/synthesize-stage';
 import { cdkDeployArgs, type CdkRunner, type RequireApproval } from './aws/cdk-runner';
 import { originOutputRecord, readOriginOutputs } from './aws/origin-outputs';
@@ -31,7 +31,30 @@ import {
 import { runPreflight, type PreflightChecks, type PreflightFinding } from './preflight';
 import type { Reporter } from './reporter';
 import type { CdnFunctionReader } from './ros/cdn-domain-configs';
+import {
+  AwaitingCdnReviewError,
+  CdnDomainUnusableError,
+  type CdnDomainStatusReader,
+  deadEndMessage,
+  describeStatus,
+  isConfigurableStatus,
+  planCdnDomainPhase,
+  waitForCdnDomainOnline,
+} from './ros/cdn-domain-review';
+import type { Clock } from './ros/ros-client';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
+
+/**
+ * The CDN domain's own life on Alibaba's side: the first-time ownership verification of its root domain, and the
+ * review of a new domain (lib/deploy/ros/cdn-domain-ownership.ts, cdn-domain-review.ts).
+ */
+export interface CdnDomainLifecycle {
+  readonly status: CdnDomainStatusReader;
+  /** Proves the account owns the site's root domain when Alibaba has not verified it yet; otherwise does nothing. */
+  ensureOwnership(site: StageConfig['sites'][number], report: (line: string) => void): Promise<void>;
+  /** @default the system clock */
+  readonly clock?: Clock;
+}
 
 /** Everything the deploy talks to, injected so tests can use test doubles and users get the real SDK clients. */
 export interface DeployDependencies {
@@ -50,6 +73,8 @@ export interface DeployDependencies {
   readonly inventory?: StackInventorySources;
   /** S3 clients, for `--prune --delete-data`. */
   readonly s3?: (region: string) => S3BucketSender;
+  /** Ownership verification and review of new CDN domains. Absent (unit tests with fakes): every domain is online. */
+  readonly cdnDomain?: CdnDomainLifecycle;
 }
 
 /** Which stacks the stage owns, for the inventory: the whole stage file, not a --site selection. */
@@ -80,17 +105,26 @@ export interface DeployOptions extends OwnershipOptions {
    * for NoEcho values; see `RosDeployRequest.requireParametersApplied`.
    */
   readonly requireRosParametersApplied?: boolean;
+  /**
+   * How long to wait for Alibaba's review of a new CDN domain (or a domain being configured) before stopping with
+   * AWAITING_REVIEW; a re-run after the review finishes the site. @default 600000 (10 minutes)
+   */
+  readonly reviewWaitMs?: number;
 }
+
+export const DEFAULT_REVIEW_WAIT_MS = 600_000;
 
 export type DeployStep =
   | 'lock'
   | 'preflight'
   | 'inventory'
+  | 'domain-ownership'
   | 'secrets'
   | 'synth'
   | 'aws-origin'
   | 'origin-outputs'
   | 'ros-cdn'
+  | 'cdn-review'
   | 'route53'
   | 'outputs-file'
   | 'prune';
@@ -100,6 +134,10 @@ export interface SiteDeploySummary {
   readonly domain: string;
   readonly awsOrigin: 'deployed';
   readonly rosCdn: RosDeployResult['action'];
+  /** 'domain-only': the CDN domain is deployed alone, waiting for Alibaba's review (the run ends AWAITING_REVIEW). */
+  readonly cdnPhase?: 'configure' | 'domain-only';
+  /** DescribeCdnDomainDetail's status when the site was last looked at. */
+  readonly cdnDomainStatus?: string;
   readonly route53?: 'deployed';
   readonly serviceUrl?: string;
   readonly cdnCname?: string;
@@ -169,6 +207,13 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
     const unowned = deps.inventory ? await reportUnownedStacks(stage, deps.inventory, reporter, options) : [];
     unownedStacks = unowned;
     if (options.prune && !deps.inventory) throw new DeployStepError('inventory', '--prune needs the stack inventory; nothing was pruned.');
+
+    if (deps.cdnDomain) {
+      step = 'domain-ownership';
+      for (const site of stage.sites) {
+        await deps.cdnDomain.ensureOwnership(site, (line) => reporter.info(line));
+      }
+    }
 
     step = 'secrets';
     const secretAccess: OriginSecretAccess = {
@@ -243,23 +288,80 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       const templateFile = synthResult.rosTemplates.find((file) => path.basename(file) === `${site.stackNames.cdn}.template.json`);
       if (!templateFile)
         throw new DeployStepError('ros-cdn', `No synthesized ROS template for ${site.stackNames.cdn}; run \`npm run synth\` to see why.`);
-      const ros = await deps.ros.deploy({
-        stackName: site.stackNames.cdn,
-        templateBody: fs.readFileSync(templateFile, 'utf8'),
-        parameters,
-        noEchoParameterKeys: noEcho,
-        tags: site.tags,
-        requireParametersApplied: options.requireRosParametersApplied,
-        // The engine has already shown the preview (on the reporter it was built with); this only answers.
-        confirm: async () => options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`),
-      });
-      reporter.info(ros.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${ros.action}`);
-      if (ros.action === 'cancelled') {
-        throw new DeployStepError(
-          'ros-cdn',
-          `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`,
-          { code: 'NOT_CONFIRMED' },
-        );
+      const templateBody = fs.readFileSync(templateFile, 'utf8');
+      const deployCdnStack = async (phase: 'configure' | 'domain-only') => {
+        const deployed = await deps.ros.deploy({
+          stackName: site.stackNames.cdn,
+          templateBody,
+          parameters: { ...parameters, [CDN_STACK_PARAMETERS.cdnDomainOnline]: phase === 'configure' ? 'true' : 'false' },
+          noEchoParameterKeys: noEcho,
+          tags: site.tags,
+          requireParametersApplied: options.requireRosParametersApplied,
+          // The engine has already shown the preview (on the reporter it was built with); this only answers.
+          confirm: async () => options.yes || deps.confirm(`Execute these changes to ${site.stackNames.cdn}?`),
+        });
+        reporter.info(deployed.action === 'no-changes' ? 'no changes; skipped' : `ROS stack ${deployed.action}`);
+        if (deployed.action === 'cancelled') {
+          throw new DeployStepError(
+            'ros-cdn',
+            `Not executed: you declined the changes to ${site.stackNames.cdn}. The AWS origin stack is deployed; nothing changed on Alibaba Cloud.`,
+            { code: 'NOT_CONFIRMED' },
+          );
+        }
+        return deployed;
+      };
+
+      let ros: RosDeployResult;
+      let cdnPhase: 'configure' | 'domain-only' = 'configure';
+      let cdnDomainStatus: string | undefined;
+      if (!deps.cdnDomain) {
+        ros = await deployCdnStack('configure');
+      } else {
+        const lifecycle = deps.cdnDomain;
+        const reviewWaitMs = options.reviewWaitMs ?? DEFAULT_REVIEW_WAIT_MS;
+        const report = (line: string) => reporter.info(line);
+        step = 'cdn-review';
+        const plan = await planCdnDomainPhase({
+          reader: lifecycle.status,
+          domain: site.domain,
+          stackConfigured: async () => {
+            const current = await deps.ros.outputs(site.stackNames.cdn);
+            return current !== undefined && current.parameters[CDN_STACK_PARAMETERS.cdnDomainOnline] !== 'false';
+          },
+          waitMs: reviewWaitMs,
+          clock: lifecycle.clock,
+          report,
+        }).catch((error: unknown) => {
+          throw reviewStepError(error);
+        });
+        step = 'ros-cdn';
+        ros = await deployCdnStack(plan.phase);
+        cdnDomainStatus = plan.status;
+        if (plan.phase === 'domain-only') {
+          step = 'cdn-review';
+          const status = await waitForCdnDomainOnline({ reader: lifecycle.status, domain: site.domain, waitMs: reviewWaitMs, clock: lifecycle.clock, report });
+          cdnDomainStatus = status;
+          if (!isConfigurableStatus(status)) {
+            // What exists is recorded, so `diff`, `verify` and a re-run see the domain-only stack.
+            recordSiteOutputs(existing, site, originOutputs, ros, stage.alibaba.region, options.projectDir, stage.stage);
+            sites.push({ site: site.id, domain: site.domain, awsOrigin: 'deployed', rosCdn: ros.action, cdnPhase: 'domain-only', cdnDomainStatus: status });
+            const deadEnd = deadEndMessage(site.domain, status);
+            if (deadEnd) throw new DeployStepError('cdn-review', deadEnd);
+            throw new DeployStepError(
+              'cdn-review',
+              `Waiting for Alibaba's review of ${site.domain}: ${describeStatus(status)}. State left: the AWS origin stack is deployed, and the ROS stack ${site.stackNames.cdn} holds the CDN domain alone (no configuration, certificate or DNS record yet, so nothing serves from it). ` +
+                `When the CDN console shows the domain online, run the same deploy again: it configures the domain and finishes the site. (Waited ${Math.round(reviewWaitMs / 1000)} s; --review-wait sets how long.)`,
+              { code: 'AWAITING_REVIEW' },
+            );
+          }
+          step = 'ros-cdn';
+          reporter.info(`CDN domain ${site.domain} is ${status}: configuring it`);
+          const domainOnly = ros;
+          ros = await deployCdnStack('configure');
+          // One site, one verdict: a stack this run created is "created", though it took two change sets.
+          if (domainOnly.action === 'created') ros = { ...ros, action: 'created' };
+        }
+        cdnPhase = 'configure';
       }
 
       // Whatever ROS said ("no changes" included), the CDN itself must hold the secret's current value.
@@ -292,22 +394,16 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       }
 
       step = 'outputs-file';
-      const entry: SiteDeployOutputs = {
-        domain: site.domain,
-        aws: { stackName: site.stackNames.origin, outputs: originOutputs },
-        ros: ros.stackId
-          ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId: stage.alibaba.region, outputs: { ...ros.outputs } }
-          : existing.sites[site.id]?.ros,
+      recordSiteOutputs(existing, site, originOutputs, ros, stage.alibaba.region, options.projectDir, stage.stage, {
         ...(route53 ? { route53: { stackName: site.stackNames.route53 } } : {}),
         ...(cname ? { dns: { provider: site.dns.provider, name: site.domain, cnameTarget: cname } } : {}),
-      };
-      existing.sites[site.id] = entry;
-      writeDeployOutputs(outputsFilePath(stage.stage, options.projectDir), { ...existing, updatedAt: new Date().toISOString() });
+      });
       sites.push({
         site: site.id,
         domain: site.domain,
         awsOrigin: 'deployed',
         rosCdn: ros.action,
+        ...(deps.cdnDomain ? { cdnPhase, cdnDomainStatus } : {}),
         ...(route53 ? { route53 } : {}),
         serviceUrl: ros.outputs[CDN_STACK_OUTPUTS.serviceUrl],
         cdnCname: cname,
@@ -352,7 +448,12 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
       ...(unownedStacks ? { unownedStacks } : {}),
       ...(options.prune ? { pruned } : {}),
     };
-    reporter.summary(summary, `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`);
+    reporter.summary(
+      summary,
+      stepError.code === 'AWAITING_REVIEW'
+        ? `… Deploy of stage "${stage.stage}" not finished: waiting for Alibaba (exit status 3, nothing failed):\n${stepError.message}`
+        : `✗ Deploy failed at step "${stepError.step}":\n${stepError.message}`,
+    );
     return summary;
   } finally {
     lock?.release();
@@ -404,6 +505,34 @@ async function pruneUnownedStacks(deps: DeployDependencies, unowned: readonly Un
   }
 }
 
+/** Writes one site's entry of the outputs file (the rest of the file kept), from what this run deployed. */
+function recordSiteOutputs(
+  existing: ReturnType<typeof readDeployOutputsIfPresent>,
+  site: StageConfig['sites'][number],
+  originOutputs: Record<string, string>,
+  ros: RosDeployResult,
+  regionId: string,
+  projectDir: string,
+  stageName: string,
+  extra: Pick<SiteDeployOutputs, 'route53' | 'dns'> = {},
+): void {
+  const entry: SiteDeployOutputs = {
+    domain: site.domain,
+    aws: { stackName: site.stackNames.origin, outputs: originOutputs },
+    ros: ros.stackId ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId, outputs: { ...ros.outputs } } : existing.sites[site.id]?.ros,
+    ...extra,
+  };
+  existing.sites[site.id] = entry;
+  writeDeployOutputs(outputsFilePath(stageName, projectDir), { ...existing, updatedAt: new Date().toISOString() });
+}
+
+/** A review problem found before anything changed on Alibaba Cloud, as the deploy's step error. */
+function reviewStepError(error: unknown): unknown {
+  if (error instanceof AwaitingCdnReviewError) return new DeployStepError('cdn-review', error.message, { code: 'AWAITING_REVIEW', cause: error });
+  if (error instanceof CdnDomainUnusableError) return new DeployStepError('cdn-review', error.message, { cause: error });
+  return error;
+}
+
 function approvalFor(options: DeployOptions): RequireApproval {
   // Interactive: cdk shows the AWS changes and asks before any of them. --yes / --ci: no prompt.
   return options.yes ? 'never' : 'any-change';
@@ -430,6 +559,10 @@ function stepHint(step: DeployStep): string {
       return 'Nothing was deployed. Run `npm run synth` to see the full report.';
     case 'origin-outputs':
       return `The AWS origin stack is deployed; the CDN stack was not touched. ${RESUME}`;
+    case 'domain-ownership':
+      return `Nothing was deployed yet. ${RESUME}`;
+    case 'cdn-review':
+      return `The AWS origin stack is deployed; see above for the CDN domain's state. ${RESUME}`;
     case 'ros-cdn':
       return `The AWS origin stack is deployed; see above for the state of the ROS stack. ${RESUME}`;
     default:

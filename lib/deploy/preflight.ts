@@ -13,6 +13,11 @@ export interface PreflightChecks {
   /** Whether `cdk deploy` can deploy to this account and region (the CDKToolkit stack's version parameter). */
   cdkBootstrap(accountId: string, region: string): Promise<PreflightVerdict>;
   certificate(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
+  /**
+   * Alibaba CDN's first-time ownership verification of the site's root domain: passes when the account already owns
+   * it or the deploy can prove it (DNS in this account's Alibaba Cloud DNS); fails with the TXT record to create.
+   */
+  cdnDomainOwnership(site: StageConfig['sites'][number]): Promise<PreflightVerdict>;
 }
 
 export interface PreflightFinding {
@@ -106,6 +111,9 @@ export async function runPreflight(
   }
   for (const site of stage.sites.filter((candidate) => candidate.certificate.source === 'cas')) {
     await record(`certificate for ${site.domain}`, () => needsAlibaba(() => checks.certificate(site)));
+  }
+  for (const site of stage.sites) {
+    await record(`CDN domain ownership (${site.domain})`, () => needsAlibaba(() => checks.cdnDomainOwnership(site)));
   }
   return { ok: findings.every((finding) => finding.ok), accountId, findings };
 }

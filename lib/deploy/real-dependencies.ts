@@ -22,6 +22,8 @@ import {
   resolveAlibabaCredentials,
 } from './ros/alibaba-preflight';
 import { cdnFunctionReader, createCdnClient } from './ros/cdn-domain-configs';
+import { domainOwnership } from './ros/cdn-domain-ownership';
+import { cdnDomainStatusReader } from './ros/cdn-domain-review';
 import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
 import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
@@ -148,6 +150,16 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
     ...overrides.rosPolling,
   });
 
+  const cdnClient = createCdnClient(alibaba(stage.alibaba.region, endpoints.cdnEndpoint));
+  const cdnRetry = { policy: overrides.rosPolling?.retry, clock: overrides.rosPolling?.clock, random: overrides.rosPolling?.random };
+  const ownership = domainOwnership({
+    cdn: cdnClient,
+    alidns: createAlidnsClient(alibaba(stage.alibaba.region, endpoints.alidnsEndpoint)),
+    retry: cdnRetry,
+    clock: overrides.rosPolling?.clock,
+  });
+  const ownershipSite = (site: StageConfig['sites'][number]) => ({ domain: site.domain, alidns: site.dns.provider === 'alidns' });
+
   return {
     preflight: {
       awsCredentials: () => checkAwsCredentials({ sts, profile: options.profile ?? process.env.AWS_PROFILE }),
@@ -174,6 +186,12 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
           serviceDomain: site.domain,
         });
       },
+      cdnDomainOwnership: (site) => ownership.check(ownershipSite(site)),
+    },
+    cdnDomain: {
+      status: cdnDomainStatusReader(cdnClient, cdnRetry),
+      ensureOwnership: (site, report) => ownership.ensure(ownershipSite(site), report),
+      clock: overrides.rosPolling?.clock,
     },
     synth: synthesizeStage,
     cdk: overrides.cdk ?? createCdkRunner({ projectDir: options.projectDir, stdout: options.machineReadableStdout ? 'stderr' : 'stdout' }),
@@ -184,11 +202,7 @@ export function createRealDeployDependencies(options: RealDependencyOptions): De
       return client;
     },
     iam: () => iam,
-    cdn: cdnFunctionReader(createCdnClient(alibaba(stage.alibaba.region, endpoints.cdnEndpoint)), {
-      policy: overrides.rosPolling?.retry,
-      clock: overrides.rosPolling?.clock,
-      random: overrides.rosPolling?.random,
-    }),
+    cdn: cdnFunctionReader(cdnClient, cdnRetry),
     ros,
     inventory: {
       cloudFormation: (region) => {

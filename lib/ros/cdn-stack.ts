@@ -6,7 +6,12 @@ import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
 import { type CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
 import { websiteFunctions } from './website-functions';
-import { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
+import {
+  CDN_DOMAIN_CONFIGURABLE_CONDITION,
+  CDN_STACK_OUTPUTS,
+  CDN_STACK_PARAMETERS,
+  CDN_STACK_SECRET_PARAMETERS,
+} from './stack-interface';
 
 export { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS };
 
@@ -64,14 +69,36 @@ export class CdnStack extends ros.Stack {
       tags: Object.entries(site.tags).map(([key, value]) => ({ key, value })),
     });
 
+    // A new domain with a non-Alibaba origin is reviewed by Alibaba (until the end of the next business day), and
+    // AddCdnDomain asks to wait until the domain is online before configuring it: meanwhile the CDN answers
+    // ServiceBusy (CDN API error codes). A DomainConfig failing inside the first create would roll the stack back
+    // and delete the domain, restarting the review. So everything that configures or points at the domain carries
+    // one condition (ROS template "Conditions" section), and the deploy creates the domain alone until it is online.
+    const online = new ros.RosParameter(this, CDN_STACK_PARAMETERS.cdnDomainOnline, {
+      type: ros.RosParameterType.STRING,
+      defaultValue: 'true',
+      allowedValues: ['true', 'false'],
+      description:
+        'Whether Alibaba has approved the CDN domain (online). "false" creates the domain alone; the deploy command sets it.',
+    });
+    const configurable = new ros.RosCondition(this, CDN_DOMAIN_CONFIGURABLE_CONDITION, {
+      expression: ros.Fn.conditionEquals(online.valueAsString, 'true'),
+    });
+    const whenOnline = (resource: ros.RosResource | undefined) => resource?.addCondition(configurable);
+
     const certificate = new CertificateBinding(this, 'Certificate', { site, domainName: this.domain.attrDomainName });
+    for (const child of certificate.node.findAll()) if (child instanceof ros.RosResource) whenOnline(child);
 
     // DomainConfig properties are not editable: a change replaces the whole resource. Small groups keep a change
     // (a new cache rule, say) from briefly removing unrelated functions such as the origin Host or HTTPS settings.
     const group = (id: string, functions: CdnFunction[]) =>
       functions.length === 0
         ? undefined
-        : new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
+        : (() => {
+            const config = new RosCdnDomainConfig(this, id, { domainNames: this.domain.attrDomainName, functionList: functions });
+            whenOnline(config);
+            return config;
+          })();
 
     group('OriginConfig', [cdn.originHostHeader(originHost), cdn.originSni(originHost), cdn.forwardSchemeHttps()]);
     // A credential change must never leave the domain without origin authentication. No DomainConfig property is
@@ -104,13 +131,16 @@ export class CdnStack extends ros.Stack {
     }
 
     if (site.dns.provider === 'alidns') {
-      new dns.DomainRecord(this, 'CnameRecord', {
+      // Held back with the configuration: pointing the name at a domain that serves nothing yet would take a live
+      // site down for the length of the review.
+      const record = new dns.DomainRecord(this, 'CnameRecord', {
         domainName: site.dns.zone,
         rr: site.dns.recordName,
         type: 'CNAME',
         value: this.domain.attrCname,
         ttl: site.dns.ttlSeconds,
       });
+      whenOnline(record.resource);
     }
 
     new ros.RosOutput(this, CDN_STACK_OUTPUTS.cname, { value: this.domain.attrCname, description: 'CNAME target for the service domain.' });

@@ -14,7 +14,16 @@ export const CDN_STACK_PARAMETERS = {
   originPathPrefix: 'OriginPathPrefix',
   /** cas certificates: the Certificate Management Service id, defaulting to the configured one. */
   casCertificateId: 'CasCertificateId',
+  /**
+   * "true" when Alibaba has approved the CDN domain (DescribeCdnDomainDetail: online), "false" while it is new and in
+   * review: then the stack holds the domain only, and its configuration, certificate and DNS record wait. The deploy
+   * command sets it (lib/deploy/ros/cdn-domain-review.ts); the default is the full site.
+   */
+  cdnDomainOnline: 'CdnDomainOnline',
 } as const;
+
+/** The condition every resource that configures or points at the CDN domain carries (see CdnDomainOnline). */
+export const CDN_DOMAIN_CONFIGURABLE_CONDITION = 'CdnDomainConfigurable';
 
 /**
  * Parameters that carry secrets. All are NoEcho and have no default: the deploy command reads the values from AWS

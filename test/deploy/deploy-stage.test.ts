@@ -107,6 +107,7 @@ describe('deploy, end to end against the test doubles', () => {
       'CDK bootstrap (ap-northeast-2)',
       'Alibaba DNS zone test.com',
       'certificate for test.test.com',
+      'CDN domain ownership (test.test.com)',
     ]);
     expect(parsed.outputsFile).toBe(outputsFilePath('example', world.dir));
   });

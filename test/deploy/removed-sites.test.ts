@@ -57,11 +57,11 @@ test('deploy and diff report the stacks of a removed site, and keep them running
   ]);
   const text = deps.reporter.lines.join('\n');
   expect(text).toContain(
-    `warn: ${REMOVED.cdn} (Alibaba ROS, ap-southeast-1, CREATE_COMPLETE): site "www-test-com" is no longer in the configuration`,
+    `warn: ${REMOVED.cdn} (Alibaba ROS, ap-southeast-1, UPDATE_COMPLETE): site "www-test-com" is no longer in the configuration`,
   );
   expect(text).toContain('`deploy --prune`');
   // Nothing of it was touched.
-  expect(world.ros.stackByName(REMOVED.cdn)?.status).toBe('CREATE_COMPLETE');
+  expect(world.ros.stackByName(REMOVED.cdn)?.status).toBe('UPDATE_COMPLETE');
   expect(world.cloudFormation.deleteCalls).toEqual([]);
 
   const diffDeps = worldDependencies(oneSite);

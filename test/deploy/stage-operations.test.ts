@@ -101,8 +101,9 @@ describe('rotate', () => {
     const newKey = keys.find((key) => key !== firstKey)!;
     expect(world.iam.key(READER_USER, firstKey)!.status).toBe('Inactive');
     expect(world.iam.key(READER_USER, newKey)!.status).toBe('Active');
-    // The ROS stack was updated with the new key (a change set executed during the rotation).
-    expect(world.server.calls.filter((call) => call.action === 'ExecuteChangeSet')).toHaveLength(2);
+    // The ROS stack was updated with the new key (a change set executed during the rotation), after the two of the
+    // first deploy (the new domain alone, then its configuration).
+    expect(world.server.calls.filter((call) => call.action === 'ExecuteChangeSet')).toHaveLength(3);
     const secret = world.iam.key(READER_USER, newKey)!.secretAccessKey;
     expect(deps.reporter.lines.join('\n')).not.toContain(secret);
   });

@@ -19,7 +19,12 @@ afterAll(() => expect(rejections).toEqual([]));
 useStageWorld();
 
 const example = exampleStageWith();
-const prod = exampleStageWith((site) => (site.originAccess = { mode: 'referer' }), 'prod');
+// A CDN domain is on the CDN once (AddCdnDomain: DomainAlreadyExist), so each stage serves its own domain.
+const prod = exampleStageWith((site) => {
+  site.originAccess = { mode: 'referer' };
+  site.domain = 'prod.test.com';
+  site.certificate = { source: 'cas', certificateId: '12345679', region: 'ap-southeast-1' };
+}, 'prod');
 
 test('each stage synthesizes into its own folders', () => {
   expect(stageOutdirs('example')).toEqual({ aws: 'deploy.out/example/cdk.out', ros: 'deploy.out/example/ros.out' });
@@ -29,6 +34,7 @@ test('each stage synthesizes into its own folders', () => {
 test('a deploy of another stage in the middle of this one (after its synth, during cdk deploy) breaks neither', async () => {
   // prod uses the referer mode, whose preflight reads the account's Block Public Access: none set.
   mockClient(world.s3control).on(GetPublicAccessBlockCommand).rejects(noPublicAccessBlock());
+  world.cas.add({ id: 12345679, name: 'prod', common: 'prod.test.com', sans: ['prod.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
   const prodDeps = worldDependencies(prod);
   const exampleDeps = worldDependencies(example);
   let prodSummary: Awaited<ReturnType<typeof deployStage>> | undefined;
@@ -48,11 +54,12 @@ test('a deploy of another stage in the middle of this one (after its synth, duri
   expect(prodSummary?.error).toBeUndefined();
   expect(prodSummary).toMatchObject({ ok: true, sites: [{ rosCdn: 'created' }] });
   expect(exampleSummary).toMatchObject({ ok: true, sites: [{ rosCdn: 'created' }] });
-  expect(world.ros.stackByName('s3alicdn-example-test-test-com-cdn')?.status).toBe('CREATE_COMPLETE');
-  expect(world.ros.stackByName('s3alicdn-prod-test-test-com-cdn')?.status).toBe('CREATE_COMPLETE');
+  // Created with the domain alone, then updated with its configuration once the review passed.
+  expect(world.ros.stackByName('s3alicdn-example-test-test-com-cdn')?.status).toBe('UPDATE_COMPLETE');
+  expect(world.ros.stackByName('s3alicdn-prod-prod-test-com-cdn')?.status).toBe('UPDATE_COMPLETE');
   for (const stage of ['example', 'prod']) {
     const outputs = JSON.parse(fs.readFileSync(path.join(world.dir, stageOutdirs(stage).aws, 'origin-outputs.json'), 'utf8'));
-    expect(Object.keys(outputs)).toEqual([`s3alicdn-${stage}-test-test-com-origin`]);
+    expect(Object.keys(outputs)).toEqual([`s3alicdn-${stage}-${stage === 'prod' ? 'prod' : 'test'}-test-com-origin`]);
   }
   // cdk deploys each stage's own assembly.
   expect(world.cdkCalls.map((args) => args[args.indexOf('--app') + 1])).toEqual(['deploy.out/example/cdk.out', 'deploy.out/prod/cdk.out']);

@@ -26,7 +26,7 @@
  * completely same stack" for an update that changes nothing.
  */
 import { AlibabaRpcError, type AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
-import { canonical, parseTemplate, type ParsedTemplate } from './ros-template-evaluator';
+import { canonical, parseTemplate, type ParsedTemplate, withConditionsApplied } from './ros-template-evaluator';
 import { RosStackSimulator, type SimChange, type SimStack } from './ros-stack-simulator';
 
 const VERSION = '2019-09-10';
@@ -211,7 +211,7 @@ export class RosApiTestDouble {
     if (type !== 'CREATE' && type !== 'UPDATE')
       throw new AlibabaRpcError(400, 'InvalidParameter', `ChangeSetType ${request.ChangeSetType} is not supported by this test double.`);
     const name = required(request, 'ChangeSetName');
-    const template = parseTemplate(required(request, 'TemplateBody'));
+    const parsed = parseTemplate(required(request, 'TemplateBody'));
     const given = parameterList(request);
     let stack: SimStack;
     if (type === 'CREATE') {
@@ -241,7 +241,8 @@ export class RosApiTestDouble {
         `The number of change sets of stack (${stack.stackName}) exceeds the limit ${this.maxChangeSetsPerStack}.`,
       );
     }
-    const params = effectiveParameters(template, given);
+    const params = effectiveParameters(parsed, given);
+    const template = withConditionsApplied(parsed, params);
     const computed = this.sim.computeChanges(type === 'UPDATE' ? stack : undefined, template, params);
     const noEchoOnly = type === 'UPDATE' && this.onlyNoEchoChanged(stack, template, params);
     // 'same-stack': ROS would not see the masked values change, so the change set carries (and applies) the old ones.
@@ -440,8 +441,9 @@ export class RosApiTestDouble {
   private createStack(request: Readonly<Record<string, string>>) {
     const stackName = required(request, 'StackName');
     if (this.stackByName(stackName)) throw new AlibabaRpcError(409, 'StackExists', `The Stack (${stackName}) already exists.`);
-    const template = parseTemplate(required(request, 'TemplateBody'));
-    const params = effectiveParameters(template, parameterList(request));
+    const parsed = parseTemplate(required(request, 'TemplateBody'));
+    const params = effectiveParameters(parsed, parameterList(request));
+    const template = withConditionsApplied(parsed, params);
     const stack = this.newStack(stackName, request, 'CREATE_IN_PROGRESS');
     this.sim.startCreate(stack, template, params, () => undefined);
     return { StackId: stack.stackId };
@@ -451,8 +453,9 @@ export class RosApiTestDouble {
     const stack = this.requireStack(required(request, 'StackId'));
     if (stack.operation || stack.pendingStart)
       throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
-    const template = parseTemplate(required(request, 'TemplateBody'));
-    const params = effectiveParameters(template, parameterList(request));
+    const parsed = parseTemplate(required(request, 'TemplateBody'));
+    const params = effectiveParameters(parsed, parameterList(request));
+    const template = withConditionsApplied(parsed, params);
     const changes = this.sim.computeChanges(stack, template, params);
     const outcome = this.changeSetOutcome(stack, 'UPDATE', template, params, changes, request.ReplacementOption);
     if (
@@ -645,6 +648,11 @@ function effectiveParameters(template: ParsedTemplate, given: Record<string, str
     const v = given[key] ?? (spec.Default === undefined ? undefined : String(spec.Default));
     if (v === undefined) throw new AlibabaRpcError(400, 'StackValidationFailed', `The Parameter (${key}) was not provided.`);
     if (v.length > 128) throw new AlibabaRpcError(400, 'InvalidParameter', `The value of parameter ${key} is too long.`);
+    // AllowedValues: "the value ... must be one of" them, checked when the stack or change set is created (ROS template
+    // "Parameters" section).
+    if (Array.isArray(spec.AllowedValues) && !spec.AllowedValues.map(String).includes(v)) {
+      throw new AlibabaRpcError(400, 'StackValidationFailed', `The value of parameter ${key} is not one of the AllowedValues.`);
+    }
     out[key] = v;
   }
   return out;

@@ -45,6 +45,9 @@ export interface RosHarness {
 export async function startRosHarness(options: { readTimeoutMs?: number } = {}): Promise<RosHarness> {
   const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL], hostId: 'ros.aliyuncs.com' });
   const ros = new RosApiTestDouble(server);
+  // These tests are about the ROS engine: the account is past the CDN's first-time ownership check and review (both
+  // tested with the stage commands, test/deploy/cdn-domain-first-time.test.ts).
+  ros.cdn.pastFirstTimeSetup();
   await server.start();
   const client = createRosClient({
     regionId: 'cn-hangzhou',

@@ -15,7 +15,7 @@ import {
   type ParsedTemplate,
   requiresReplacement,
 } from './ros-template-evaluator';
-import { CdnFunctionState, domainConfigProps } from './cdn-function-state';
+import { CdnApiFault, CdnFunctionState, domainConfigProps } from './cdn-function-state';
 
 export interface SimResource {
   readonly logicalId: string;
@@ -94,6 +94,7 @@ export interface ResourceFailureKnob {
 const STACK_TYPE = 'ALIYUN::ROS::Stack';
 const CDN_DOMAIN = 'ALIYUN::CDN::Domain';
 const DOMAIN_CONFIG = 'ALIYUN::CDN::DomainConfig';
+const OOS_EXECUTION = 'ALIYUN::OOS::Execution';
 const OUTPUT_STATUSES = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_FAILED', 'ROLLBACK_FAILED']);
 
 export class RosStackSimulator {
@@ -330,7 +331,16 @@ export class RosStackSimulator {
       return false;
     }
     r.physicalId = fakePhysicalId(spec.Type, id, props, 0);
-    this.applyCdnCreate(r);
+    try {
+      this.applyCdnCreate(r);
+    } catch (error) {
+      // The CDN refused (DomainOwnerVerifyFail, ServiceBusy): the resource fails with the API's code and message.
+      if (!(error instanceof CdnApiFault)) throw error;
+      r.physicalId = '';
+      stack.resources.set(id, r);
+      this.resourceEvent(stack, r, 'CREATE_FAILED', error.message);
+      return false;
+    }
     stack.resources.set(id, r);
     this.resourceEvent(stack, r, 'CREATE_COMPLETE', 'state changed');
     yield;
@@ -359,14 +369,20 @@ export class RosStackSimulator {
       r.physicalId = fakePhysicalId(r.type, id, r.props, r.generation);
       if (r.type === DOMAIN_CONFIG) {
         // The two halves of a replacement, in the order the test chose (see CdnFunctionState), a poll apart.
-        if (this.cdn.replacementOrder === 'delete-first') {
-          this.applyCdnDelete(old);
-          yield;
-          this.applyCdnCreate(r);
-        } else {
-          this.applyCdnCreate(r);
-          yield;
-          this.applyCdnDelete(old);
+        try {
+          if (this.cdn.replacementOrder === 'delete-first') {
+            this.applyCdnDelete(old);
+            yield;
+            this.applyCdnCreate(r);
+          } else {
+            this.applyCdnCreate(r);
+            yield;
+            this.applyCdnDelete(old);
+          }
+        } catch (error) {
+          if (!(error instanceof CdnApiFault)) throw error;
+          this.resourceEvent(stack, r, 'UPDATE_FAILED', error.message);
+          return false;
         }
       }
     }
@@ -413,6 +429,12 @@ export class RosStackSimulator {
   /** A created CDN domain exists on the CDN; a created DomainConfig has set its functions (BatchSetCdnDomainConfig). */
   private applyCdnCreate(resource: SimResource): void {
     if (resource.type === CDN_DOMAIN && typeof resource.props.DomainName === 'string') this.cdn.addDomain(resource.props.DomainName);
+    // An OOS execution calling a CDN API on a domain (the certificate binding's SetCdnDomainSSLCertificate) is a
+    // configuration call like any other: refused while the domain is not online.
+    const executionParameters = asRecord(resource.props.Parameters);
+    if (resource.type === OOS_EXECUTION && typeof executionParameters.DomainName === 'string') {
+      this.cdn.assertConfigurable(executionParameters.DomainName);
+    }
     if (resource.type !== DOMAIN_CONFIG) return;
     const { domains, functions } = domainConfigProps(resource.props);
     this.cdn.set(domains, functions, resource.physicalId);

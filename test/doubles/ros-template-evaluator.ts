@@ -11,13 +11,16 @@ export interface TemplateResource {
   readonly DependsOn?: string | string[];
   /** `Retain`: removing the resource from the stack leaves the physical resource as it is (ROS template, Resources). */
   readonly DeletionPolicy?: string;
+  /** The name of a condition in `Conditions`: the resource exists only while it holds. */
+  readonly Condition?: string;
 }
 
 export interface ParsedTemplate {
   readonly body: string;
-  readonly parameters: Record<string, { Default?: unknown; NoEcho?: unknown }>;
+  readonly parameters: Record<string, { Default?: unknown; NoEcho?: unknown; AllowedValues?: unknown }>;
+  readonly conditions: Record<string, unknown>;
   readonly resources: Record<string, TemplateResource>;
-  readonly outputs: Record<string, { Value: unknown; Description?: string }>;
+  readonly outputs: Record<string, { Value: unknown; Description?: string; Condition?: string }>;
 }
 
 /** Properties ROS documents as not editable: changing one needs ReplacementOption=Enabled and replaces the resource. */
@@ -55,9 +58,49 @@ export function parseTemplate(body: string): ParsedTemplate {
   return {
     body,
     parameters: asRecord(t.Parameters) as ParsedTemplate['parameters'],
+    conditions: asRecord(t.Conditions),
     resources,
     outputs: asRecord(t.Outputs) as ParsedTemplate['outputs'],
   };
+}
+
+/**
+ * The template as ROS runs it with these parameter values: resources and outputs whose `Condition` is false are left
+ * out, as if not declared (ROS user guide "Conditions", doc-detail/53069: Fn::Equals, Fn::Not, Fn::And and Fn::Or over
+ * parameters and other conditions, associated through a resource's or output's `Condition` key).
+ */
+export function withConditionsApplied(template: ParsedTemplate, parameters: Readonly<Record<string, string>>): ParsedTemplate {
+  const holds = (name: string, seen: ReadonlySet<string> = new Set()): boolean => {
+    if (!(name in template.conditions)) throw new AlibabaRpcError(400, 'InvalidTemplate', `Condition ${name} is not defined.`);
+    if (seen.has(name)) throw new AlibabaRpcError(400, 'InvalidTemplate', `Condition ${name} refers to itself.`);
+    return truth(template.conditions[name], new Set([...seen, name]));
+  };
+  const value = (operand: unknown): unknown => {
+    const o = asRecord(operand);
+    if (typeof o.Ref === 'string') return parameters[o.Ref];
+    return operand;
+  };
+  const truth = (expression: unknown, seen: ReadonlySet<string>): boolean => {
+    const o = asRecord(expression);
+    if (typeof o.Condition === 'string') return holds(o.Condition, seen);
+    const [fn, arg] = Object.entries(o)[0] ?? [];
+    const list = Array.isArray(arg) ? arg : [];
+    switch (fn) {
+      case 'Fn::Equals':
+        return String(value(list[0])) === String(value(list[1]));
+      case 'Fn::Not':
+        return !truth(list[0], seen);
+      case 'Fn::And':
+        return list.every((item) => truth(item, seen));
+      case 'Fn::Or':
+        return list.some((item) => truth(item, seen));
+      default:
+        throw new AlibabaRpcError(400, 'InvalidTemplate', `Unsupported condition function ${String(fn)}.`);
+    }
+  };
+  const kept = <T extends { Condition?: string }>(entries: Record<string, T>) =>
+    Object.fromEntries(Object.entries(entries).filter(([, entry]) => entry.Condition === undefined || holds(entry.Condition)));
+  return { ...template, resources: kept(template.resources), outputs: kept(template.outputs) };
 }
 
 /** Logical ids in creation order: a resource comes after everything it references or depends on. */

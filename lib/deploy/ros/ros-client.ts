@@ -391,6 +391,8 @@ export interface RosStackSummary {
 export interface RosStackDetail extends RosStackSummary {
   /** `{OutputKey: OutputValue}`; empty when outputs were not asked for or the stack has none (yet). */
   readonly outputs: Record<string, string>;
+  /** `{ParameterKey: ParameterValue}` the stack runs with; NoEcho values come back masked ("****"). */
+  readonly parameters: Record<string, string>;
 }
 
 export interface RosChangeSetDetail {
@@ -528,7 +530,12 @@ export class RosApi {
           outputs[output.OutputKey] = typeof output.OutputValue === 'string' ? output.OutputValue : JSON.stringify(output.OutputValue);
         }
       }
+      const parameters: Record<string, string> = {};
+      for (const parameter of body.parameters ?? []) {
+        if (typeof parameter.parameterKey === 'string') parameters[parameter.parameterKey] = parameter.parameterValue ?? '';
+      }
       return {
+        parameters,
         stackId: body.stackId ?? stackId,
         stackName: body.stackName ?? this.options.stackName,
         status: body.status ?? 'UNKNOWN',

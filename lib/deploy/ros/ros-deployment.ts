@@ -152,6 +152,8 @@ export interface RosStackOutputs {
   readonly stackId: string;
   readonly status: string;
   readonly outputs: Record<string, string>;
+  /** The parameter values the stack runs with (NoEcho ones masked). */
+  readonly parameters: Record<string, string>;
 }
 
 /** What the stage commands need from ROS; `RosDeployment` is the real one, a test can put its own in. */
@@ -428,7 +430,7 @@ export class RosDeployment implements RosStackDeployment {
     const found = await run.api.findStackByName(stackName);
     if (!found) return undefined;
     const stack = await run.api.getStack(found.stackId, true);
-    return stack ? { stackId: stack.stackId, status: stack.status, outputs: stack.outputs } : undefined;
+    return stack ? { stackId: stack.stackId, status: stack.status, outputs: stack.outputs, parameters: stack.parameters } : undefined;
   }
 
   /** Checks the inputs against ROS's limits before any call, and opens a run that masks the NoEcho values. */

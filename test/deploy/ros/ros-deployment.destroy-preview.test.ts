@@ -112,6 +112,8 @@ describe('RosDeployment.outputs', () => {
       stackId: expect.any(String),
       status: 'CREATE_COMPLETE',
       outputs: { CdnCname: 'test.test.com.w.kunlunsl.com', ServiceDomain: 'test.test.com' },
+      // The parameters the stack runs with, NoEcho ones masked as ROS shows them.
+      parameters: expect.objectContaining({ OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com', S3SecretKey: '****' }),
     });
   });
 });
