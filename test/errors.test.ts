@@ -6,7 +6,7 @@ import { errorMessage, exitCodeFor, exitCodeOf, isS3AlicdnError, S3AlicdnError, 
 import { ReviewError } from '../lib/review/review-error';
 
 describe('exit status by error code', () => {
-  test('bad input exits 2; anything attempted that failed exits 1; waiting on Alibaba\'s review exits 3', () => {
+  test("bad input exits 2; anything attempted that failed exits 1; waiting on Alibaba's review exits 3", () => {
     const expected: Record<ErrorCode, 1 | 2 | 3> = {
       CONFIG_INVALID: 2,
       USAGE: 2,

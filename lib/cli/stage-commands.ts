@@ -7,7 +7,16 @@ import type { DeployDependencies } from '../deploy/deploy-stage';
 import { exitCodeOf, S3AlicdnError } from '../errors';
 import { selectSites } from '../synth/synthesize-stage';
 import { reportCommandFailure } from './command-failure';
-import { parseTimeout, profileOption, regionOption, siteOption, stageOption, timeoutOption } from './options';
+import {
+  parseDuration,
+  parseTimeout,
+  profileOption,
+  regionOption,
+  reviewWaitOption,
+  siteOption,
+  stageOption,
+  timeoutOption,
+} from './options';
 
 /**
  * deploy, diff, verify, destroy, outputs and rotate. Each action loads its implementation (and the cloud SDKs) only
@@ -84,12 +93,14 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
     .option('--recreate-failed-stack', 'delete and re-create a ROS stack whose first create failed')
     .option('--prune', 'also remove the stacks of sites no longer in the configuration (ROS first, then AWS; buckets kept)')
     .option('--delete-data', 'with --prune: also empty and delete those sites’ origin buckets (irreversible)')
+    .addOption(reviewWaitOption())
     .addOption(timeoutOption())
     .addOption(profileOption())
     .addOption(regionOption())
-    .action((flags: DependencyFlags & { prune?: boolean; deleteData?: boolean }) =>
+    .action((flags: DependencyFlags & { prune?: boolean; deleteData?: boolean; reviewWait?: string }) =>
       withStage(flags, environment, async (stage, fullStage) => {
         parseTimeout(flags.timeout);
+        const reviewWaitMs = parseDuration('--review-wait', flags.reviewWait, { allowZero: true });
         if (flags.deleteData && !flags.prune)
           throw new S3AlicdnError('USAGE', '--delete-data: only with --prune (deploy deletes no data otherwise)');
         const { deployStage } = await import('../deploy/deploy-stage');
@@ -100,6 +111,7 @@ export function addStageCommands(program: Command, overrides: Partial<StageComma
           profile: flags.profile,
           prune: Boolean(flags.prune),
           deleteData: Boolean(flags.deleteData),
+          reviewWaitMs,
           ...ownershipFor(fullStage, projectDir),
         });
         return summary.ok ? 0 : exitCodeOf(summary.code ?? 'DEPLOY_FAILED');

@@ -339,12 +339,25 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         cdnDomainStatus = plan.status;
         if (plan.phase === 'domain-only') {
           step = 'cdn-review';
-          const status = await waitForCdnDomainOnline({ reader: lifecycle.status, domain: site.domain, waitMs: reviewWaitMs, clock: lifecycle.clock, report });
+          const status = await waitForCdnDomainOnline({
+            reader: lifecycle.status,
+            domain: site.domain,
+            waitMs: reviewWaitMs,
+            clock: lifecycle.clock,
+            report,
+          });
           cdnDomainStatus = status;
           if (!isConfigurableStatus(status)) {
             // What exists is recorded, so `diff`, `verify` and a re-run see the domain-only stack.
             recordSiteOutputs(existing, site, originOutputs, ros, stage.alibaba.region, options.projectDir, stage.stage);
-            sites.push({ site: site.id, domain: site.domain, awsOrigin: 'deployed', rosCdn: ros.action, cdnPhase: 'domain-only', cdnDomainStatus: status });
+            sites.push({
+              site: site.id,
+              domain: site.domain,
+              awsOrigin: 'deployed',
+              rosCdn: ros.action,
+              cdnPhase: 'domain-only',
+              cdnDomainStatus: status,
+            });
             const deadEnd = deadEndMessage(site.domain, status);
             if (deadEnd) throw new DeployStepError('cdn-review', deadEnd);
             throw new DeployStepError(
@@ -519,7 +532,9 @@ function recordSiteOutputs(
   const entry: SiteDeployOutputs = {
     domain: site.domain,
     aws: { stackName: site.stackNames.origin, outputs: originOutputs },
-    ros: ros.stackId ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId, outputs: { ...ros.outputs } } : existing.sites[site.id]?.ros,
+    ros: ros.stackId
+      ? { stackName: site.stackNames.cdn, stackId: ros.stackId, regionId, outputs: { ...ros.outputs } }
+      : existing.sites[site.id]?.ros,
     ...extra,
   };
   existing.sites[site.id] = entry;
@@ -528,7 +543,8 @@ function recordSiteOutputs(
 
 /** A review problem found before anything changed on Alibaba Cloud, as the deploy's step error. */
 function reviewStepError(error: unknown): unknown {
-  if (error instanceof AwaitingCdnReviewError) return new DeployStepError('cdn-review', error.message, { code: 'AWAITING_REVIEW', cause: error });
+  if (error instanceof AwaitingCdnReviewError)
+    return new DeployStepError('cdn-review', error.message, { code: 'AWAITING_REVIEW', cause: error });
   if (error instanceof CdnDomainUnusableError) return new DeployStepError('cdn-review', error.message, { cause: error });
   return error;
 }

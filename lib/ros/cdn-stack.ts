@@ -6,12 +6,7 @@ import { CertificateBinding } from './certificate-binding';
 import * as cdn from './cdn-functions';
 import { type CdnFunction, RosCdnDomain, RosCdnDomainConfig } from './resource-types';
 import { websiteFunctions } from './website-functions';
-import {
-  CDN_DOMAIN_CONFIGURABLE_CONDITION,
-  CDN_STACK_OUTPUTS,
-  CDN_STACK_PARAMETERS,
-  CDN_STACK_SECRET_PARAMETERS,
-} from './stack-interface';
+import { CDN_DOMAIN_CONFIGURABLE_CONDITION, CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS } from './stack-interface';
 
 export { CDN_STACK_OUTPUTS, CDN_STACK_PARAMETERS, CDN_STACK_SECRET_PARAMETERS };
 
@@ -78,8 +73,7 @@ export class CdnStack extends ros.Stack {
       type: ros.RosParameterType.STRING,
       defaultValue: 'true',
       allowedValues: ['true', 'false'],
-      description:
-        'Whether Alibaba has approved the CDN domain (online). "false" creates the domain alone; the deploy command sets it.',
+      description: 'Whether Alibaba has approved the CDN domain (online). "false" creates the domain alone; the deploy command sets it.',
     });
     const configurable = new ros.RosCondition(this, CDN_DOMAIN_CONFIGURABLE_CONDITION, {
       expression: ros.Fn.conditionEquals(online.valueAsString, 'true'),

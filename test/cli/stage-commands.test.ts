@@ -159,6 +159,15 @@ describe('bad flags exit 2', () => {
     expect(errors).toEqual(['--timeout: "10 minutes" is not allowed; give a duration such as 900, 90s, 15m or 2h']);
   });
 
+  test('deploy: a --review-wait that is not a duration (0 is allowed: do not wait)', async () => {
+    expect(await exitStatusOf(['deploy', '--review-wait', 'soon'])).toBe(2);
+    expect(errors).toEqual(['--review-wait: "soon" is not allowed; give a duration such as 0, 900, 90s, 15m or 2h']);
+    const { parseDuration } = await import('../../lib/cli/options');
+    expect(parseDuration('--review-wait', '0', { allowZero: true })).toBe(0);
+    expect(parseDuration('--review-wait', '2h', { allowZero: true })).toBe(7_200_000);
+    expect(() => parseDuration('--timeout', '0')).toThrow('--timeout: "0" is not allowed');
+  });
+
   test('rotate: a target no site of the stage has', async () => {
     expect(await exitStatusOf(['rotate', '--target', 'referer-secret'])).toBe(2);
   });

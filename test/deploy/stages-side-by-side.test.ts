@@ -34,7 +34,13 @@ test('each stage synthesizes into its own folders', () => {
 test('a deploy of another stage in the middle of this one (after its synth, during cdk deploy) breaks neither', async () => {
   // prod uses the referer mode, whose preflight reads the account's Block Public Access: none set.
   mockClient(world.s3control).on(GetPublicAccessBlockCommand).rejects(noPublicAccessBlock());
-  world.cas.add({ id: 12345679, name: 'prod', common: 'prod.test.com', sans: ['prod.test.com'], notAfter: new Date(Date.now() + 200 * 86_400_000) });
+  world.cas.add({
+    id: 12345679,
+    name: 'prod',
+    common: 'prod.test.com',
+    sans: ['prod.test.com'],
+    notAfter: new Date(Date.now() + 200 * 86_400_000),
+  });
   const prodDeps = worldDependencies(prod);
   const exampleDeps = worldDependencies(example);
   let prodSummary: Awaited<ReturnType<typeof deployStage>> | undefined;

@@ -68,9 +68,11 @@ export class AlidnsApiTestDouble {
       (params) => {
         const zone = this.requireZone(params.DomainName);
         const record = { DomainName: zone, RR: (params.RR ?? '').toLowerCase(), Type: params.Type ?? '', Value: params.Value ?? '' };
-        if (!record.RR || !record.Type || !record.Value) throw new AlibabaRpcError(400, 'MissingParameter', 'RR, Type and Value are required.');
+        if (!record.RR || !record.Type || !record.Value)
+          throw new AlibabaRpcError(400, 'MissingParameter', 'RR, Type and Value are required.');
         const same = [...this.records.values()].some(
-          (existing) => existing.DomainName === zone && existing.RR === record.RR && existing.Type === record.Type && existing.Value === record.Value,
+          (existing) =>
+            existing.DomainName === zone && existing.RR === record.RR && existing.Type === record.Type && existing.Value === record.Value,
         );
         if (same) throw new AlibabaRpcError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
         const RecordId = String((this.nextRecordId += 1n));
@@ -96,7 +98,8 @@ export class AlidnsApiTestDouble {
       'DeleteDomainRecord',
       (params) => {
         const id = params.RecordId ?? '';
-        if (!this.records.delete(id)) throw new AlibabaRpcError(400, 'DomainRecordNotBelongToUser', 'The DNS record does not belong to you.');
+        if (!this.records.delete(id))
+          throw new AlibabaRpcError(400, 'DomainRecordNotBelongToUser', 'The DNS record does not belong to you.');
         return { RecordId: id };
       },
       '2015-01-09',
@@ -105,13 +108,19 @@ export class AlidnsApiTestDouble {
 
   /** The values of the records of that type at a full name (`verification.test.com`), as a resolver would answer. */
   lookup(fullName: string, type: string): string[] {
-    return [...this.records.values()].filter((record) => fullNameOf(record) === fullName.toLowerCase() && record.Type === type).map((record) => record.Value);
+    return [...this.records.values()]
+      .filter((record) => fullNameOf(record) === fullName.toLowerCase() && record.Type === type)
+      .map((record) => record.Value);
   }
 
   private requireZone(name: string | undefined): string {
     const zone = (name ?? '').toLowerCase();
     if (!this.zones.has(zone)) {
-      throw new AlibabaRpcError(400, 'InvalidDomainName.NoExist', 'The specified domain name does not exist. Refresh the page and try again.');
+      throw new AlibabaRpcError(
+        400,
+        'InvalidDomainName.NoExist',
+        'The specified domain name does not exist. Refresh the page and try again.',
+      );
     }
     return zone;
   }

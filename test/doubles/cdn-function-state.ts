@@ -56,7 +56,8 @@ export interface CdnConfiguredFunction {
 export type ReplacementOrder = 'delete-first' | 'create-first';
 
 /** DescribeCdnDomainDetail's DomainStatus values (API reference, DescribeCdnDomainDetail). */
-export type CdnDomainStatus = 'online' | 'offline' | 'configuring' | 'configure_failed' | 'checking' | 'check_failed' | 'stopping' | 'deleting';
+export type CdnDomainStatus =
+  'online' | 'offline' | 'configuring' | 'configure_failed' | 'checking' | 'check_failed' | 'stopping' | 'deleting';
 
 /**
  * How Alibaba's review of a new domain goes: approved after `readsInReview` status reads (then one read of
@@ -102,6 +103,8 @@ export class CdnFunctionState {
     this.reviewNewDomains = false;
   }
   allRootsVerified = false;
+  /** Domains whose status stays as it is, however often it is read (Alibaba taking its time). */
+  readonly held = new Set<string>();
   reviewNewDomains = true;
   /** The public DNS's TXT values for a name, as VerifyDomainOwner's dnsCheck reads them; a test wires it to its DNS. */
   txtLookup: (name: string) => readonly string[] = () => [];
@@ -150,6 +153,7 @@ export class CdnFunctionState {
   /** DescribeCdnDomainDetail's DomainStatus; each read of a domain in review moves the review on one step. */
   readStatus(domain: string): CdnDomainStatus | undefined {
     const current = this.status.get(domain);
+    if (this.held.has(domain)) return current;
     if (current === 'checking') {
       const left = this.reviewReadsLeft.get(domain) ?? 0;
       if (left > 0) this.reviewReadsLeft.set(domain, left - 1);
@@ -177,7 +181,9 @@ export class CdnFunctionState {
 
   /** DescribeVerifyContent: the TXT value that proves the account owns the domain's root (stable per account and root). */
   verifyContent(domain: string): string {
-    return `verify_${createHash('md5').update(`account/${rootDomainOf(domain)}`).digest('hex')}`;
+    return `verify_${createHash('md5')
+      .update(`account/${rootDomainOf(domain)}`)
+      .digest('hex')}`;
   }
 
   /** VerifyDomainOwner with dnsCheck: passes when `verification.<root>` has the TXT value. */

@@ -34,6 +34,8 @@ let ros: RosApiTestDouble;
 beforeEach(async () => {
   server = new AlibabaRpcServerTestDouble();
   ros = new RosApiTestDouble(server);
+  // About ROS itself: the account is past the CDN's first-time ownership check and review (test/doubles/cdn-domain-life.test.ts).
+  ros.cdn.pastFirstTimeSetup();
   await server.start();
   client = new RosClient(
     new $OpenApiUtil.Config({
@@ -326,4 +328,35 @@ test('ListStackEvents: several events in one second, any order, PageSize at most
   expect(events[0]!.status).toBe('CREATE_IN_PROGRESS');
   expect(new Set(events.map((event) => event.createTime)).size).toBeLessThan(events.length);
   await expect(list(51)).rejects.toMatchObject({ code: 'InvalidParameter' });
+});
+
+test('a parameter value outside its AllowedValues is refused (StackValidationFailed); UpdateStack of a rolled-back create too', async () => {
+  const template = JSON.stringify({
+    ROSTemplateFormatVersion: '2015-09-01',
+    Parameters: { Online: { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'] } },
+    Resources: {},
+  });
+  await expect(
+    client.createStack(
+      new $ROS.CreateStackRequest({
+        regionId: region,
+        stackName: 'allowed',
+        templateBody: template,
+        parameters: [new $ROS.CreateStackRequestParameters({ parameterKey: 'Online', parameterValue: 'yes' })],
+      }),
+    ),
+  ).rejects.toMatchObject({ code: 'StackValidationFailed' });
+  ros.cdn.allRootsVerified = false;
+  const failing = JSON.stringify({
+    ROSTemplateFormatVersion: '2015-09-01',
+    Resources: { Domain: { Type: 'ALIYUN::CDN::Domain', Properties: { DomainName: 'new.unverified.com' } } },
+  });
+  const { body } = await client.createStack(
+    new $ROS.CreateStackRequest({ regionId: region, stackName: 'unverified', templateBody: failing }),
+  );
+  const stack = await settle(body!.stackId!);
+  expect(stack).toMatchObject({ status: 'CREATE_ROLLBACK_COMPLETE', statusReason: expect.stringContaining('DomainOwnerVerifyFail') });
+  await expect(
+    client.updateStack(new $ROS.UpdateStackRequest({ regionId: region, stackId: body!.stackId, templateBody: failing })),
+  ).rejects.toMatchObject({ code: 'StackValidationFailed' });
 });

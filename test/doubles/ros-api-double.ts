@@ -453,6 +453,10 @@ export class RosApiTestDouble {
     const stack = this.requireStack(required(request, 'StackId'));
     if (stack.operation || stack.pendingStart)
       throw new AlibabaRpcError(409, 'ActionInProgress', `Stack (${stack.stackName}) has an action in progress.`);
+    // The same statuses that accept an UPDATE change set accept UpdateStack; a rolled-back create does not.
+    if (!UPDATABLE.has(stack.status)) {
+      throw new AlibabaRpcError(400, 'StackValidationFailed', `Stack (${stack.stackName}) status ${stack.status} does not allow updating.`);
+    }
     const parsed = parseTemplate(required(request, 'TemplateBody'));
     const params = effectiveParameters(parsed, parameterList(request));
     const template = withConditionsApplied(parsed, params);

@@ -40,15 +40,20 @@ export interface OwnershipClients {
 
 export async function probeDomainOwnership(clients: OwnershipClients, domain: string): Promise<OwnershipProbe> {
   const root = rootDomainOf(domain);
-  const call = <T>(action: string, run: () => Promise<T>) => withRetry({ service: 'CDN', action, target: `domain '${domain}'` }, run, clients.retry);
+  const call = <T>(action: string, run: () => Promise<T>) =>
+    withRetry({ service: 'CDN', action, target: `domain '${domain}'` }, run, clients.retry);
   try {
-    await call('DescribeCdnDomainDetail', () => clients.cdn.describeCdnDomainDetail(new $CDN.DescribeCdnDomainDetailRequest({ domainName: domain })));
+    await call('DescribeCdnDomainDetail', () =>
+      clients.cdn.describeCdnDomainDetail(new $CDN.DescribeCdnDomainDetailRequest({ domainName: domain })),
+    );
     return { kind: 'domain-on-account', root };
   } catch (error) {
     if (!isApiError(error, 'InvalidDomain.NotFound')) throw error;
   }
   const listed = await call('DescribeUserDomains', () =>
-    clients.cdn.describeUserDomains(new $CDN.DescribeUserDomainsRequest({ domainName: root, domainSearchType: 'fuzzy_match', pageSize: 50 })),
+    clients.cdn.describeUserDomains(
+      new $CDN.DescribeUserDomainsRequest({ domainName: root, domainSearchType: 'fuzzy_match', pageSize: 50 }),
+    ),
   );
   const sibling = (listed.body?.domains?.pageData ?? [])
     .map((entry) => entry.domainName ?? '')
@@ -115,7 +120,9 @@ export async function proveDomainOwnership(options: ProveOptions): Promise<void>
   } else {
     try {
       const added = await dns('AddDomainRecord', () =>
-        alidns.addDomainRecord(new $Alidns.AddDomainRecordRequest({ domainName: root, RR: 'verification', type: 'TXT', value: record.value })),
+        alidns.addDomainRecord(
+          new $Alidns.AddDomainRecordRequest({ domainName: root, RR: 'verification', type: 'TXT', value: record.value }),
+        ),
       );
       addedRecordId = added.body?.recordId;
       options.report(`added TXT ${record.name} to Alibaba Cloud DNS for Alibaba CDN's ownership check`);

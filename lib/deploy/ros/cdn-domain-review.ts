@@ -92,13 +92,16 @@ export interface PhaseOptions {
 export async function planCdnDomainPhase(options: PhaseOptions): Promise<CdnDomainPhase> {
   const state = await options.reader.domainState(options.domain);
   if (!state.exists) {
-    options.report(`CDN domain ${options.domain}: not on the CDN yet; it is added alone first, and configured once Alibaba has reviewed it`);
+    options.report(
+      `CDN domain ${options.domain}: not on the CDN yet; it is added alone first, and configured once Alibaba has reviewed it`,
+    );
     return { phase: 'domain-only', status: 'absent' };
   }
   const dead = DEAD_ENDS[state.status];
   if (dead) throw new CdnDomainUnusableError(`CDN domain ${options.domain}: ${dead}`);
   if (CONFIGURABLE.has(state.status)) {
-    if (state.status === 'offline') options.report(`CDN domain ${options.domain} is offline (stopped): it serves nothing until started in the CDN console`);
+    if (state.status === 'offline')
+      options.report(`CDN domain ${options.domain} is offline (stopped): it serves nothing until started in the CDN console`);
     return { phase: 'configure', status: state.status };
   }
   if (!(await options.stackConfigured())) {
@@ -120,7 +123,9 @@ export async function planCdnDomainPhase(options: PhaseOptions): Promise<CdnDoma
  * Polls DescribeCdnDomainDetail until the domain can be configured, a dead end, or `waitMs`; returns the last status.
  * Prints a line when the status changes, and one a minute while it does not.
  */
-export async function waitForCdnDomainOnline(options: Omit<PhaseOptions, 'stackConfigured'> & { readonly initial?: string }): Promise<string> {
+export async function waitForCdnDomainOnline(
+  options: Omit<PhaseOptions, 'stackConfigured'> & { readonly initial?: string },
+): Promise<string> {
   const clock = options.clock ?? systemClock;
   const interval = options.pollIntervalMs ?? 15_000;
   const start = clock.now();
@@ -131,7 +136,9 @@ export async function waitForCdnDomainOnline(options: Omit<PhaseOptions, 'stackC
     if (CONFIGURABLE.has(status) || DEAD_ENDS[status]) return status;
     const waited = clock.now() - start;
     if (status !== lastStatus || clock.now() - lastReported >= 60_000) {
-      options.report(`waiting for Alibaba's review of ${options.domain}: ${describeStatus(status)} (${Math.round(waited / 1000)} s so far, up to ${Math.round(options.waitMs / 1000)} s)`);
+      options.report(
+        `waiting for Alibaba's review of ${options.domain}: ${describeStatus(status)} (${Math.round(waited / 1000)} s so far, up to ${Math.round(options.waitMs / 1000)} s)`,
+      );
       lastReported = clock.now();
       lastStatus = status;
     }
