@@ -56,6 +56,9 @@ export interface World {
 export let world: World;
 
 export function useStageWorld(): void {
+  // A test here runs whole stage commands: the first real synth of an input in a run (cached after that, see
+  // synth-memo.ts) takes 10-25 s on a busy 2-core machine, above jest's default of 30 s once a deploy and a diff add up.
+  jest.setTimeout(90_000);
   beforeEach(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3alicdn-deploy-'));
     const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
