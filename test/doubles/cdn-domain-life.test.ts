@@ -1,3 +1,4 @@
+import AlidnsClient, * as $Alidns from '@alicloud/alidns20150109';
 import Credential from '@alicloud/credentials';
 import CdnClient, * as $CDN from '@alicloud/cdn20180510';
 import { AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
@@ -99,6 +100,41 @@ describe('CDN API double: the first-time calls through the official SDK', () => 
     await expect(client.describeUserDomains(new $CDN.DescribeUserDomainsRequest({ pageSize: 51 }))).rejects.toMatchObject({
       code: 'InvalidParameter',
     });
+  });
+});
+
+describe('Alibaba Cloud DNS double: the verification record', () => {
+  test('AddDomainRecord, the same record again (DomainRecordDuplicate), DescribeSubDomainRecords, DeleteDomainRecord', async () => {
+    const server = new AlibabaRpcServerTestDouble({ credentials: [TEST_CREDENTIAL] });
+    const dns = new AlidnsApiTestDouble(server);
+    dns.addZone('example.com');
+    await server.start();
+    try {
+      const client = new AlidnsClient({
+        endpoint: server.endpoint,
+        protocol: 'HTTP',
+        regionId: 'cn-hangzhou',
+        credential: new Credential({ type: 'access_key', ...TEST_CREDENTIAL } as never),
+      } as never);
+      const add = (domainName: string) =>
+        client.addDomainRecord(new $Alidns.AddDomainRecordRequest({ domainName, RR: 'verification', type: 'TXT', value: 'verify_abc' }));
+      const recordId = (await add('example.com')).body?.recordId;
+      expect(recordId).toMatch(/^\d+$/);
+      await expect(add('example.com')).rejects.toMatchObject({ code: 'DomainRecordDuplicate' });
+      await expect(add('not-hosted.com')).rejects.toMatchObject({ code: 'InvalidDomainName.NoExist' });
+      const found = await client.describeSubDomainRecords(
+        new $Alidns.DescribeSubDomainRecordsRequest({ subDomain: 'verification.example.com', type: 'TXT' }),
+      );
+      expect(found.body?.domainRecords?.record?.map((record) => record.value)).toEqual(['verify_abc']);
+      expect(dns.lookup('verification.example.com', 'TXT')).toEqual(['verify_abc']);
+      await client.deleteDomainRecord(new $Alidns.DeleteDomainRecordRequest({ recordId }));
+      await expect(client.deleteDomainRecord(new $Alidns.DeleteDomainRecordRequest({ recordId }))).rejects.toMatchObject({
+        code: 'DomainRecordNotBelongToUser',
+      });
+      expect(dns.lookup('verification.example.com', 'TXT')).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
