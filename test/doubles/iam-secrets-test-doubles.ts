@@ -65,6 +65,20 @@ const randomFrom = (alphabet: string, length: number) =>
   Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
 
 export class IamDouble extends FailureInjector {
+  /**
+   * Key ids in IAM's shape (AKIA + 16 of A-Z2-7), unique within this double and the same sequence in every test: the
+   * CDN template is named by the reader key's id, so equal ids let tests share one cached synth (synth-memo.ts).
+   */
+  private keysCreated = 0;
+  private nextAccessKeyId(): string {
+    this.keysCreated += 1;
+    let suffix = '';
+    for (let rest = this.keysCreated; suffix.length < 6; rest = Math.floor(rest / ALNUM_UPPER.length)) {
+      suffix = ALNUM_UPPER[rest % ALNUM_UPPER.length] + suffix;
+    }
+    return `AKIATESTDOUBLE${suffix}`;
+  }
+
   readonly client = new IAMClient({ region: 'us-east-1' });
   readonly mock = mockClient(this.client);
   readonly keys = new Map<string, KeyState[]>();
@@ -117,7 +131,7 @@ export class IamDouble extends FailureInjector {
       const keys = this.userKeys(UserName);
       if (keys.length >= 2) throw iamError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
       const key: KeyState = {
-        accessKeyId: `AKIA${randomFrom(ALNUM_UPPER, 16)}`,
+        accessKeyId: this.nextAccessKeyId(),
         secretAccessKey: randomBytes(30).toString('base64'),
         status: 'Active',
         createDate: new Date((this.clock += 60_000)),
