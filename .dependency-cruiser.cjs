@@ -1,6 +1,6 @@
 // The layering of lib/, checked inside `npm test` (`npm run lint:deps`). Imports go downward only:
 //
-//   lib/errors.ts → lib/config → lib/origin-access → lib/aws, lib/ros, lib/ci-identity → lib/synth
+//   lib/errors.ts → lib/config → lib/origin-access → lib/aws, lib/ros, lib/ci-identity, lib/alibaba-api → lib/synth
 //     → lib/deploy, lib/publish, lib/verify, lib/review → lib/cli → bin/
 //
 // A module may import its own layer and any layer below it; the siblings of one layer stay independent of each other
@@ -9,7 +9,7 @@ const layers = [
   ['errors'],
   ['config'],
   ['origin-access'],
-  ['aws', 'ros', 'ci-identity'],
+  ['aws', 'ros', 'ci-identity', 'alibaba-api'],
   ['synth'],
   ['deploy', 'publish', 'verify', 'review'],
   ['cli'],

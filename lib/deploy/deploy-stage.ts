@@ -41,7 +41,7 @@ import {
   planCdnDomainPhase,
   waitForCdnDomainOnline,
 } from './ros/cdn-domain-review';
-import type { Clock } from './ros/ros-client';
+import type { Clock } from '../alibaba-api';
 import type { RosDeployResult, RosStackDeployment } from './ros/ros-deployment';
 
 /**

@@ -24,7 +24,8 @@ import {
 import { cdnFunctionReader, createCdnClient } from './ros/cdn-domain-configs';
 import { domainOwnership } from './ros/cdn-domain-ownership';
 import { cdnDomainStatusReader } from './ros/cdn-domain-review';
-import { createRosClient, type AlibabaClientOptions } from './ros/ros-client';
+import { createRosClient } from './ros/ros-client';
+import { type AlibabaClientOptions } from '../alibaba-api';
 import { RosDeployment, type RosDeploymentOptions } from './ros/ros-deployment';
 
 /**

@@ -1,5 +1,6 @@
 import Credential from '@alicloud/credentials';
-import { type Clock, createRosClient, type RosClient } from '../../lib/deploy/ros/ros-client';
+import { createRosClient, type RosClient } from '../../lib/deploy/ros/ros-client';
+import { type Clock } from '../../lib/alibaba-api';
 import { RosDeployment, type RosDeploymentOptions } from '../../lib/deploy/ros/ros-deployment';
 import { type RosProgress, type RosStackEventView } from '../../lib/deploy/ros/stack-events';
 import { AlibabaRpcServerTestDouble, type TestCredential } from './alibaba-rpc-server';

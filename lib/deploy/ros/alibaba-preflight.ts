@@ -9,7 +9,7 @@ import {
   type Clock,
   type RetryPolicy,
   withRetry,
-} from './ros-client';
+} from '../../alibaba-api';
 
 export { AlidnsClient, CasClient };
 

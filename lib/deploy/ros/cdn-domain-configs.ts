@@ -1,5 +1,5 @@
 import CdnClient, * as $CDN from '@alicloud/cdn20180510';
-import { buildAlibabaClientConfig, isApiError, withRetry, type AlibabaClientOptions, type RetryOptions } from './ros-client';
+import { buildAlibabaClientConfig, isApiError, withRetry, type AlibabaClientOptions, type RetryOptions } from '../../alibaba-api';
 
 /*
  * What the CDN really has configured on a domain, read back through the CDN API (2018-05-10), so the deploy can prove

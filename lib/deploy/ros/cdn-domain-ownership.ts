@@ -3,7 +3,7 @@ import type AlidnsClient from '@alicloud/alidns20150109';
 import * as $CDN from '@alicloud/cdn20180510';
 import { getDomain } from 'tldts';
 import type { CdnClient } from './cdn-domain-configs';
-import { type Clock, isApiError, type RetryOptions, systemClock, withRetry } from './ros-client';
+import { type Clock, isApiError, type RetryOptions, systemClock, withRetry } from '../../alibaba-api';
 
 /*
  * The first time a domain under a root domain is added to Alibaba CDN on an account, Alibaba wants proof that the

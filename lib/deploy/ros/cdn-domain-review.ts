@@ -1,6 +1,6 @@
 import * as $CDN from '@alicloud/cdn20180510';
 import type { CdnClient } from './cdn-domain-configs';
-import { type Clock, isApiError, type RetryOptions, systemClock, withRetry } from './ros-client';
+import { type Clock, isApiError, type RetryOptions, systemClock, withRetry } from '../../alibaba-api';
 
 /*
  * Where a CDN domain is in its life, read from the CDN API (DescribeCdnDomainDetail, API 2018-05-10; 30 calls per

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  AlibabaApiError,
-  type CreateChangeSetInput,
-  type PollSettings,
-  pollUntil,
-  type RosApi,
-  type RosChangeSetDetail,
-} from './ros-client';
+import { type CreateChangeSetInput, type PollSettings, pollUntil, type RosApi, type RosChangeSetDetail } from './ros-client';
+import { AlibabaApiError } from '../../alibaba-api';
 import { type RosTemplateFacts } from './stack-facts';
 
 // Change sets: how they are named so a re-run finds its own, how they are made and waited for, and how their

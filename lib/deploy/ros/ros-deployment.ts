@@ -15,18 +15,15 @@ import {
   waitForChangeSet,
 } from './change-sets';
 import {
-  type Clock,
   deadlineNote,
   type PollSettings,
-  type RetryPolicy,
   RosApi,
   type RosChangeSetDetail,
   type RosClient,
   RosDeployError,
   type RosStackSummary,
-  SecretRedactor,
-  systemClock,
 } from './ros-client';
+import { type Clock, type RetryPolicy, SecretRedactor, systemClock } from '../../alibaba-api';
 import {
   assertRosDeployInputs,
   assertStackName,

@@ -1,14 +1,13 @@
 import {
   type FailedResource,
-  isApiError,
   type PollSettings,
   pollUntil,
   type RosApi,
   RosDeployError,
   type RosStackDetail,
   type RosStackEvent,
-  type SecretRedactor,
 } from './ros-client';
+import { isApiError, type SecretRedactor } from '../../alibaba-api';
 import { isOperationInProgress, isTerminalEventStatus, nextStepFor, type RecoveryHints } from './stack-facts';
 
 /**

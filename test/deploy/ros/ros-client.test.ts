@@ -1,4 +1,4 @@
-import { AlibabaApiError, classifyFailure, SecretRedactor, withRetry } from '../../../lib/deploy/ros/ros-client';
+import { AlibabaApiError, classifyFailure, SecretRedactor, withRetry } from '../../../lib/alibaba-api';
 
 const ctx = { service: 'ROS', action: 'GetStack', target: "stack 'cdn'" };
 

@@ -1,4 +1,4 @@
-import { AlibabaApiError } from '../../../lib/deploy/ros/ros-client';
+import { AlibabaApiError } from '../../../lib/alibaba-api';
 import { AlibabaRpcError } from '../../doubles/alibaba-rpc-server';
 import { cdnTemplate, PARAMS } from './cdn-template-fixture';
 import { type RosHarness, useRosHarness } from '../../doubles/ros-harness';
