@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The command line (bin/cli.ts) as plain JavaScript, for commands where start-up time matters (`npm run publish`).
 //
-// `node --import tsx bin/cli.ts` spends about 0.7 s more before the program runs: tsx starts a loader thread, and every
+// `node --import tsx bin/cli.ts` spends about 0.5 s more before the program runs: tsx starts a loader thread, and every
 // require, the SDKs' included, goes through its hooks. This launcher compiles bin/ and lib/ once, with the esbuild that
 // tsx itself runs on (same TypeScript semantics, tsconfig.json read the same way; dynamic import() becomes require(),
 // as under jest), into node_modules/.cache/s3-alicdn/cli/<hash>/, a folder named by the hash of every source file, and
