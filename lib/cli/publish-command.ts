@@ -4,7 +4,7 @@ import type { StageConfig } from '../config/resolve-stage';
 import { errorMessage, exitCodeFor, S3AlicdnError } from '../errors';
 import { createCdnApi, type CdnApi } from '../publish/cdn-refresh';
 import { runPublish, type PublishSummary } from '../publish/run-publish';
-import type { S3Sender } from '../publish/s3-bucket';
+import { PARTS_IN_FLIGHT, type S3Sender } from '../publish/s3-bucket';
 
 export interface PublishFlags {
   readonly dir?: string;
@@ -17,7 +17,8 @@ export interface PublishFlags {
 }
 
 export interface PublishCommandDependencies {
-  readonly s3: (region: string) => S3Sender;
+  /** The S3 client for the bucket's region; `concurrency` is how many files publish uploads at once. */
+  readonly s3: (region: string, concurrency: number) => S3Sender;
   readonly cdn: () => CdnApi;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -33,12 +34,21 @@ export function realPublishDependencies(env: NodeJS.ProcessEnv = process.env): P
   const s3Endpoint = env.S3ALICDN_S3_ENDPOINT;
   const protocol = env.S3ALICDN_ALIBABA_PROTOCOL;
   return {
-    s3: (region) =>
+    s3: (region, concurrency) =>
       new S3Client({
         region,
         maxAttempts: 5,
         // Every upload carries Content-MD5, which S3 verifies; a second (CRC32) checksum per request only costs CPU.
         requestChecksumCalculation: 'WHEN_REQUIRED',
+        // The SDK resolves each command type's middleware stack once instead of on every request (publish adds no
+        // middleware after the first request): about a sixth less CPU per small file.
+        cacheMiddleware: true,
+        // Keep-alive sockets for every request publish can have in flight (each file, and up to four parts of a large
+        // one), so that none queues inside the SDK's agent: publish's --concurrency is the one bound.
+        requestHandler: {
+          httpAgent: { maxSockets: concurrency * PARTS_IN_FLIGHT },
+          httpsAgent: { maxSockets: concurrency * PARTS_IN_FLIGHT },
+        },
         ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
       }),
     cdn: () => createCdnApi({ endpoint: env.S3ALICDN_CDN_ENDPOINT, protocol: protocol === 'HTTP' ? 'HTTP' : 'HTTPS' }),
@@ -89,6 +99,8 @@ export async function runPublishCommand(
     }
     const site = stage.sites[0];
     const deployed = readDeployedSite(site, projectDir);
+    const waitTimeoutMs = positiveNumber('--wait-timeout', flags.waitTimeout, 900, 86_400) * 1000;
+    const concurrency = positiveNumber('--concurrency', flags.concurrency, 16, 256);
     let lastLength = 0;
     const summary = await runPublish(
       {
@@ -98,11 +110,11 @@ export async function runPublishCommand(
         prune: flags.prune,
         dryRun: flags.dryRun,
         wait: flags.wait,
-        waitTimeoutMs: positiveNumber('--wait-timeout', flags.waitTimeout, 900, 86_400) * 1000,
-        concurrency: positiveNumber('--concurrency', flags.concurrency, 16, 256),
+        waitTimeoutMs,
+        concurrency,
       },
       {
-        s3: deps.s3(deployed.bucketRegion),
+        s3: deps.s3(deployed.bucketRegion, concurrency),
         cdn: deps.cdn(),
         warn: (message) => deps.err(`warning: ${message}`),
         progress: (line, done) => {

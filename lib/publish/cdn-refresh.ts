@@ -1,7 +1,7 @@
-import Credential from '@alicloud/credentials';
-import CdnClient, * as $CDN from '@alicloud/cdn20180510';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { S3AlicdnError } from '../errors';
+import type { CdnApi, CdnConnection, RefreshQuota, RefreshTask } from './cdn-sdk';
+
+export type { CdnApi, CdnConnection, RefreshQuota, RefreshTask, RefreshTaskStatus } from './cdn-sdk';
 
 /**
  * Refresh and prefetch through the official CDN SDK (API 2018-05-10). Limits from the RefreshObjectCaches,
@@ -23,33 +23,7 @@ export const REFRESH_LIMITS = {
   prefetchPerCall: 100,
 } as const;
 
-export interface RefreshQuota {
-  readonly urlRemain: number;
-  readonly dirRemain: number;
-  readonly preloadRemain: number;
-}
-
-export type RefreshTaskStatus = 'Complete' | 'Pending' | 'Refreshing' | 'Failed';
-
-export interface RefreshTask {
-  readonly taskId: string;
-  readonly status: RefreshTaskStatus | string;
-  readonly objectPath: string;
-}
-
-/** The CDN operations publish uses; the real one wraps the SDK, so tests run it against the RPC test double. */
-export interface CdnApi {
-  quota(): Promise<RefreshQuota>;
-  refresh(paths: readonly string[], type: 'File' | 'Directory'): Promise<string[]>;
-  tasks(taskIds: readonly string[]): Promise<RefreshTask[]>;
-  prefetch(paths: readonly string[], area: 'domestic' | 'overseas' | undefined): Promise<string[]>;
-}
-
-export interface CdnApiOptions {
-  /** Host[:port] instead of cdn.aliyuncs.com, e.g. a local test double. */
-  readonly endpoint?: string;
-  readonly protocol?: 'HTTPS' | 'HTTP';
-  readonly credential?: Credential;
+export interface CdnApiOptions extends CdnConnection {
   /** Waits between retries of throttled calls. @default [1000, 2000, 4000, 8000] */
   readonly retryDelaysMs?: readonly number[];
   /** Wait after QuotaPerMinuteExceeded.Refresh or TooMany.Refresh before the one retry. @default 61000 */
@@ -106,65 +80,18 @@ function cdnFailure(action: string, error: unknown): S3AlicdnError {
   });
 }
 
-const count = (value: string | undefined) => {
-  const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : 0;
-};
-
+/**
+ * The CDN API over the official SDK. The SDK (and its dependencies) is loaded on the first call, not here: a publish
+ * that changes nothing makes no CDN call, and loading it costs about 0.3 s of start-up.
+ */
 export function createCdnApi(options: CdnApiOptions = {}): CdnApi {
-  const client = new CdnClient(
-    new $OpenApiUtil.Config({
-      credential: options.credential ?? new Credential(),
-      // The CDN API is global: one endpoint whatever region the stacks live in.
-      endpoint: options.endpoint ?? 'cdn.aliyuncs.com',
-      protocol: options.protocol ?? 'HTTPS',
-      readTimeout: 15_000,
-      connectTimeout: 5_000,
-    }),
-  );
+  let calls: Promise<CdnApi> | undefined;
+  const sdk = () => (calls ??= import('./cdn-sdk').then((module) => module.cdnSdkCalls(options)));
   return {
-    quota: () =>
-      withRetries(
-        'DescribeRefreshQuota',
-        async () => {
-          const body = (await client.describeRefreshQuota(new $CDN.DescribeRefreshQuotaRequest({}))).body;
-          return { urlRemain: count(body?.urlRemain), dirRemain: count(body?.dirRemain), preloadRemain: count(body?.preloadRemain) };
-        },
-        options,
-      ),
-    refresh: (paths, type) =>
-      withRetries(
-        'RefreshObjectCaches',
-        async () => {
-          const body = (
-            await client.refreshObjectCaches(new $CDN.RefreshObjectCachesRequest({ objectPath: paths.join('\n'), objectType: type }))
-          ).body;
-          return (body?.refreshTaskId ?? '').split(',').filter(Boolean);
-        },
-        options,
-      ),
-    tasks: (taskIds) =>
-      withRetries(
-        'DescribeRefreshTaskById',
-        async () => {
-          const body = (await client.describeRefreshTaskById(new $CDN.DescribeRefreshTaskByIdRequest({ taskId: taskIds.join(',') }))).body;
-          return (body?.tasks ?? []).map((task) => ({
-            taskId: task.taskId ?? '',
-            status: task.status ?? '',
-            objectPath: task.objectPath ?? '',
-          }));
-        },
-        options,
-      ),
-    prefetch: (paths, area) =>
-      withRetries(
-        'PushObjectCache',
-        async () => {
-          const body = (await client.pushObjectCache(new $CDN.PushObjectCacheRequest({ objectPath: paths.join('\n'), area }))).body;
-          return (body?.pushTaskId ?? '').split(',').filter(Boolean);
-        },
-        options,
-      ),
+    quota: () => withRetries('DescribeRefreshQuota', async () => (await sdk()).quota(), options),
+    refresh: (paths, type) => withRetries('RefreshObjectCaches', async () => (await sdk()).refresh(paths, type), options),
+    tasks: (taskIds) => withRetries('DescribeRefreshTaskById', async () => (await sdk()).tasks(taskIds), options),
+    prefetch: (paths, area) => withRetries('PushObjectCache', async () => (await sdk()).prefetch(paths, area), options),
   };
 }
 

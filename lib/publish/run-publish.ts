@@ -152,32 +152,51 @@ export async function runPublish(options: PublishOptions, deps: PublishDependenc
     warn(`website.errorDocument: "${site.website.errorDocument}" is not in the folder; the CDN redirects errors to it, so it must exist`);
   }
 
+  // The listing and the manifest are fetched while the folder is hashed: on a real bucket each listing page is a
+  // round trip. A hashing error still wins (the listing's is read only after), and never goes unhandled.
+  const bucket = new SiteBucket(deps.s3, deployed.bucketName);
+  const listing = Promise.all([bucket.list(), bucket.readManifest()]);
+  listing.catch(() => undefined);
+
   let hashedCount = 0;
   // Small files keep the bytes read for hashing, up to this many in all, so an upload does not read them again.
   let contentBudget = KEPT_CONTENT_BYTES;
   const desired: Desired[] = new Array(local.length);
-  await forEachBounded(
-    local.map((file, position) => ({ file, position })),
-    8,
-    async ({ file, position }) => {
-      const keep = file.size < MULTIPART_THRESHOLD && file.size <= contentBudget;
-      if (keep) contentBudget -= file.size;
-      const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD, keep);
-      desired[position] = {
-        ...hashed,
-        contentType: contentTypeFor(file.key),
-        cacheControl: rules.cacheControlFor(file.key),
-        entryPoint: rules.isEntryPoint(file.key),
-      };
-      hashedCount += 1;
-      if (hashedCount % 200 === 0) progress(`hashing ${hashedCount}/${local.length} files`, false);
-    },
-  );
+  const hashOne = async (file: (typeof local)[number], position: number) => {
+    const keep = file.size < MULTIPART_THRESHOLD && file.size <= contentBudget;
+    if (keep) contentBudget -= file.size;
+    const hashed = await hashFile(file, PART_SIZE, MULTIPART_THRESHOLD, keep);
+    desired[position] = {
+      ...hashed,
+      contentType: contentTypeFor(file.key),
+      cacheControl: rules.cacheControlFor(file.key),
+      entryPoint: rules.isEntryPoint(file.key),
+    };
+    hashedCount += 1;
+    if (hashedCount % 200 === 0) progress(`hashing ${hashedCount}/${local.length} files`, false);
+  };
+  // Small files (most of a site) are read in one synchronous call each, one after the other: for a file of a few KB
+  // the thread-pool round trips of an asynchronous read (open, stat, read, close) cost more than the read. The loop
+  // yields to the event loop every few milliseconds, so the listing above makes progress meanwhile. Large files are
+  // streamed, a few at a time.
+  const large: Array<{ readonly file: (typeof local)[number]; readonly position: number }> = [];
+  let sliceStarted = performance.now();
+  for (const [position, file] of local.entries()) {
+    if (file.size >= MULTIPART_THRESHOLD) {
+      large.push({ file, position });
+      continue;
+    }
+    await hashOne(file, position);
+    if (performance.now() - sliceStarted > 10) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+  await forEachBounded(large, 4, ({ file, position }) => hashOne(file, position));
   for (const message of [...rules.unusedRuleWarnings(), ...cdnOverrideWarnings(site, desired)]) warn(message);
 
-  const bucket = new SiteBucket(deps.s3, deployed.bucketName);
   progress(`listing s3://${bucket.name}`, false);
-  const [remote, manifest] = await Promise.all([bucket.list(), bucket.readManifest()]);
+  const [remote, manifest] = await listing;
 
   const toUpload: Desired[] = [];
   const unchanged: Desired[] = [];

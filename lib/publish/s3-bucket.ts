@@ -20,7 +20,7 @@ import { PUBLISH_STATE_PREFIX } from './local-files';
 /** Parts of 8 MiB, four in flight: about 32 MiB of part buffers for any file size, 1 GB included (128 parts). */
 export const PART_SIZE = 8 * 1024 * 1024;
 export const MULTIPART_THRESHOLD = PART_SIZE;
-const PARTS_IN_FLIGHT = 4;
+export const PARTS_IN_FLIGHT = 4;
 /** DeleteObjects takes at most 1,000 keys per call (S3 API reference, DeleteObjects). */
 const DELETE_BATCH = 1000;
 /** Object metadata carrying the content MD5, for objects whose ETag is not one (multipart uploads). */

@@ -5,6 +5,8 @@ import { ConfigError } from '../../lib/config/config-error';
 import { loadStage, parseStage } from '../../lib/config/load-stage';
 import { ALIBABA_REGION_RULE, BUCKET_RULE, DOMAIN_RULE, TAG_RULE } from '../../lib/config/schema';
 import { ALIBABA_ROS_REGIONS, ALIBABA_SPECIAL_CLOUD_REGIONS } from '../../lib/config/alibaba-regions';
+import { AWS_COMMERCIAL_REGIONS } from '../../lib/config/aws-regions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import RosClient from '@alicloud/ros20190910';
 import { assertStageName, isStageName, STAGE_NAME_RULE } from '../../lib/config/stage-name';
 
@@ -515,6 +517,29 @@ describe('loading stage files', () => {
       expect(() => loadStage(name, dir)).toThrow(message);
     }
     expect(assertStageName('prod-eu-2')).toBe('prod-eu-2');
+  });
+});
+
+describe('the AWS regions list', () => {
+  test("matches the commercial-partition regions of the installed aws-cdk-lib's RegionInfo", () => {
+    // Written out so that loading a configuration does not load RegionInfo's fact tables; a region added to
+    // aws-cdk-lib must be added here.
+    const cdkRegions = RegionInfo.regions
+      .filter((region) => region.partition === 'aws')
+      .map((region) => region.name)
+      .sort();
+    expect(AWS_COMMERCIAL_REGIONS).toEqual(cdkRegions);
+  });
+
+  test('every region in the list is accepted', () => {
+    for (const region of AWS_COMMERCIAL_REGIONS) {
+      expect(
+        parseStage(
+          withSite((site) => (site.bucket.region = region)),
+          'example',
+        ).sites[0].bucket.region,
+      ).toBe(region);
+    }
   });
 });
 

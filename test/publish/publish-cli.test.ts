@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PROJECT_DIR } from '../helpers/stage-fixtures';
 import { BUCKET, DOMAIN, PublishWorld } from './publish-world';
 
@@ -10,13 +9,17 @@ const world = new PublishWorld();
 beforeAll(() => world.start());
 afterAll(() => world.close());
 
-/** `npm run publish` as a user runs it: the real CLI in a child process, its SDKs pointed at the test doubles. */
+/**
+ * `npm run publish` as a user runs it (`node bin/cli.cjs publish`: the CLI compiled to JavaScript): the real CLI in a
+ * child process, its SDKs pointed at the test doubles.
+ */
 function publishCli(project: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const loader = pathToFileURL(path.join(PROJECT_DIR, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', loader, path.join(PROJECT_DIR, 'bin/cli.ts'), 'publish', ...args], {
+  const child = spawn(process.execPath, [path.join(PROJECT_DIR, 'bin/cli.cjs'), 'publish', ...args], {
     cwd: project,
     env: {
       ...process.env,
+      // A compile failure is an error here, not a quiet fall back to tsx.
+      S3ALICDN_CLI_COMPILE: '1',
       S3ALICDN_S3_ENDPOINT: world.s3Double.endpoint,
       S3ALICDN_CDN_ENDPOINT: world.rpc.endpoint,
       S3ALICDN_ALIBABA_PROTOCOL: 'HTTP',
