@@ -1,3 +1,4 @@
+import { AlibabaApiError, type RetryPolicy, systemClock, withRetry } from '../alibaba-api/api-call';
 import { S3AlicdnError } from '../errors';
 import type { CdnApi, CdnConnection, RefreshQuota, RefreshTask } from './cdn-sdk';
 
@@ -24,60 +25,54 @@ export const REFRESH_LIMITS = {
 } as const;
 
 export interface CdnApiOptions extends CdnConnection {
-  /** Waits between retries of throttled calls. @default [1000, 2000, 4000, 8000] */
-  readonly retryDelaysMs?: readonly number[];
+  /** Retries of throttling, 5xx, resets and timeouts (lib/alibaba-api). @default DEFAULT_RETRY_POLICY */
+  readonly retry?: Partial<RetryPolicy>;
   /** Wait after QuotaPerMinuteExceeded.Refresh or TooMany.Refresh before the one retry. @default 61000 */
   readonly minuteWaitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source for retries. @default Math.random */
+  readonly random?: () => number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The per-minute refresh limit, and a full refresh queue: waiting out the minute once is the documented remedy. */
+const WAIT_A_MINUTE = new Set(['QuotaPerMinuteExceeded.Refresh', 'TooMany.Refresh']);
 
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : '';
-}
-
-/** Throttling and 5xx are retried with backoff; the per-minute refresh limit waits out its minute once. */
+/**
+ * One CDN call with the retries every Alibaba call gets (throttling, 5xx, resets and timeouts, with jitter), and on top
+ * the one wait a refresh limit per minute calls for.
+ */
 async function withRetries<T>(action: string, call: () => Promise<T>, options: CdnApiOptions): Promise<T> {
-  const delays = options.retryDelaysMs ?? [1000, 2000, 4000, 8000];
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? systemClock.sleep;
   let minuteWaited = false;
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     try {
-      return await call();
+      return await withRetry({ service: 'CDN', action }, call, { policy: options.retry, clock: { sleep }, random: options.random });
     } catch (error) {
-      const code = errorCode(error);
-      const status = (error as { statusCode?: number }).statusCode ?? 0;
-      if ((code === 'QuotaPerMinuteExceeded.Refresh' || code === 'TooMany.Refresh') && !minuteWaited) {
+      if (error instanceof AlibabaApiError && WAIT_A_MINUTE.has(error.apiCode) && !minuteWaited) {
         minuteWaited = true;
         await sleep(options.minuteWaitMs ?? 61_000);
         continue;
       }
-      if ((code.includes('Throttling') || status >= 500) && attempt < delays.length) {
-        await sleep(delays[attempt]);
-        continue;
-      }
-      throw cdnFailure(action, error);
+      throw withHint(error);
     }
   }
 }
 
-function cdnFailure(action: string, error: unknown): S3AlicdnError {
-  const code = errorCode(error);
-  const hints: Record<string, string> = {
-    'QuotaExceeded.Refresh':
-      'the daily refresh quota is used up (it resets at 00:00 UTC+8); the files are uploaded, refresh them tomorrow or raise the quota',
-    'InvalidDomain.NotFound': 'the CDN domain is not on this Alibaba Cloud account; check the credentials and that the stage is deployed',
-    Forbidden:
-      'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
-    'Forbidden.RAM':
-      'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache',
-  };
-  const message = (error as Error).message ?? String(error);
-  return new S3AlicdnError('CLOUD_API', `CDN ${action}: ${code || 'error'}: ${message}${hints[code] ? `; ${hints[code]}` : ''}`, {
-    cause: error,
-  });
+const PERMISSIONS_HINT =
+  'the Alibaba identity needs cdn:RefreshObjectCaches, cdn:DescribeRefreshQuota, cdn:DescribeRefreshTaskById and cdn:PushObjectCache';
+const HINTS: Readonly<Record<string, string>> = {
+  'QuotaExceeded.Refresh':
+    'the daily refresh quota is used up (it resets at 00:00 UTC+8); the files are uploaded, refresh them tomorrow or raise the quota',
+  'InvalidDomain.NotFound': 'the CDN domain is not on this Alibaba Cloud account; check the credentials and that the stage is deployed',
+  Forbidden: PERMISSIONS_HINT,
+  'Forbidden.RAM': PERMISSIONS_HINT,
+};
+
+/** The API error (service, action, code, message; never the request) with what to do about it, when known. */
+function withHint(error: unknown): unknown {
+  if (!(error instanceof AlibabaApiError)) return error;
+  const hint = HINTS[error.apiCode];
+  return hint ? new S3AlicdnError('CLOUD_API', `${error.message}; ${hint}`, { cause: error }) : error;
 }
 
 /**
@@ -170,8 +165,8 @@ export interface WaitOptions {
 
 /** Polls the tasks until every one is Complete; a Failed task or the timeout is an error naming the tasks. */
 export async function waitForTasks(cdn: CdnApi, taskIds: readonly string[], options: WaitOptions): Promise<RefreshTask[]> {
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? systemClock.sleep;
+  const now = options.now ?? systemClock.now;
   const deadline = now() + options.timeoutMs;
   // Start with short polls (a small refresh can finish early) and back off to pollMs.
   let delay = Math.min(1000, options.pollMs);

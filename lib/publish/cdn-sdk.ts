@@ -1,6 +1,6 @@
-import Credential from '@alicloud/credentials';
+import type Credential from '@alicloud/credentials';
 import CdnClient, * as $CDN from '@alicloud/cdn20180510';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { buildAlibabaClientConfig } from '../alibaba-api/client-config';
 
 /**
  * The official CDN SDK (API 2018-05-10), called once per operation. Kept apart from cdn-refresh.ts, which loads it
@@ -45,13 +45,13 @@ const count = (value: string | undefined) => {
 /** One SDK call per operation, no retries (cdn-refresh.ts adds them). */
 export function cdnSdkCalls(connection: CdnConnection): CdnApi {
   const client = new CdnClient(
-    new $OpenApiUtil.Config({
-      credential: connection.credential ?? new Credential(),
-      // The CDN API is global: one endpoint whatever region the stacks live in.
+    buildAlibabaClientConfig({
+      // The CDN API is global: one endpoint whatever region the stacks live in; the region only signs the request.
+      regionId: 'cn-hangzhou',
       endpoint: connection.endpoint ?? 'cdn.aliyuncs.com',
-      protocol: connection.protocol ?? 'HTTPS',
-      readTimeout: 15_000,
-      connectTimeout: 5_000,
+      protocol: connection.protocol,
+      credential: connection.credential,
+      readTimeoutMs: 15_000,
     }),
   );
   return {

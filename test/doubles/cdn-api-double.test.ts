@@ -1,4 +1,5 @@
 import Credential from '@alicloud/credentials';
+import { AlibabaApiError } from '../../lib/alibaba-api';
 import { createCdnApi } from '../../lib/publish/cdn-refresh';
 import { AlibabaRpcServerTestDouble } from './alibaba-rpc-server';
 import { CdnApiTestDouble } from './cdn-api-double';
@@ -15,14 +16,20 @@ beforeAll(async () => {
     endpoint: server.endpoint,
     protocol: 'HTTP',
     credential: new Credential({ type: 'access_key', ...KEY } as never),
-    retryDelaysMs: [],
+    retry: { maxAttempts: 1 },
     minuteWaitMs: 1,
   });
 });
 afterAll(() => server.close());
 
 const urls = (count: number, host = 'a.example.com') => Array.from({ length: count }, (_unused, index) => `https://${host}/f${index}.js`);
-const cause = (promise: Promise<unknown>) => promise.catch((error: { cause?: unknown }) => error.cause);
+/** The API's own error code and HTTP status, from the AlibabaApiError a failed call ends in (lib/alibaba-api). */
+const cause = (promise: Promise<unknown>) =>
+  promise.catch((error: unknown) => {
+    const api = error instanceof AlibabaApiError ? error : (error as { cause?: unknown }).cause;
+    if (!(api instanceof AlibabaApiError)) throw error;
+    return { code: api.apiCode, statusCode: api.statusCode };
+  });
 
 describe('CDN refresh test double, through the official SDK', () => {
   it('reports the quota left and counts what is used', async () => {

@@ -40,7 +40,7 @@ export class PublishWorld {
       endpoint: this.rpc.endpoint,
       protocol: 'HTTP',
       credential: new Credential({ type: 'access_key', ...KEY } as never),
-      retryDelaysMs: [1, 1, 1],
+      retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 1 },
       minuteWaitMs: 1,
     });
   }
