@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The command line (bin/cli.ts) as plain JavaScript, for commands where start-up time matters (`npm run publish`).
+// The command line (bin/cli.ts) as plain JavaScript: what every CLI script of package.json runs (`npm run synth`,
+// `deploy`, `publish`, ...), because start-up time is paid on every run.
 //
 // `node --import tsx bin/cli.ts` spends about 0.5 s more before the program runs: tsx starts a loader thread, and every
 // require, the SDKs' included, goes through its hooks. This launcher compiles bin/ and lib/ once, with the esbuild that
