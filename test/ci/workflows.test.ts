@@ -43,6 +43,10 @@ describe('the repository workflows', () => {
     expect(runs).toContain('npm run deploy -- --stage "$STAGE" --ci --yes');
     expect(runs).toContain('npm run verify -- --stage "$STAGE" --ci');
     expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    // Waiting for Alibaba's review (exit 3) is said in the summary, and the job still fails so it is re-run.
+    const deployStep = deploy.steps.find((step: Record<string, any>) => step.name === 'Deploy');
+    expect(deployStep.run).toMatch(/if \[ "\$status" -eq 3 \]/);
+    expect(deployStep.run).toMatch(/exit "\$status"\s*$/);
   });
 
   test('the pull-request workflow is read-only and the commenter runs no pull-request code', () => {
