@@ -133,7 +133,8 @@ export interface SiteDeploySummary {
   readonly site: string;
   readonly domain: string;
   readonly awsOrigin: 'deployed';
-  readonly rosCdn: RosDeployResult['action'];
+  /** 'waiting': not deployed this run, because the site's CDN domain was not online (Alibaba's review). */
+  readonly rosCdn: RosDeployResult['action'] | 'waiting';
   /** 'domain-only': the CDN domain is deployed alone, waiting for Alibaba's review (the run ends AWAITING_REVIEW). */
   readonly cdnPhase?: 'configure' | 'domain-only';
   /** DescribeCdnDomainDetail's status when the site was last looked at. */
@@ -186,6 +187,8 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
   let findings: readonly PreflightFinding[] = [];
   let unownedStacks: readonly UnownedStack[] | undefined;
   const pruned: string[] = [];
+  /** Sites whose CDN domain is in Alibaba's review: what to say about each once the other sites are done. */
+  const awaiting: string[] = [];
   let step: DeployStep = 'lock';
   let lock: DeployLock | undefined;
   try {
@@ -332,8 +335,22 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
           clock: lifecycle.clock,
           report,
         }).catch((error: unknown) => {
+          if (error instanceof AwaitingCdnReviewError) return error;
           throw reviewStepError(error);
         });
+        if (plan instanceof AwaitingCdnReviewError) {
+          // Nothing changed for this site; the stage's other sites still deploy.
+          awaiting.push(plan.message);
+          sites.push({
+            site: site.id,
+            domain: site.domain,
+            awsOrigin: 'deployed',
+            rosCdn: 'waiting',
+            cdnPhase: 'configure',
+            cdnDomainStatus: plan.status,
+          });
+          continue;
+        }
         step = 'ros-cdn';
         ros = await deployCdnStack(plan.phase);
         cdnDomainStatus = plan.status;
@@ -360,12 +377,12 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
             });
             const deadEnd = deadEndMessage(site.domain, status);
             if (deadEnd) throw new DeployStepError('cdn-review', deadEnd);
-            throw new DeployStepError(
-              'cdn-review',
+            // A site in review does not hold up the stage's other sites: they deploy, and the run ends waiting.
+            awaiting.push(
               `Waiting for Alibaba's review of ${site.domain}: ${describeStatus(status)}. State left: the AWS origin stack is deployed, and the ROS stack ${site.stackNames.cdn} holds the CDN domain alone (no configuration, certificate or DNS record yet, so nothing serves from it). ` +
                 `When the CDN console shows the domain online, run the same deploy again: it configures the domain and finishes the site. (Waited ${Math.round(reviewWaitMs / 1000)} s; --review-wait sets how long.)`,
-              { code: 'AWAITING_REVIEW' },
             );
+            continue;
           }
           step = 'ros-cdn';
           reporter.info(`CDN domain ${site.domain} is ${status}: configuring it`);
@@ -422,6 +439,20 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
         cdnCname: cname,
         ...(site.dns.provider === 'none' && cname ? { cnameToCreate: { name: site.domain, value: cname } } : {}),
       });
+    }
+
+    if (awaiting.length > 0) {
+      step = 'cdn-review';
+      const others = stage.sites.length - awaiting.length;
+      throw new DeployStepError(
+        'cdn-review',
+        [
+          ...awaiting,
+          ...(others > 0 ? [`The stage's other ${others} site(s) are deployed.`] : []),
+          ...(options.prune ? ['Nothing was pruned.'] : []),
+        ].join('\n'),
+        { code: 'AWAITING_REVIEW' },
+      );
     }
 
     if (options.prune && unownedStacks && unownedStacks.length > 0) {

@@ -4,7 +4,8 @@ import { deployStage } from '../../lib/deploy/deploy-stage';
 import { exitCodeOf } from '../../lib/errors';
 import { CDN_STACK_PARAMETERS } from '../../lib/ros/stack-interface';
 import { trackUnhandledRejections } from '../doubles/ros-harness';
-import { exampleStageWith } from '../helpers/stage-fixtures';
+import { parseStage } from '../../lib/config/load-stage';
+import { exampleStageDocument, exampleStageWith } from '../helpers/stage-fixtures';
 import { deploy, useStageWorld, world, worldDependencies } from './stage-world';
 
 /**
@@ -142,6 +143,36 @@ describe("Alibaba's review of a new domain", () => {
     expect(after.error).toBeUndefined();
     expect(world.ros.stackByName(CDN_STACK)?.parameters[CDN_STACK_PARAMETERS.cdnDomainOnline]).toBe('true');
   });
+});
+
+test("a site in review does not hold up the stage's other sites: they deploy, and the run ends waiting (exit 3)", async () => {
+  const document = exampleStageDocument();
+  const second = JSON.parse(JSON.stringify(document.sites[0]));
+  second.domain = 'www.test.com';
+  second.bucket.name = 'ali-cdn-www';
+  second.certificate.certificateId = '87654321';
+  // The new site first, so an early stop would leave the live one undeployed.
+  document.sites.unshift(second);
+  const stage = parseStage(document, 'example');
+  world.cas.add({
+    id: 87654321,
+    name: 'www',
+    common: 'www.test.com',
+    sans: ['www.test.com'],
+    notAfter: new Date(Date.now() + 200 * 86_400_000),
+  });
+  world.ros.cdn.held.add('www.test.com');
+
+  const summary = await deployStage(stage, worldDependencies(stage), { projectDir: world.dir, yes: true });
+  expect(summary).toMatchObject({ ok: false, failedStep: 'cdn-review', code: 'AWAITING_REVIEW' });
+  expect(summary.sites).toMatchObject([
+    { domain: 'www.test.com', cdnPhase: 'domain-only', cdnDomainStatus: 'checking' },
+    { domain: DOMAIN, rosCdn: 'created', cdnPhase: 'configure', cdnDomainStatus: 'online' },
+  ]);
+  expect(summary.error).toContain("Waiting for Alibaba's review of www.test.com");
+  expect(summary.error).toContain("The stage's other 1 site(s) are deployed.");
+  expect(world.ros.cdn.get(DOMAIN, 'set_req_host_header')).toBeDefined();
+  expect(world.ros.cdn.domains.get('www.test.com')?.size).toBe(0);
 });
 
 test('the outputs file of a domain-only stack is valid JSON a later deploy reads', async () => {
