@@ -4,8 +4,7 @@ import { deployStage } from '../../lib/deploy/deploy-stage';
 import { exitCodeOf } from '../../lib/errors';
 import { CDN_STACK_PARAMETERS } from '../../lib/ros/stack-interface';
 import { trackUnhandledRejections } from '../doubles/ros-harness';
-import { parseStage } from '../../lib/config/load-stage';
-import { exampleStageDocument, exampleStageWith } from '../helpers/stage-fixtures';
+import { exampleStageWith, twoSiteStage } from '../helpers/stage-fixtures';
 import { deploy, useStageWorld, world, worldDependencies } from './stage-world';
 
 /**
@@ -146,14 +145,8 @@ describe("Alibaba's review of a new domain", () => {
 });
 
 test("a site in review does not hold up the stage's other sites: they deploy, and the run ends waiting (exit 3)", async () => {
-  const document = exampleStageDocument();
-  const second = JSON.parse(JSON.stringify(document.sites[0]));
-  second.domain = 'www.test.com';
-  second.bucket.name = 'ali-cdn-www';
-  second.certificate.certificateId = '87654321';
-  // The new site first, so an early stop would leave the live one undeployed.
-  document.sites.unshift(second);
-  const stage = parseStage(document, 'example');
+  // The new site first, so an early stop would leave the other one undeployed.
+  const stage = twoSiteStage({ secondFirst: true });
   world.cas.add({
     id: 87654321,
     name: 'www',

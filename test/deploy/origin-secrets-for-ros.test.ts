@@ -11,7 +11,7 @@ import { originAccessMode, secretNamesFor } from '../../lib/origin-access';
 import { CDN_STACK_PARAMETERS } from '../../lib/ros/stack-interface';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
-import { READER_USER, useStageWorld, world, worldDependencies } from './stage-world';
+import { originStackOutputs, useStageWorld, world, worldDependencies } from './stage-world';
 
 /**
  * `deploy` and `diff` build the referer-secret pin and the CDN stack's parameters through one shared function
@@ -69,15 +69,9 @@ describe.each(ORIGIN_ACCESS_MODES)('%s mode: diff passes what deploy passes', (m
     // The fake cdk writes every mode's outputs; each mode reads only its own.
     world.outputsFileText = (stack) =>
       JSON.stringify({
-        [stack]: {
-          BucketName: 'ali-cdn-test',
-          BucketRegion: 'ap-northeast-2',
-          OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
-          OriginPathPrefix: '/',
-          ReaderSecretArn: world.readerSecretArn,
-          ReaderUserName: READER_USER,
+        [stack]: originStackOutputs({
           RefererSecretArn: `arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:${secretNamesFor(site).refererSecret}`,
-        },
+        }),
       });
     // An account that never had Block Public Access settings: every mode passes the account preflight.
     mockClient(world.s3control)

@@ -5,7 +5,7 @@ import { rotateStage } from '../../lib/deploy/rotate-stage';
 import { awsError } from '../doubles/aws-error-doubles';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
-import { deploy, READER_USER, useStageWorld, world, worldDependencies } from './stage-world';
+import { deploy, originStackOutputs, READER_USER, REFERER_SECRET_ARN, useStageWorld, world, worldDependencies } from './stage-world';
 
 /*
  * The reader key's whole lifecycle against the doubles: what the CDN holds is read back from the CDN API double, which
@@ -150,16 +150,7 @@ describe('referer-secret rotation', () => {
     'the CDN always sends a referer value the bucket policy accepts, and ends with one header config (%s replacement)',
     async (order) => {
       const refererStage = exampleStageWith((site) => (site.originAccess = { mode: 'referer-secret' }));
-      world.outputsFileText = (stack) =>
-        JSON.stringify({
-          [stack]: {
-            BucketName: 'ali-cdn-test',
-            BucketRegion: 'ap-northeast-2',
-            OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
-            OriginPathPrefix: '/',
-            RefererSecretArn: 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:s3alicdn/example/test-test-com/referer-secret',
-          },
-        });
+      world.outputsFileText = (stack) => JSON.stringify({ [stack]: originStackOutputs({ RefererSecretArn: REFERER_SECRET_ARN }) });
       const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');
       mockClient(world.s3control)
         .on(GetPublicAccessBlockCommand)

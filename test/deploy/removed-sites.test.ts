@@ -1,9 +1,8 @@
 import { diffStage } from '../../lib/deploy/diff-stage';
 import { deployStage } from '../../lib/deploy/deploy-stage';
 import { parseStackName } from '../../lib/deploy/stage-inventory';
-import { parseStage } from '../../lib/config/load-stage';
 import { trackUnhandledRejections } from '../doubles/ros-harness';
-import { exampleStageDocument, exampleStageWith } from '../helpers/stage-fixtures';
+import { exampleStageWith, twoSiteStage } from '../helpers/stage-fixtures';
 import { useStageWorld, world, worldDependencies } from './stage-world';
 
 /**
@@ -16,16 +15,6 @@ afterAll(() => expect(rejections).toEqual([]));
 useStageWorld();
 
 const REMOVED = { origin: 's3alicdn-example-www-test-com-origin', cdn: 's3alicdn-example-www-test-com-cdn' };
-
-function twoSiteStage() {
-  const document = exampleStageDocument();
-  const second = JSON.parse(JSON.stringify(document.sites[0]));
-  second.domain = 'www.test.com';
-  second.bucket.name = 'ali-cdn-www';
-  second.certificate.certificateId = '87654321';
-  document.sites.push(second);
-  return parseStage(document, 'example');
-}
 
 async function deployBothSitesThenRemoveOne() {
   world.cas.add({

@@ -5,7 +5,7 @@ import { diffStage } from '../../lib/deploy/diff-stage';
 import { rotateStage } from '../../lib/deploy/rotate-stage';
 import { exampleStageWith } from '../helpers/stage-fixtures';
 import { trackUnhandledRejections } from '../helpers/unhandled-rejections';
-import { deploy, READER_USER, useStageWorld, world, worldDependencies } from './stage-world';
+import { deploy, originStackOutputs, READER_USER, REFERER_SECRET_ARN, useStageWorld, world, worldDependencies } from './stage-world';
 
 const rejections = trackUnhandledRejections();
 afterAll(() => expect(rejections).toEqual([]));
@@ -110,16 +110,7 @@ describe('rotate', () => {
 
   test('referer secret: begin, deploy, finish, deploy', async () => {
     const stage = exampleStageWith((site) => (site.originAccess = { mode: 'referer-secret' }));
-    world.outputsFileText = (stack) =>
-      JSON.stringify({
-        [stack]: {
-          BucketName: 'ali-cdn-test',
-          BucketRegion: 'ap-northeast-2',
-          OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
-          OriginPathPrefix: '/',
-          RefererSecretArn: 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:s3alicdn/example/test-test-com/referer-secret',
-        },
-      });
+    world.outputsFileText = (stack) => JSON.stringify({ [stack]: originStackOutputs({ RefererSecretArn: REFERER_SECRET_ARN }) });
     const { mockClient: mock } = await import('aws-sdk-client-mock');
     const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');
     mock(world.s3control)

@@ -123,6 +123,22 @@ export function useStageWorld(): void {
   });
 }
 
+/** The signed-mode origin stack's outputs, as the fake cdk writes them; `extra` adds or replaces outputs. */
+export function originStackOutputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BucketName: 'ali-cdn-test',
+    BucketRegion: 'ap-northeast-2',
+    OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
+    OriginPathPrefix: '/',
+    ReaderSecretArn: world.readerSecretArn,
+    ReaderUserName: READER_USER,
+    ...extra,
+  };
+}
+
+/** What the referer-secret mode's origin stack adds: the secret's ARN (the stage's first site). */
+export const REFERER_SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:s3alicdn/example/test-test-com/referer-secret';
+
 /** Stands in for `node_modules/.bin/cdk`: records the arguments and writes the outputs file as cdk would. */
 export function fakeCdk(): CdkRunner {
   return {
@@ -134,19 +150,7 @@ export function fakeCdk(): CdkRunner {
       if (args[0] !== 'deploy') return { exitCode: 0 };
       const file = args[args.indexOf('--outputs-file') + 1];
       const stacks = args.slice(1, args.indexOf('--outputs-file'));
-      const outputs = Object.fromEntries(
-        stacks.map((stack) => [
-          stack,
-          {
-            BucketName: 'ali-cdn-test',
-            BucketRegion: 'ap-northeast-2',
-            OriginHost: 'ali-cdn-test.s3.ap-northeast-2.amazonaws.com',
-            OriginPathPrefix: '/',
-            ReaderSecretArn: world.readerSecretArn,
-            ReaderUserName: READER_USER,
-          },
-        ]),
-      );
+      const outputs = Object.fromEntries(stacks.map((stack) => [stack, originStackOutputs()]));
       fs.writeFileSync(file, world.outputsFileText ? world.outputsFileText(stacks[0]) : JSON.stringify(outputs));
       // What CloudFormation then lists (the stage inventory reads it).
       for (const stack of stacks) world.cloudFormation.put('ap-northeast-2', stack, outputs[stack]);

@@ -173,18 +173,7 @@ export class RosStackSimulator {
       }
       const physical = stack?.resources.get(id)?.physicalId;
       if (o.Type !== r.Type) {
-        changes.push({
-          Type: 'Resource',
-          ResourceChange: {
-            Action: 'Modify',
-            LogicalResourceId: id,
-            PhysicalResourceId: physical,
-            ResourceType: r.Type,
-            Replacement: 'True',
-            Scope: ['Properties'],
-            Details: [],
-          },
-        });
+        changes.push(modifyChange(id, physical, r.Type, []));
         continue;
       }
       const oldProps = asRecord(o.Properties);
@@ -202,18 +191,7 @@ export class RosStackSimulator {
             canonical(oldProps[key]) === canonical(newProps[key]) ? ('ParameterReference' as const) : ('DirectModification' as const),
         }));
       if (details.length === 0) continue;
-      changes.push({
-        Type: 'Resource',
-        ResourceChange: {
-          Action: 'Modify',
-          LogicalResourceId: id,
-          PhysicalResourceId: physical,
-          ResourceType: r.Type,
-          Replacement: details.some((detail) => detail.Target.RequiresRecreation === 'Always') ? 'True' : 'False',
-          Scope: ['Properties'],
-          Details: details,
-        },
-      });
+      changes.push(modifyChange(id, physical, r.Type, details));
     }
     for (const id of Object.keys(old).reverse()) {
       if (!template.resources[id]) {
@@ -513,6 +491,27 @@ export class RosStackSimulator {
       attribute: () => undefined,
     };
   }
+}
+
+/** A Modify change; a type change (no details) always replaces, otherwise any detail that requires recreation does. */
+function modifyChange(
+  logicalId: string,
+  physicalId: string | undefined,
+  resourceType: string,
+  details: NonNullable<SimChange['ResourceChange']['Details']>,
+): SimChange {
+  return {
+    Type: 'Resource',
+    ResourceChange: {
+      Action: 'Modify',
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: physicalId,
+      ResourceType: resourceType,
+      Replacement: details.length === 0 || details.some((detail) => detail.Target.RequiresRecreation === 'Always') ? 'True' : 'False',
+      Scope: ['Properties'],
+      Details: details,
+    },
+  };
 }
 
 function cloneResources(map: Map<string, SimResource>): Map<string, SimResource> {

@@ -16,3 +16,18 @@ export function exampleStageWith(change: (site: any) => void = () => undefined, 
   change(document.sites[0]);
   return parseStage(document, stageName);
 }
+
+/**
+ * The example stage with a second site, www.test.com (bucket ali-cdn-www, CAS certificate 87654321), after the first
+ * (or before it, with `secondFirst`).
+ */
+export function twoSiteStage(options: { secondFirst?: boolean } = {}): StageConfig {
+  const document = exampleStageDocument();
+  const second = JSON.parse(JSON.stringify(document.sites[0]));
+  second.domain = 'www.test.com';
+  second.bucket.name = 'ali-cdn-www';
+  second.certificate.certificateId = '87654321';
+  if (options.secondFirst) document.sites.unshift(second);
+  else document.sites.push(second);
+  return parseStage(document, 'example');
+}

@@ -188,10 +188,22 @@ export function domainOwnership(clients: OwnershipClients & { readonly alidns: A
       throw error;
     }
   };
-  const plan = async (site: OwnershipSite) => {
-    const probe = await probeDomainOwnership(clients, site.domain);
-    const canAdd = probe.kind === 'unverified' && site.alidns && (await rootZoneHosted(probe.root));
-    return { probe, canAdd };
+  // The preflight's probe is the deploy step's too: one object lives for one command run, and within it the answer
+  // does not need asking again (up to four CDN and DNS calls per site). A probe that failed is not kept.
+  const plans = new Map<string, Promise<{ probe: OwnershipProbe; canAdd: boolean }>>();
+  const plan = (site: OwnershipSite) => {
+    const key = `${site.domain}\0${site.alidns}`;
+    let planned = plans.get(key);
+    if (!planned) {
+      planned = (async () => {
+        const probe = await probeDomainOwnership(clients, site.domain);
+        const canAdd = probe.kind === 'unverified' && site.alidns && (await rootZoneHosted(probe.root));
+        return { probe, canAdd };
+      })();
+      planned.catch(() => plans.delete(key));
+      plans.set(key, planned);
+    }
+    return planned;
   };
   return {
     async check(site) {
