@@ -379,7 +379,7 @@ export async function deployStage(stage: StageConfig, deps: DeployDependencies, 
             if (deadEnd) throw new DeployStepError('cdn-review', deadEnd);
             // A site in review does not hold up the stage's other sites: they deploy, and the run ends waiting.
             awaiting.push(
-              `Waiting for Alibaba's review of ${site.domain}: ${describeStatus(status)}. State left: the AWS origin stack is deployed, and the ROS stack ${site.stackNames.cdn} holds the CDN domain alone (no configuration, certificate or DNS record yet, so nothing serves from it). ` +
+              `${status === 'checking' ? "Waiting for Alibaba's review of" : 'Waiting for Alibaba to bring online'} ${site.domain}: ${describeStatus(status)}. State left: the AWS origin stack is deployed, and the ROS stack ${site.stackNames.cdn} holds the CDN domain alone (no configuration, certificate or DNS record yet, so nothing serves from it). ` +
                 `When the CDN console shows the domain online, run the same deploy again: it configures the domain and finishes the site. (Waited ${Math.round(reviewWaitMs / 1000)} s; --review-wait sets how long.)`,
             );
             continue;
